@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("occupations.urls")),
+    path("resources/", include("resources.urls")),
+    path("newsletter/", include("newsletter.urls")),
+]

@@ -1,0 +1,616 @@
+"""Occupations: shared facts (O*NET, BLS) and the editorial career pages built on them.
+
+Two kinds of data live here, and the split matters for every future import:
+
+* Data models (`Occupation` and its tasks, skills, technologies, wage estimates and
+  projections, each tied to the `DataRelease` it came from) hold public-data facts.
+  They are shared by every page that shows the occupation and are refreshed by imports.
+* `CareerPage` holds what editors write: the public title, the slug and the editorial
+  sections. Imports never touch it. Several pages may show one occupation's data.
+"""
+
+import re
+from itertools import groupby
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+# A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole.
+SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[A-Z])")
+
+ONET_SOC_CODE_VALIDATOR = RegexValidator(
+    r"^\d{2}-\d{4}\.\d{2}$", "Enter an O*NET-SOC code such as 15-2031.00."
+)
+
+
+class DataRelease(models.Model):
+    """One release of a public data source: the "where and when" of every figure."""
+
+    class Kind(models.TextChoices):
+        ONET = "onet", "O*NET database"
+        WAGES = "wages", "BLS OEWS wage estimates"
+        PROJECTIONS = "projections", "BLS employment projections"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    name = models.CharField(
+        max_length=100, help_text='As cited, e.g. "O*NET 29.3", "May 2022", "2021–31".'
+    )
+    reference_date = models.DateField(
+        help_text="Date the figures refer to; the latest release of a kind is shown."
+    )
+    horizon_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Projections only: the last year of the projection period (2031).",
+    )
+    attribution = models.TextField(
+        help_text="Credit line shown under every figure from this release."
+    )
+    url = models.URLField(blank=True, help_text="Where the release is published.")
+
+    class Meta:
+        ordering = ("kind", "-reference_date")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("kind", "name"), name="unique_release_name"
+            ),
+        )
+        indexes = (models.Index(fields=("kind", "-reference_date")),)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Occupation(models.Model):
+    code = models.CharField(
+        "O*NET-SOC code",
+        max_length=10,
+        unique=True,
+        validators=[ONET_SOC_CODE_VALIDATOR],
+    )
+    title = models.CharField(max_length=200, help_text="The official O*NET title.")
+    description = models.TextField()
+    job_zone = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="O*NET Job Zone, 1 (little preparation) to 5 (extensive).",
+    )
+    release = models.ForeignKey(
+        DataRelease,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": DataRelease.Kind.ONET},
+        related_name="occupations",
+        help_text="The O*NET release this occupation's text comes from.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("code",)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(job_zone__isnull=True) | Q(job_zone__range=(1, 5)),
+                name="occupation_job_zone_range",
+            ),
+        )
+        indexes = (models.Index(fields=("title",)),)
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def soc_code(self):
+        """The BLS SOC 2018 code: O*NET specialties (…-.01) share their parent's."""
+        return self.code[:7]
+
+    def description_sentences(self):
+        """O*NET descriptions are a few sentences; the page lists them as bullets."""
+        return SENTENCE_BREAK.split(self.description.strip())
+
+    def latest(self, related_name):
+        """The newest of a prefetched set of release-bound figures, or None."""
+        rows = getattr(self, related_name).all()
+        return max(rows, key=lambda row: row.release.reference_date, default=None)
+
+    def technologies_by_category(self):
+        """[(category, [technology, …]), …] from the prefetched, ordered rows."""
+        rows = self.occupation_technologies.all()
+        return [
+            (category, [row.technology for row in group])
+            for category, group in groupby(
+                rows, key=lambda row: row.technology.category
+            )
+        ]
+
+    def skills_by_category(self):
+        """[(category, [skill, …]), …] from the prefetched, ordered rows."""
+        rows = self.occupation_skills.all()
+        return [
+            (category, [row.skill for row in group])
+            for category, group in groupby(rows, key=lambda row: row.skill.category)
+        ]
+
+    @property
+    def wage_estimate(self):
+        return self.latest("wage_estimates")
+
+    @property
+    def projection(self):
+        return self.latest("projections")
+
+
+class Task(models.Model):
+    class Type(models.TextChoices):
+        CORE = "core", "Core"
+        SUPPLEMENTAL = "supplemental", "Supplemental"
+        UNSPECIFIED = "", "Not specified"
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="tasks"
+    )
+    onet_task_id = models.PositiveIntegerField("O*NET task ID", null=True, blank=True)
+    statement = models.TextField()
+    task_type = models.CharField(max_length=12, choices=Type, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ("occupation", "position", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "onet_task_id"),
+                condition=Q(onet_task_id__isnull=False),
+                name="unique_onet_task_per_occupation",
+            ),
+        )
+        indexes = (models.Index(fields=("occupation", "position")),)
+
+    def __str__(self):
+        return self.statement[:80]
+
+
+class SkillCategory(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name_plural = "skill categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    element_id = models.CharField(
+        "O*NET element ID", max_length=20, unique=True, help_text="e.g. 2.A.2.a"
+    )
+    name = models.CharField(max_length=100, help_text="e.g. Critical Thinking")
+    description = models.TextField(
+        blank=True, help_text="O*NET's content-model definition."
+    )
+    summary = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Plain-language line for career pages; the name is shown if empty.",
+    )
+    category = models.ForeignKey(
+        SkillCategory, on_delete=models.PROTECT, related_name="skills"
+    )
+
+    class Meta:
+        ordering = ("category__position", "name")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.summary or self.name
+
+
+class OccupationSkill(models.Model):
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="occupation_skills"
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="occupation_skills"
+    )
+    importance = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="O*NET importance, 1 to 5.",
+    )
+    level = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(7)],
+        help_text="O*NET level, 0 to 7.",
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order within its category on the page; lower comes first."
+    )
+
+    class Meta:
+        ordering = (
+            "skill__category__position",
+            "position",
+            "-importance",
+            "skill__name",
+        )
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "skill"), name="unique_skill_per_occupation"
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__isnull=True) | Q(importance__range=(1, 5)),
+                name="occupation_skill_importance_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__range=(0, 7)),
+                name="occupation_skill_level_range",
+            ),
+        )
+
+    def __str__(self):
+        return f"{self.skill} for {self.occupation.code}"
+
+
+class TechnologyCategory(models.Model):
+    title = models.CharField(max_length=150, unique=True)
+    commodity_code = models.PositiveIntegerField(
+        "UNSPSC commodity code", null=True, blank=True, unique=True
+    )
+
+    class Meta:
+        ordering = ("title",)
+        verbose_name_plural = "technology categories"
+
+    def __str__(self):
+        return self.title
+
+
+class Technology(models.Model):
+    name = models.CharField(max_length=200)
+    category = models.ForeignKey(
+        TechnologyCategory, on_delete=models.PROTECT, related_name="technologies"
+    )
+    is_hot_technology = models.BooleanField(
+        "hot technology",
+        default=False,
+        help_text="O*NET: frequently included in employer job postings.",
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "technologies"
+        constraints = (
+            models.UniqueConstraint(
+                fields=("name", "category"), name="unique_technology_per_category"
+            ),
+        )
+        indexes = (models.Index(fields=("name",)),)
+
+    def __str__(self):
+        return self.name
+
+
+class OccupationTechnology(models.Model):
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="occupation_technologies"
+    )
+    technology = models.ForeignKey(
+        Technology, on_delete=models.PROTECT, related_name="occupation_technologies"
+    )
+    is_in_demand = models.BooleanField(
+        "in demand",
+        default=False,
+        help_text="O*NET: frequently in job postings for this occupation.",
+    )
+
+    class Meta:
+        ordering = ("technology__category__title", "technology__name")
+        verbose_name_plural = "occupation technologies"
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "technology"),
+                name="unique_technology_per_occupation",
+            ),
+        )
+
+    def __str__(self):
+        return f"{self.technology} for {self.occupation.code}"
+
+
+def _money(verbose_name, digits):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=digits,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
+WAGE_PERCENTILES = ("pct10", "pct25", "median", "pct75", "pct90")
+WAGE_FIELDS = tuple(
+    f"{basis}_{percentile}"
+    for basis in ("annual", "hourly")
+    for percentile in WAGE_PERCENTILES
+)
+
+
+class WageEstimate(models.Model):
+    """BLS OEWS national wages of one occupation in one release; empty = unpublished."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="wage_estimates"
+    )
+    release = models.ForeignKey(
+        DataRelease,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": DataRelease.Kind.WAGES},
+        related_name="wage_estimates",
+    )
+    annual_pct10 = _money("annual 10th percentile", 9)
+    annual_pct25 = _money("annual 25th percentile", 9)
+    annual_median = _money("annual median", 9)
+    annual_pct75 = _money("annual 75th percentile", 9)
+    annual_pct90 = _money("annual 90th percentile", 9)
+    hourly_pct10 = _money("hourly 10th percentile", 7)
+    hourly_pct25 = _money("hourly 25th percentile", 7)
+    hourly_median = _money("hourly median", 7)
+    hourly_pct75 = _money("hourly 75th percentile", 7)
+    hourly_pct90 = _money("hourly 90th percentile", 7)
+
+    class Meta:
+        ordering = ("occupation", "-release__reference_date")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "release"),
+                name="unique_wage_estimate_per_release",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": 0})
+                    | Q(**{f"{field}__isnull": True}),
+                    name=f"wage_{field}_non_negative",
+                )
+                for field in WAGE_FIELDS
+            ),
+        )
+
+    def __str__(self):
+        return f"Wages of {self.occupation.code}, {self.release.name}"
+
+    def clean(self):
+        errors = {}
+        for basis in ("annual", "hourly"):
+            previous = None
+            for percentile in WAGE_PERCENTILES:
+                field = f"{basis}_{percentile}"
+                value = getattr(self, field)
+                if value is None:
+                    continue
+                if previous is not None and value < previous[1]:
+                    lower_label = self._meta.get_field(previous[0]).verbose_name
+                    errors[field] = (
+                        f"Must not be lower than the {lower_label} (${previous[1]:,})."
+                    )
+                previous = (field, value)
+        if errors:
+            raise ValidationError(errors)
+
+
+class EmploymentProjection(models.Model):
+    """BLS employment projection for one occupation over one projection period."""
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="projections"
+    )
+    release = models.ForeignKey(
+        DataRelease,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": DataRelease.Kind.PROJECTIONS},
+        related_name="projections",
+    )
+    employment_base = models.DecimalField(
+        "employment at start (thousands)",
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    employment_projected = models.DecimalField(
+        "projected employment (thousands)",
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    growth_percent = models.DecimalField(
+        "projected growth (%)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(-100), MaxValueValidator(999)],
+    )
+    annual_openings = models.DecimalField(
+        "annual openings (thousands)",
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ("occupation", "-release__reference_date")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "release"), name="unique_projection_per_release"
+            ),
+            models.CheckConstraint(
+                condition=Q(growth_percent__gte=-100, growth_percent__lte=999),
+                name="projection_growth_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_openings__gte=0) | Q(annual_openings__isnull=True),
+                name="projection_openings_non_negative",
+            ),
+        )
+
+    def __str__(self):
+        return f"Projection of {self.occupation.code}, {self.release.name}"
+
+    @property
+    def annual_openings_count(self):
+        """Openings per year as a head count (BLS publishes thousands)."""
+        if self.annual_openings is None:
+            return None
+        return self.annual_openings * 1000
+
+
+class CareerPageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            status=CareerPage.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def for_list(self):
+        return self.select_related("occupation").order_by("career_name")
+
+    def for_detail_page(self):
+        """Everything the career page shows, in a fixed number of queries."""
+        from resources.models import CareerPageResource
+
+        return self.select_related("occupation__release").prefetch_related(
+            "occupation__tasks",
+            Prefetch(
+                "occupation__occupation_skills",
+                queryset=OccupationSkill.objects.select_related("skill__category"),
+            ),
+            Prefetch(
+                "occupation__occupation_technologies",
+                queryset=OccupationTechnology.objects.select_related(
+                    "technology__category"
+                ),
+            ),
+            Prefetch(
+                "occupation__wage_estimates",
+                queryset=WageEstimate.objects.select_related("release"),
+            ),
+            Prefetch(
+                "occupation__projections",
+                queryset=EmploymentProjection.objects.select_related("release"),
+            ),
+            Prefetch(
+                "page_resources",
+                queryset=CareerPageResource.objects.select_related("resource"),
+            ),
+        )
+
+
+class CareerPage(models.Model):
+    """An editorial career page: the public face of one occupation's data."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200, help_text='e.g. "Machine Learning Engineer Career Path in 2024"'
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    career_name = models.CharField(
+        max_length=100, help_text='Used in headings, e.g. "Machine Learning Engineer".'
+    )
+    career_name_plural = models.CharField(
+        max_length=100, help_text='e.g. "Machine Learning Engineers".'
+    )
+    headline_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text='The year in headings such as "U.S. Salary in 2024".',
+    )
+    occupation = models.ForeignKey(
+        Occupation,
+        on_delete=models.PROTECT,
+        related_name="career_pages",
+        help_text="The occupation whose O*NET and BLS figures this page shows.",
+    )
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence for the career list and search engines.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="A published page goes live at this time.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Editorial sections, in Markdown. Rendered and sanitised on the page.
+    introduction = models.TextField(
+        blank=True, help_text='"<Career> Job Description" section.'
+    )
+    duties = models.TextField(
+        blank=True, help_text='"What Does a <Career> Do?" section.'
+    )
+    qualifications = models.TextField(
+        blank=True, help_text='"Skills and Qualifications".'
+    )
+    career_path = models.TextField(
+        blank=True, help_text='"Career Path and Salary Expectations".'
+    )
+    why_consider = models.TextField(
+        blank=True, help_text='"Why Consider a Career as a <Career>?"'
+    )
+    outlook = models.TextField(
+        blank=True,
+        help_text='"<Career> Job Outlook": the narrative, with its industry bullets.',
+    )
+    resources_introduction = models.TextField(
+        blank=True, help_text="Paragraph before the resource list."
+    )
+    resources_conclusion = models.TextField(
+        blank=True, help_text="Paragraph after the resource list."
+    )
+
+    objects = CareerPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("career_name",)
+        indexes = (models.Index(fields=("status", "published_at")),)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(headline_year__range=(2000, 2100)),
+                name="career_page_headline_year_range",
+            ),
+        )
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("occupations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def career_name_with_article(self):
+        """ "a Machine Learning Engineer", "an Actuary" (by spelling, which is
+        right for the career names we publish; rename the career if it is not)."""
+        article = "an" if self.career_name[:1].lower() in "aeiou" else "a"
+        return f"{article} {self.career_name}"

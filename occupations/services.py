@@ -1,0 +1,223 @@
+"""Writes that span several occupation models."""
+
+import json
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from resources.models import CareerPageResource, Resource
+
+from .models import (
+    CareerPage,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    OccupationSkill,
+    OccupationTechnology,
+    Skill,
+    SkillCategory,
+    Task,
+    Technology,
+    TechnologyCategory,
+    WageEstimate,
+)
+
+DEMO_CONTENT_PATH = Path(__file__).resolve().parent / "demo" / "demo_content.json"
+
+
+class _DemoLoader:
+    """Creates demo records by natural key; existing ones are kept unless `overwrite`.
+
+    Keeping existing records means an editor's changes survive `make run`, which
+    loads the demo every time; `overwrite` puts the demo text and figures back.
+    """
+
+    def __init__(self, *, overwrite):
+        self.overwrite = overwrite
+        self.counts = Counter()
+
+    def sync(self, model, lookup, values):
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model.objects.create(**lookup, **values)
+            self.counts["created"] += 1
+            return obj
+        changed = [
+            name for name, value in values.items() if getattr(obj, name) != value
+        ]
+        if changed and self.overwrite:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save()
+            self.counts["updated"] += 1
+        else:
+            self.counts["unchanged"] += 1
+        return obj
+
+    def load(self, content):
+        releases = {
+            row["name"]: self.sync(
+                DataRelease,
+                {"kind": row["kind"], "name": row["name"]},
+                {
+                    "reference_date": date.fromisoformat(row["reference_date"]),
+                    "horizon_year": row["horizon_year"],
+                    "attribution": row["attribution"],
+                    "url": row["url"],
+                },
+            )
+            for row in content["releases"]
+        }
+        skill_categories = {
+            row["name"]: self.sync(
+                SkillCategory, {"name": row["name"]}, {"position": row["position"]}
+            )
+            for row in content["skill_categories"]
+        }
+        occupations = {
+            row["code"]: self.load_occupation(row, releases, skill_categories)
+            for row in content["occupations"]
+        }
+        resources = {
+            row["name"]: self.sync(
+                Resource,
+                {"name": row["name"]},
+                {
+                    "url": row["url"],
+                    "description": row["description"],
+                    "position": row["position"],
+                },
+            )
+            for row in content["resources"]
+        }
+        for row in content["pages"]:
+            self.load_page(row, occupations, resources)
+
+    def load_occupation(self, row, releases, skill_categories):
+        occupation = self.sync(
+            Occupation,
+            {"code": row["code"]},
+            {
+                "title": row["title"],
+                "description": row["description"],
+                "job_zone": row["job_zone"],
+                "release": releases[row["release"]],
+            },
+        )
+        for task in row["tasks"]:
+            self.sync(
+                Task,
+                {"occupation": occupation, "onet_task_id": task["onet_task_id"]},
+                {
+                    "statement": task["statement"],
+                    "task_type": task["task_type"],
+                    "position": task["position"],
+                },
+            )
+        for position, skill_row in enumerate(row["skills"], start=1):
+            skill = self.sync(
+                Skill,
+                {"element_id": skill_row["element_id"]},
+                {
+                    "name": skill_row["name"],
+                    "description": skill_row["description"],
+                    "summary": skill_row["summary"],
+                    "category": skill_categories[skill_row["category"]],
+                },
+            )
+            self.sync(
+                OccupationSkill,
+                {"occupation": occupation, "skill": skill},
+                {
+                    "importance": _decimal(skill_row["importance"]),
+                    "level": _decimal(skill_row["level"]),
+                    "position": position,
+                },
+            )
+        for tech_row in row["technologies"]:
+            category = self.sync(
+                TechnologyCategory,
+                {"title": tech_row["category"]},
+                {"commodity_code": tech_row["commodity_code"]},
+            )
+            technology = self.sync(
+                Technology,
+                {"name": tech_row["name"], "category": category},
+                {"is_hot_technology": tech_row["hot"]},
+            )
+            self.sync(
+                OccupationTechnology,
+                {"occupation": occupation, "technology": technology},
+                {"is_in_demand": tech_row["in_demand"]},
+            )
+        for wage_row in row["wages"]:
+            figures = {k: _decimal(v) for k, v in wage_row.items() if k != "release"}
+            self.sync(
+                WageEstimate,
+                {"occupation": occupation, "release": releases[wage_row["release"]]},
+                figures,
+            )
+        for projection_row in row["projections"]:
+            figures = {
+                k: _decimal(v) for k, v in projection_row.items() if k != "release"
+            }
+            self.sync(
+                EmploymentProjection,
+                {
+                    "occupation": occupation,
+                    "release": releases[projection_row["release"]],
+                },
+                figures,
+            )
+        return occupation
+
+    def load_page(self, row, occupations, resources):
+        editorial = {
+            name: row[name]
+            for name in (
+                "title",
+                "career_name",
+                "career_name_plural",
+                "headline_year",
+                "summary",
+                "introduction",
+                "duties",
+                "qualifications",
+                "career_path",
+                "why_consider",
+                "outlook",
+                "resources_introduction",
+                "resources_conclusion",
+            )
+        }
+        page = self.sync(
+            CareerPage,
+            {"slug": row["slug"]},
+            {
+                **editorial,
+                "occupation": occupations[row["occupation"]],
+                "status": CareerPage.Status.PUBLISHED,
+            },
+        )
+        for link in row["resources"]:
+            self.sync(
+                CareerPageResource,
+                {"page": page, "resource": resources[link["name"]]},
+                {"description": link["description"], "position": link["position"]},
+            )
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
+
+
+def demo_content_load(*, path=DEMO_CONTENT_PATH, overwrite=False):
+    """Load the demo career pages and their data; returns created/updated/unchanged."""
+    content = json.loads(Path(path).read_text(encoding="utf-8"))
+    loader = _DemoLoader(overwrite=overwrite)
+    with transaction.atomic():
+        loader.load(content)
+    return loader.counts

@@ -1,0 +1,132 @@
+"""Every model is editable in the admin, and edits reach the public pages."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from occupations.models import CareerPage, Task, WageEstimate
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED_MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label != "auth"),
+    key=lambda model: model._meta.label,
+)
+
+
+def admin_url(model, action, *args):
+    return reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args
+    )
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
+def test_admin_add_changelist_and_change_pages_open(admin_client, demo, model):
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    obj = model.objects.first()
+    assert obj is not None, f"the demo content has no {model._meta.verbose_name}"
+    assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
+def test_admin_changelist_search_works(admin_client, demo, model):
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "engineer"})
+    assert response.status_code == 200
+
+
+def test_admin_career_page_edit_appears_on_public_page(admin_client, client, demo):
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    change_url = admin_url(CareerPage, "change", page.pk)
+    form = admin_client.get(change_url).context["adminform"].form
+    data = {
+        name: (value.pk if hasattr(value, "pk") else value)
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data["published_at_0"], data["published_at_1"] = (
+        page.published_at.strftime("%Y-%m-%d"),
+        page.published_at.strftime("%H:%M:%S"),
+    )
+    data["duties"] = "Editors now write **this** sentence."
+    data.update(inline_management_data(admin_client.get(change_url)))
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Editors now write this sentence." in text
+
+
+def test_admin_wage_edit_appears_on_public_page(admin_client, client, demo):
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    wage = page.occupation.wage_estimates.get()
+    response = admin_client.post(
+        admin_url(WageEstimate, "change", wage.pk),
+        {
+            "occupation": wage.occupation_id,
+            "release": wage.release_id,
+            "annual_median": "90000",
+            "hourly_median": "43.27",
+        },
+    )
+    assert response.status_code == 302
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Annual Median Salary: $90,000" in text
+    assert "Hourly Median Wage: $43.27" in text
+
+
+def test_admin_task_edit_appears_on_public_page(admin_client, client, demo):
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    task = page.occupation.tasks.first()
+    response = admin_client.post(
+        admin_url(Task, "change", task.pk),
+        {
+            "occupation": task.occupation_id,
+            "statement": "Explain models to the people who use them.",
+            "task_type": "core",
+            "position": 1,
+            "onet_task_id": task.onet_task_id,
+        },
+    )
+    assert response.status_code == 302
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Explain models to the people who use them." in text
+
+
+def test_admin_rejects_percentiles_out_of_order(admin_client, demo):
+    wage = WageEstimate.objects.first()
+    response = admin_client.post(
+        admin_url(WageEstimate, "change", wage.pk),
+        {
+            "occupation": wage.occupation_id,
+            "release": wage.release_id,
+            "annual_pct25": "90000",
+            "annual_median": "80000",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Must not be lower than the annual 25th percentile" in response.content.decode()
+    )
+    wage.refresh_from_db()
+    assert wage.annual_median == Decimal("85720")
+
+
+def inline_management_data(response):
+    """The management form values of every inline formset on an admin page."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        prefix = formset.prefix
+        data[f"{prefix}-TOTAL_FORMS"] = len(formset.forms)
+        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        for index, form in enumerate(formset.forms):
+            for name in form.fields:
+                value = form[name].value()
+                if value is None or value is False:
+                    continue
+                data[f"{prefix}-{index}-{name}"] = value
+    return data

@@ -1,0 +1,88 @@
+"""Admin pages run the same number of queries with a little data and with a lot."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+MAX_ADMIN_QUERIES = 20
+
+
+def occupation_with(size):
+    occupation = factories.OccupationFactory()
+    factories.TaskFactory.create_batch(size, occupation=occupation)
+    factories.OccupationSkillFactory.create_batch(size, occupation=occupation)
+    factories.OccupationTechnologyFactory.create_batch(size, occupation=occupation)
+    factories.WageEstimateFactory(occupation=occupation)
+    factories.EmploymentProjectionFactory(occupation=occupation)
+    return occupation
+
+
+def career_page_with(size):
+    page = factories.CareerPageFactory(occupation=occupation_with(size))
+    factories.CareerPageResourceFactory.create_batch(size, page=page)
+    return page
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def assert_constant(client, django_assert_num_queries, build, url_for):
+    small_url = url_for(build(1))
+    client.get(small_url)  # warm per-process caches (content types) before counting
+    small = count_queries(client, small_url)
+    assert small <= MAX_ADMIN_QUERIES
+    big_url = url_for(build(40))
+    with django_assert_num_queries(small):
+        assert client.get(big_url).status_code == 200
+
+
+def change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def test_occupation_change_page_is_constant(admin_client, django_assert_num_queries):
+    assert_constant(
+        admin_client, django_assert_num_queries, occupation_with, change_url
+    )
+
+
+def test_career_page_change_page_is_constant(admin_client, django_assert_num_queries):
+    assert_constant(
+        admin_client, django_assert_num_queries, career_page_with, change_url
+    )
+
+
+CHANGELISTS = [
+    ("occupations", "occupation", factories.OccupationFactory),
+    ("occupations", "careerpage", factories.CareerPageFactory),
+    ("occupations", "task", factories.TaskFactory),
+    ("occupations", "skill", factories.SkillFactory),
+    ("occupations", "occupationskill", factories.OccupationSkillFactory),
+    ("occupations", "technology", factories.TechnologyFactory),
+    ("occupations", "occupationtechnology", factories.OccupationTechnologyFactory),
+    ("occupations", "wageestimate", factories.WageEstimateFactory),
+    ("occupations", "employmentprojection", factories.EmploymentProjectionFactory),
+    ("resources", "resource", factories.ResourceFactory),
+    ("resources", "careerpageresource", factories.CareerPageResourceFactory),
+]
+
+
+@pytest.mark.parametrize(("app", "model", "factory"), CHANGELISTS, ids=lambda v: str(v))
+def test_changelist_is_constant(
+    admin_client, django_assert_num_queries, app, model, factory
+):
+    url = reverse(f"admin:{app}_{model}_changelist")
+
+    def build(size):
+        factory.create_batch(size)
+
+    assert_constant(admin_client, django_assert_num_queries, build, lambda _: url)

@@ -1,0 +1,173 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from occupations.models import (
+    CareerPage,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    OccupationSkill,
+    OccupationTechnology,
+    Skill,
+    SkillCategory,
+    Task,
+    Technology,
+    TechnologyCategory,
+    WageEstimate,
+)
+from resources.models import CareerPageResource, Resource
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class DataReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataRelease
+        django_get_or_create = ("kind", "name")
+
+    kind = DataRelease.Kind.WAGES
+    name = "May 2022"
+    reference_date = datetime.date(2022, 5, 1)
+    attribution = "Data sourced from BLS."
+
+
+class OccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occupation
+
+    code = factory.Sequence(lambda n: f"15-{2000 + n:04d}.00")
+    title = factory.Sequence(lambda n: f"Analysts {n}")
+    description = "Analyse things. May report on them."
+    job_zone = 4
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    occupation = factory.SubFactory(OccupationFactory)
+    onet_task_id = factory.Sequence(lambda n: 90000 + n)
+    statement = factory.Sequence(lambda n: f"Perform task number {n}.")
+    task_type = Task.Type.CORE
+    position = factory.Sequence(int)
+
+
+class SkillCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkillCategory
+        django_get_or_create = ("name",)
+
+    name = "Basic Skills"
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    element_id = factory.Sequence(lambda n: f"9.Z.{n}")
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    summary = factory.Sequence(lambda n: f"Doing skilful thing {n}")
+    category = factory.SubFactory(SkillCategoryFactory)
+
+
+class OccupationSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OccupationSkill
+
+    occupation = factory.SubFactory(OccupationFactory)
+    skill = factory.SubFactory(SkillFactory)
+    importance = Decimal("3.50")
+    level = Decimal("4.00")
+
+
+class TechnologyCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TechnologyCategory
+        django_get_or_create = ("title",)
+
+    title = "Analytical or scientific software"
+
+
+class TechnologyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Technology
+
+    name = factory.Sequence(lambda n: f"Tool {n}")
+    category = factory.SubFactory(TechnologyCategoryFactory)
+
+
+class OccupationTechnologyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OccupationTechnology
+
+    occupation = factory.SubFactory(OccupationFactory)
+    technology = factory.SubFactory(TechnologyFactory)
+
+
+class WageEstimateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WageEstimate
+
+    occupation = factory.SubFactory(OccupationFactory)
+    release = factory.SubFactory(DataReleaseFactory)
+    annual_median = Decimal("85720")
+    hourly_median = Decimal("41.21")
+
+
+class EmploymentProjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmploymentProjection
+
+    occupation = factory.SubFactory(OccupationFactory)
+    release = factory.SubFactory(
+        DataReleaseFactory,
+        kind=DataRelease.Kind.PROJECTIONS,
+        name="2021–31",
+        reference_date=datetime.date(2021, 7, 1),
+        horizon_year=2031,
+    )
+    growth_percent = Decimal("23.2")
+    annual_openings = Decimal("10.3")
+
+
+class CareerPageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareerPage
+
+    occupation = factory.SubFactory(OccupationFactory)
+    career_name = factory.Sequence(lambda n: f"Career {n}")
+    career_name_plural = factory.LazyAttribute(lambda page: f"{page.career_name}s")
+    title = factory.LazyAttribute(
+        lambda page: f"{page.career_name} Career Path in 2024"
+    )
+    slug = factory.Sequence(lambda n: f"career-{n}")
+    headline_year = 2024
+    status = CareerPage.Status.PUBLISHED
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    name = factory.Sequence(lambda n: f"Resource {n}")
+    url = factory.Sequence(lambda n: f"https://example.com/{n}")
+    description = "A useful resource."
+
+
+class CareerPageResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareerPageResource
+
+    page = factory.SubFactory(CareerPageFactory)
+    resource = factory.SubFactory(ResourceFactory)

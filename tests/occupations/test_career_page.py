@@ -1,0 +1,126 @@
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from occupations.models import CareerPage
+from tests.html_text import visible_text
+
+REFERENCE_PAGE = Path(__file__).with_name("reference_career_page.txt")
+REFERENCE_URL = "/careers/machine-learning-engineer/"
+
+
+def reference_lines():
+    for line in REFERENCE_PAGE.read_text(encoding="utf-8").splitlines():
+        line = " ".join(line.replace("•", "").split())
+        if line:
+            yield line
+
+
+@pytest.fixture
+def reference_page_text(client, demo):
+    response = client.get(REFERENCE_URL)
+    assert response.status_code == 200
+    return visible_text(response.content)
+
+
+def test_reference_page_after_load_demo_shows_every_line_of_the_reference(
+    reference_page_text,
+):
+    missing = [line for line in reference_lines() if line not in reference_page_text]
+    assert missing == []
+
+
+def test_reference_page_sections_appear_in_the_reference_order(reference_page_text):
+    headings = [
+        "Machine Learning Engineer Career Path in 2024",
+        "Machine Learning Engineer Career Overview",
+        "Machine Learning Engineer Job Description",
+        "What Does a Machine Learning Engineer Do?",
+        "Skills and Qualifications",
+        "Career Path and Salary Expectations",
+        "Why Consider a Career as a Machine Learning Engineer?",
+        "Machine Learning Engineer U.S. Salary in 2024",
+        "Machine Learning Engineer Job Outlook",
+        "Projected Job Openings for Machine Learning Engineers by 2031",
+        "Typical Tasks for Machine Learning Engineers",
+        "Technologies and Skills Used by Machine Learning Engineers",
+        "Machine Learning Engineer Career Resources",
+        "Sign up for our newsletter",
+    ]
+    positions = [reference_page_text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+
+
+def test_reference_page_shows_the_job_outlook_once(reference_page_text):
+    assert reference_page_text.count("Growing Demand in Multiple Industries") == 1
+
+
+def test_reference_page_figures_are_formatted_like_the_reference(reference_page_text):
+    assert "Annual Median Salary: $85,720" in reference_page_text
+    assert "Hourly Median Wage: $41.21" in reference_page_text
+    assert "Projected Growth Rate in Job Openings by 2031: 23%" in reference_page_text
+
+
+def test_reference_page_figures_name_their_source_and_release(reference_page_text):
+    assert "Occupational Employment and Wage Statistics wage estimates." in (
+        reference_page_text
+    )
+    assert "(BLS OEWS, May 2022)" in reference_page_text
+    assert "(BLS Employment Projections, 2021–31)" in reference_page_text
+    assert "O*NET 29.3 Database by the U.S. Department of Labor" in reference_page_text
+    assert "CC BY 4.0" in reference_page_text
+
+
+def test_reference_page_says_which_occupation_its_figures_are_from(reference_page_text):
+    assert "O*NET-SOC 15-2031.00, Operations Research Analysts" in reference_page_text
+
+
+def test_demo_careers_from_real_data_are_published(client, demo):
+    for slug, median in (
+        ("data-scientist", "$103,500"),
+        ("registered-nurse", "$81,220"),
+    ):
+        response = client.get(reverse("occupations:detail", args=[slug]))
+        assert response.status_code == 200
+        assert f"Annual Median Salary: {median}" in visible_text(response.content)
+
+
+def test_career_page_unknown_slug_is_a_styled_404(client, db):
+    response = client.get("/careers/no-such-career/")
+    assert response.status_code == 404
+    text = visible_text(response.content)
+    assert "Page not found" in text
+    assert "Browse all careers" in text
+
+
+def test_career_page_draft_is_not_public(client, demo):
+    CareerPage.objects.filter(slug="data-scientist").update(
+        status=CareerPage.Status.DRAFT
+    )
+    assert client.get("/careers/data-scientist/").status_code == 404
+    assert "Data Scientist" not in visible_text(client.get("/careers/").content)
+
+
+def test_career_list_and_home_link_to_published_pages(client, demo):
+    for url in ("/", "/careers/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert REFERENCE_URL.encode() in response.content
+        assert b"/careers/registered-nurse/" in response.content
+
+
+def test_resources_page_lists_the_directory(client, demo):
+    response = client.get("/resources/")
+    text = visible_text(response.content)
+    assert "Kaggle" in text
+    assert "Stack Overflow" in text
+
+
+def test_career_page_without_figures_says_they_are_not_published(client, db):
+    from tests.factories import CareerPageFactory
+
+    page = CareerPageFactory()
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Wage estimates for this occupation are not published." in text
+    assert "Employment projections for this occupation are not published." in text

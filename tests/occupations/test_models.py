@@ -1,0 +1,118 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from occupations.models import (
+    CareerPage,
+    EmploymentProjection,
+    Occupation,
+    WageEstimate,
+)
+from tests.factories import (
+    CareerPageFactory,
+    DataReleaseFactory,
+    EmploymentProjectionFactory,
+    OccupationFactory,
+    WageEstimateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_occupation_code_duplicate_is_rejected_both_ways():
+    OccupationFactory(code="15-2031.00")
+    duplicate = Occupation(code="15-2031.00", title="Copy", description="Copy.")
+    with pytest.raises(ValidationError, match="already exists"):
+        duplicate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_occupation_code_must_look_like_an_onet_code():
+    with pytest.raises(ValidationError, match="15-2031.00"):
+        Occupation(code="152031", title="Analysts", description="x").full_clean()
+
+
+def test_occupation_job_zone_out_of_range_is_rejected_both_ways():
+    occupation = OccupationFactory.build(job_zone=6)
+    with pytest.raises(ValidationError):
+        occupation.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        occupation.save()
+
+
+def test_wage_negative_is_rejected_both_ways():
+    wage = WageEstimateFactory.build(
+        occupation=OccupationFactory(), release=DataReleaseFactory(), hourly_median=-1
+    )
+    with pytest.raises(ValidationError):
+        wage.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        wage.save()
+
+
+def test_wage_percentiles_out_of_order_explain_which_one():
+    wage = WageEstimateFactory.build(
+        occupation=OccupationFactory(),
+        release=DataReleaseFactory(),
+        annual_pct10=Decimal("60000"),
+        annual_median=Decimal("50000"),
+    )
+    with pytest.raises(ValidationError) as error:
+        wage.full_clean()
+    assert error.value.message_dict["annual_median"] == [
+        "Must not be lower than the annual 10th percentile ($60,000)."
+    ]
+
+
+def test_wage_one_estimate_per_occupation_and_release():
+    wage = WageEstimateFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WageEstimate.objects.create(occupation=wage.occupation, release=wage.release)
+
+
+def test_projection_growth_of_ten_thousand_percent_is_rejected_both_ways():
+    projection = EmploymentProjectionFactory()
+    projection.growth_percent = Decimal("10000")
+    with pytest.raises(ValidationError):
+        projection.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmploymentProjection.objects.filter(pk=projection.pk).update(
+            growth_percent=Decimal("-150")
+        )
+
+
+def test_career_page_slug_is_unique_both_ways():
+    page = CareerPageFactory(slug="data-scientist")
+    copy = CareerPageFactory.build(slug="data-scientist", occupation=page.occupation)
+    with pytest.raises(ValidationError, match="already exists"):
+        copy.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+
+
+def test_career_page_scheduled_in_the_future_is_not_published():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    CareerPageFactory(published_at=timezone.now() + timedelta(days=1))
+    assert not CareerPage.objects.published().exists()
+
+
+def test_occupation_description_sentences_split_on_sentence_ends():
+    occupation = OccupationFactory.build(
+        description="Formulate models. May collect data, e.g. surveys. May report."
+    )
+    assert occupation.description_sentences() == [
+        "Formulate models.",
+        "May collect data, e.g. surveys.",
+        "May report.",
+    ]
+
+
+def test_career_page_name_article_follows_spelling():
+    assert CareerPage(career_name="Actuary").career_name_with_article == "an Actuary"
+    assert CareerPage(career_name="Nurse").career_name_with_article == "a Nurse"

@@ -1,0 +1,58 @@
+"""Pages cost the same number of queries whatever the amount of data behind them."""
+
+import pytest
+
+from tests.factories import (
+    CareerPageFactory,
+    CareerPageResourceFactory,
+    EmploymentProjectionFactory,
+    OccupationSkillFactory,
+    OccupationTechnologyFactory,
+    TaskFactory,
+    WageEstimateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def career_page_with(size):
+    page = CareerPageFactory()
+    occupation = page.occupation
+    TaskFactory.create_batch(size, occupation=occupation)
+    OccupationSkillFactory.create_batch(size, occupation=occupation)
+    OccupationTechnologyFactory.create_batch(size, occupation=occupation)
+    CareerPageResourceFactory.create_batch(size, page=page)
+    WageEstimateFactory(occupation=occupation)
+    EmploymentProjectionFactory(occupation=occupation)
+    return page
+
+
+# One query for the page with its occupation and O*NET release, then one each for
+# tasks, skills, technologies, wages, projections and the page's resources.
+CAREER_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_career_page_query_count_is_constant(client, django_assert_num_queries, size):
+    page = career_page_with(size)
+    with django_assert_num_queries(CAREER_PAGE_QUERIES):
+        response = client.get(page.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.count(b"<li>Perform task number") == size
+
+
+@pytest.mark.parametrize("size", [1, 30])
+@pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 2)])
+def test_career_lists_query_count_is_constant(
+    client, django_assert_num_queries, size, url, queries
+):
+    CareerPageFactory.create_batch(size)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_resource_list_query_count_is_constant(client, django_assert_num_queries, size):
+    CareerPageResourceFactory.create_batch(size)
+    with django_assert_num_queries(1):
+        assert client.get("/resources/").status_code == 200
