@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 DEV_ENV := DEBUG=true
 
-.PHONY: run test lint format admin clean
+.PHONY: run test test-fast lint format admin clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -30,7 +30,12 @@ test: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+## test-fast: the suite without the real-browser tests
+test-fast: $(INSTALLED)
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 ## admin: create a local admin login (asks for a username and password)
 admin: $(INSTALLED)

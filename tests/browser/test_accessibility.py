@@ -1,0 +1,39 @@
+"""axe-core finds no WCAG 2.2 AA violations on the public pages."""
+
+import pytest
+
+PUBLIC_PAGES = [
+    "/",
+    "/careers/",
+    "/careers/machine-learning-engineer/",
+    "/careers/registered-nurse/",
+    "/resources/",
+    "/newsletter/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_no_axe_violations(page, demo, assert_accessible, path):
+    response = page.goto(path)
+    assert response.status == 200
+    assert_accessible(page)
+
+
+def test_not_found_page_has_no_axe_violations(page, db, assert_accessible):
+    response = page.goto("/careers/no-such-career/")
+    assert response.status == 404
+    assert_accessible(page)
+
+
+def test_career_page_headings_are_in_order(page, demo):
+    page.goto("/careers/machine-learning-engineer/")
+    levels = page.eval_on_selector_all(
+        "main h1, main h2, main h3, main h4",
+        "nodes => nodes.map(node => Number(node.tagName[1]))",
+    )
+    assert levels[0] == 1
+    assert levels.count(1) == 1
+    jumps = [
+        later - earlier for earlier, later in zip(levels, levels[1:], strict=False)
+    ]
+    assert max(jumps) <= 1, levels
