@@ -2,9 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("occupations.urls")),
     path("resources/", include("resources.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]
+
+# A database outage gets the 503 page; 400/403/404 use Django's views with our
+# templates (templates/400.html …), which show nothing about the request.
+handler500 = views.server_error_or_unavailable

@@ -6,6 +6,7 @@ with DEBUG off there is no default SECRET_KEY or ALLOWED_HOSTS: production refus
 start half-configured.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "axes",
     "occupations",
     "resources",
     "newsletter",
@@ -43,6 +46,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry the same headers as pages.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -50,6 +56,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses to authenticate a locked-out username from that address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "careerguide.urls"
@@ -125,22 +139,122 @@ STORAGES = {
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
-# Production hardening; harmless in development because they only apply over HTTPS.
+# --- Newsletter (newsletter app) ---------------------------------------------------
+# Links in emails are built from SITE_URL, never from the request's Host header, and
+# emails may be sent outside a request. Required in production, like SECRET_KEY.
+SITE_URL = (
+    env.str("SITE_URL", default="http://127.0.0.1:8000") if DEBUG else env("SITE_URL")
+).rstrip("/")
+# How long a confirmation link works; unsubscribe links never expire.
+NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 86400)
+# Signup attempts allowed per client address and per email address in each window.
+NEWSLETTER_RATE_LIMIT_WINDOW = env.int("NEWSLETTER_RATE_LIMIT_WINDOW", default=3600)
+NEWSLETTER_RATE_LIMIT_PER_IP = env.int("NEWSLETTER_RATE_LIMIT_PER_IP", default=20)
+NEWSLETTER_RATE_LIMIT_PER_EMAIL = env.int("NEWSLETTER_RATE_LIMIT_PER_EMAIL", default=5)
+# Reverse proxies in front of the site (the same count django-axes is given): the
+# client address is read that many hops from the right of X-Forwarded-For.
+NEWSLETTER_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# --- end Newsletter -----------------------------------------------------------------
+
+# Production hardening, on unless DEBUG: `manage.py check --deploy` reports nothing.
+# Cookies only travel over HTTPS; neither is readable from JavaScript (none needs to).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+CSRF_COOKIE_HTTPONLY = True
+# Plain HTTP is redirected to HTTPS, except the health check, which load balancers
+# probe over plain HTTP from inside the network.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy, Django learns the scheme from this header; the
+# proxy must set (never pass through) X-Forwarded-Proto, or the redirect loops.
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+# Preloading is a promise browsers ship for months and is hard to take back, so it is
+# an explicit opt-in per domain; until then its reminder (W021) is expected.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own files, no inline script
+# or style anywhere. The one inline <style> Django's admin emits (a column width on
+# changelists without actions) is allowed by its hash; a test pins the hash to the
+# installed Django's template.
+ADMIN_CHANGELIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ADMIN_CHANGELIST_STYLE_HASH],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Powerful browser features this site never uses, switched off for it and any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins
+# for one username from one address, that pair is locked out for the cool-off time.
+# Keyed on the pair, so a stranger cannot lock the real editor out from elsewhere.
+# The client address is REMOTE_ADDR; behind N reverse proxies set AXES_PROXY_COUNT=N
+# and it is read from X-Forwarded-For, counting N hops from the right, so a client
+# cannot forge it.
+if env.int("AXES_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "careerguide.admin_login.locked_out"
+AXES_USERNAME_CALLABLE = "careerguide.admin_login.username_key"
+# Attempts are inspected and reset with `manage.py axes_reset` rather than in the
+# admin, whose every registered model is expected to be editable.
+AXES_ENABLE_ADMIN = False
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line (errors with their traceback), for a collector.
+        "json": {"()": "careerguide.log_format.JSONFormatter"},
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Newsletter email links point at the test client's host, so tests can follow them.
+os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from .base import *  # noqa: E402,F403
 
@@ -16,3 +19,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Serve static files straight from the app folders: the suite need not collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The test client speaks plain HTTP; tests of the HTTPS headers ask for secure=True.
+# Everything else (HSTS, CSP, secure cookies, django-axes) stays as in production.
+SECURE_SSL_REDIRECT = False

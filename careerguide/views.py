@@ -1,0 +1,77 @@
+"""Site-wide views that belong to no app: the health check and the 500/503 page."""
+
+import logging
+import sys
+import uuid
+
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.defaults import server_error
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client (or a load balancer) should wait before trying again.
+RETRY_AFTER = 30
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database and the cache answer, 503 (naming the failure) if not.
+
+    Cheap enough for a load balancer to call every few seconds: one `SELECT 1` and
+    one cache round trip; no session, no template.
+    """
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    healthy = all(result == "ok" for result in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+    )
+    if not healthy:
+        response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return "unavailable"
+    return "ok"
+
+
+def _check_cache():
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=5)
+        answer = cache.get(key)
+        cache.delete(key)
+    except Exception:  # Each cache backend raises its own errors.
+        logger.exception("Health check: the cache did not answer")
+        return "unavailable"
+    return "ok" if answer == "ok" else "unavailable"
+
+
+def server_error_or_unavailable(request):
+    """handler500: a lost database gives the 503 "back soon" page, the rest the 500.
+
+    Django calls this while handling the exception wherever it was raised (a view,
+    a template, a middleware saving the session), so `sys.exc_info()` names it.
+    OperationalError and InterfaceError are the connection-level failures (server
+    down, connection dropped, timeouts, deadlocks): passing, so worth a retry.
+    Neither page touches the database; the exception is logged either way.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        template = loader.get_template("503.html")
+        response = HttpResponse(template.render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return server_error(request)

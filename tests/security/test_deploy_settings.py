@@ -1,0 +1,67 @@
+"""The production settings (careerguide.settings.base, as manage.py and wsgi.py load
+them) pass Django's deployment checklist, checked in a fresh process with a
+production-like environment rather than the test settings."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def run_manage(*args, **env_overrides):
+    env = {
+        # Only what a production process would get; nothing from the test run.
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "careerguide.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "careerguide.example.com",
+        "SITE_URL": "https://careerguide.example.com",
+        "DATABASE_URL": "sqlite:///:memory:",
+        **env_overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={name: value for name, value in env.items() if value is not None},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_production_settings_report_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_weak_configuration_is_reported():
+    """The check is live: switching a protection off makes it fail."""
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECURE_HSTS_SECONDS="0"
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr
+
+
+def test_deploy_settings_without_secret_key_refuse_to_start():
+    result = run_manage("check", SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_deploy_settings_admin_url_moved_by_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.urls import reverse; print(reverse('admin:login'))",
+        ADMIN_URL="back-office-7f3a/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("/back-office-7f3a/login/")

@@ -1,0 +1,36 @@
+"""/healthz: checks the database and the cache, cheaply, and is never cached."""
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_all_up_answers_ok(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    # No session or CSRF cookie: a probe every few seconds writes nothing.
+    assert not response.cookies
+
+
+@override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+)
+def test_healthz_cache_not_keeping_values_answers_503(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
+    }
+    assert response["Retry-After"] == "30"
+
+
+def test_healthz_head_allowed_post_refused(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
