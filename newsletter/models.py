@@ -1,0 +1,77 @@
+"""Newsletter subscribers and the record of their consent.
+
+One row per address. A row moves pending → confirmed (double opt-in) →
+unsubscribed, and back to pending when the person signs up again; the timestamps
+and the consent wording version record what they agreed to and when.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def email_normalize(value):
+    """The stored form of an address: surrounding spaces gone, all lower case.
+
+    RFC 5321 lets a mail server treat the local part case-sensitively, but mail
+    systems in use do not; treating "Ann@x.org" and "ann@x.org" as two subscribers
+    would send one inbox two copies and let case variants slip past the per-address
+    rate limit. Dots and "+tags" are left alone: only some providers ignore them.
+    """
+    return value.strip().lower()
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    source_page = models.ForeignKey(
+        "occupations.CareerPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newsletter_subscribers",
+        help_text="The career page the latest signup came from (none: /newsletter/).",
+    )
+    consent_version = models.CharField(
+        max_length=20, help_text="Version of the consent wording agreed to."
+    )
+    signed_up_at = models.DateTimeField(
+        default=timezone.now, help_text="When the current opt-in was requested."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-signed_up_at",)
+        indexes = (
+            models.Index(fields=("-signed_up_at",), name="subscriber_signed_up_idx"),
+            models.Index(
+                fields=("status", "-signed_up_at"), name="subscriber_status_idx"
+            ),
+        )
+        constraints = (
+            models.UniqueConstraint(fields=("email",), name="subscriber_unique_email"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="subscriber_email_lowercase"
+            ),
+        )
+        permissions = (
+            ("export_subscriber", "Can export confirmed subscribers as CSV"),
+        )
+
+    def __str__(self):
+        return self.email

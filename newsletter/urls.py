@@ -6,4 +6,13 @@ app_name = "newsletter"
 
 urlpatterns = [
     path("", views.signup, name="signup"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "unsubscribe/<str:token>/one-click/",
+        views.one_click_unsubscribe,
+        name="one_click_unsubscribe",
+    ),
+    path("unsubscribed/", views.unsubscribed, name="unsubscribed"),
 ]

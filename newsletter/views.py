@@ -1,6 +1,90 @@
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import ratelimit
+from .forms import SignupForm
+from .models import Subscriber
+from .services import (
+    ConfirmResult,
+    InvalidLink,
+    subscriber_confirm,
+    subscriber_from_confirm_token,
+    subscriber_from_unsubscribe_token,
+    subscriber_subscribe,
+    subscriber_unsubscribe,
+)
 
 
+def _invalid_link(request):
+    return render(request, "newsletter/invalid_link.html", status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    # Placeholder until the newsletter issue lands: it explains, stores nothing.
-    return render(request, "newsletter/signup.html")
+    if request.method != "POST":
+        return render(request, "newsletter/signup.html", {"form": SignupForm()})
+    form = SignupForm(request.POST)
+    valid = form.is_valid()
+    if ratelimit.signup_limited(request, email=form.cleaned_data.get("email")):
+        response = render(request, "newsletter/rate_limited.html", status=429)
+        response["Retry-After"] = str(ratelimit.retry_after())
+        return response
+    if not valid:
+        return render(request, "newsletter/signup.html", {"form": form})
+    if not form.is_bot:
+        subscriber_subscribe(
+            email=form.cleaned_data["email"],
+            source_page=form.cleaned_data["source_page"],
+        )
+    # The same answer whatever the address's state: it reveals nothing.
+    return redirect("newsletter:thanks")
+
+
+def thanks(request):
+    return render(request, "newsletter/thanks.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    # A GET only shows a button: mail scanners open links, people press buttons.
+    try:
+        if request.method == "POST":
+            result = subscriber_confirm(token=token)
+        elif subscriber_from_confirm_token(token).status == Subscriber.Status.CONFIRMED:
+            result = ConfirmResult.ALREADY_CONFIRMED
+        else:
+            return render(request, "newsletter/confirm.html")
+    except InvalidLink:
+        return _invalid_link(request)
+    return render(request, "newsletter/confirmed.html", {"result": result.value})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    try:
+        if request.method == "POST":
+            subscriber_unsubscribe(token=token)
+            return redirect("newsletter:unsubscribed")
+        subscriber_from_unsubscribe_token(token)
+    except InvalidLink:
+        return _invalid_link(request)
+    return render(request, "newsletter/unsubscribe.html")
+
+
+def unsubscribed(request):
+    return render(request, "newsletter/unsubscribed.html")
+
+
+@csrf_exempt
+@require_POST
+def one_click_unsubscribe(request, token):
+    """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", no cookies."""
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return HttpResponse("Expected List-Unsubscribe=One-Click.", status=400)
+    try:
+        subscriber_unsubscribe(token=token)
+    except InvalidLink:
+        return HttpResponse("This unsubscribe link is not valid.", status=400)
+    return HttpResponse("You are unsubscribed.", content_type="text/plain")

@@ -171,3 +171,13 @@ class CareerPageResourceFactory(factory.django.DjangoModelFactory):
 
     page = factory.SubFactory(CareerPageFactory)
     resource = factory.SubFactory(ResourceFactory)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.Subscriber"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    consent_version = "test"
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))

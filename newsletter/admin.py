@@ -1,0 +1,131 @@
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .models import Subscriber, email_normalize
+from .services import subscriber_erase, subscriber_subscribe
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
+
+
+class SubscriberAddForm(forms.ModelForm):
+    """Adding an address in the admin sends it the double opt-in email."""
+
+    class Meta:
+        model = Subscriber
+        fields = ("email",)
+
+    def clean_email(self):
+        return email_normalize(self.cleaned_data["email"])
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = (
+        "email",
+        "status",
+        "source_page",
+        "signed_up_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    )
+    list_filter = (
+        "status",
+        ("source_page", admin.RelatedOnlyFieldListFilter),
+        "signed_up_at",
+        "confirmed_at",
+    )
+    list_select_related = ("source_page",)
+    search_fields = ("email",)
+    date_hierarchy = "signed_up_at"
+    actions = ("export_confirmed_csv", "erase_selected")
+    # The consent record is evidence: shown, never edited by hand.
+    readonly_fields = (
+        "email",
+        "status",
+        "source_page",
+        "consent_version",
+        "signed_up_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "created_at",
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = SubscriberAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ()
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ("email",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        # Through the service, so the person still confirms by email.
+        obj.pk = subscriber_subscribe(email=obj.email).pk
+        obj.refresh_from_db()
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj else super().has_change_permission(request, obj)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("newsletter.export_subscriber")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Erasure is the delete that leaves a log line; one way to delete is enough.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(
+        permissions=("export",), description="Export confirmed subscribers as CSV"
+    )
+    def export_confirmed_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f'attachment; filename="subscribers-{stamp}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(
+            ("email", "confirmed_at", "signed_up_at", "source_page", "consent_version")
+        )
+        rows = queryset.confirmed().select_related("source_page").order_by("email")
+        for subscriber in rows:
+            writer.writerow(
+                csv_safe(value)
+                for value in (
+                    subscriber.email,
+                    subscriber.confirmed_at.isoformat(),
+                    subscriber.signed_up_at.isoformat(),
+                    subscriber.source_page.slug if subscriber.source_page else "",
+                    subscriber.consent_version,
+                )
+            )
+        return response
+
+    @admin.action(
+        permissions=("delete",),
+        description="Erase selected subscribers and their consent record (privacy "
+        "request)",
+    )
+    def erase_selected(self, request, queryset):
+        with transaction.atomic():
+            erased = sum(subscriber_erase(email=s.email) for s in queryset)
+        self.message_user(
+            request, f"Erased {erased} subscriber(s).", level=messages.SUCCESS
+        )

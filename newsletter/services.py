@@ -1,0 +1,193 @@
+"""Subscribe, confirm, unsubscribe and erase: every write to `Subscriber`.
+
+Links in emails carry signed tokens (django.core.signing), never bare ids. A
+confirmation token names the subscriber and the opt-in it confirms, and expires
+after NEWSLETTER_CONFIRM_MAX_AGE seconds; an unsubscribe token never expires, so a
+years-old email still lets its reader leave.
+"""
+
+import datetime
+import logging
+from enum import Enum
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .consent import CONSENT_VERSION
+from .models import Subscriber, email_normalize
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "newsletter.confirm"
+UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
+
+
+class InvalidLink(Exception):
+    """A link that is tampered with, expired or no longer applies."""
+
+
+class ConfirmResult(Enum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _opt_in_stamp(subscriber):
+    """Which opt-in a confirmation link is for: its start, in whole microseconds."""
+    return (subscriber.signed_up_at - EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def confirm_token_make(subscriber):
+    return signing.dumps(
+        {"s": subscriber.pk, "t": _opt_in_stamp(subscriber)}, salt=CONFIRM_SALT
+    )
+
+
+def unsubscribe_token_make(subscriber):
+    return signing.dumps({"s": subscriber.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def subscriber_from_confirm_token(token):
+    """The subscriber a confirmation link is for; InvalidLink if it no longer is."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
+        )
+        subscriber = Subscriber.objects.get(pk=data["s"])
+    except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
+        raise InvalidLink from None
+    # A link from an earlier opt-in (before an unsubscribe) must not confirm again.
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED or data["t"] != (
+        _opt_in_stamp(subscriber)
+    ):
+        raise InvalidLink
+    return subscriber
+
+
+def subscriber_from_unsubscribe_token(token):
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return Subscriber.objects.get(pk=data["s"])
+    except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
+        raise InvalidLink from None
+
+
+def subscriber_subscribe(*, email, source_page=None):
+    """Start (or repeat) an opt-in; the caller's response must not depend on it.
+
+    New or unsubscribed address: pending, with a confirmation email. Pending: the
+    confirmation email again, whose link stays the same opt-in. Confirmed: nothing
+    changes and the address alone is told it is already subscribed, so whoever
+    typed it learns nothing.
+    """
+    email = email_normalize(email)
+    now = timezone.now()
+    with transaction.atomic():
+        # get_or_create retries the read when a concurrent signup inserted first,
+        # so two simultaneous requests end with one row and no error.
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email,
+            defaults={
+                "source_page": source_page,
+                "consent_version": CONSENT_VERSION,
+                "signed_up_at": now,
+            },
+        )
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.source_page = source_page
+            subscriber.consent_version = CONSENT_VERSION
+            subscriber.signed_up_at = now
+            subscriber.confirmed_at = None
+            subscriber.save()
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            kind = "already_subscribed"
+        else:
+            kind = "confirm"
+        transaction.on_commit(lambda: _email_send(subscriber, kind))
+    return subscriber
+
+
+def subscriber_confirm(*, token):
+    """Confirm the opt-in a link names; raises InvalidLink for a bad link."""
+    with transaction.atomic():
+        subscriber = subscriber_from_confirm_token(token)
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            return ConfirmResult.ALREADY_CONFIRMED
+        if subscriber.status != Subscriber.Status.PENDING:
+            raise InvalidLink
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=("status", "confirmed_at", "unsubscribed_at"))
+    return ConfirmResult.CONFIRMED
+
+
+def subscriber_unsubscribe(*, token):
+    """End a subscription (or a pending opt-in); repeating it changes nothing."""
+    with transaction.atomic():
+        pk = subscriber_from_unsubscribe_token(token).pk
+        subscriber = Subscriber.objects.select_for_update().get(pk=pk)
+        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = timezone.now()
+            subscriber.save(update_fields=("status", "unsubscribed_at"))
+    return subscriber
+
+
+def subscriber_erase(*, email):
+    """Delete an address and its consent record (a privacy request).
+
+    Returns how many rows were deleted (0 or 1). Outstanding links stop working.
+    """
+    with transaction.atomic():
+        deleted, _ = Subscriber.objects.filter(email=email_normalize(email)).delete()
+    logger.info("newsletter: erased %d subscriber(s) on request", deleted)
+    return deleted
+
+
+def _absolute(name, token):
+    return settings.SITE_URL + reverse(name, args=[token])
+
+
+def _email_send(subscriber, kind):
+    """Render and send one email; a mail server failure is logged, not raised.
+
+    Raising would turn the signup into an error page for some addresses and not
+    others, which tells a visitor something about the address.
+    """
+    unsubscribe_token = unsubscribe_token_make(subscriber)
+    context = {
+        "confirm_url": _absolute("newsletter:confirm", confirm_token_make(subscriber)),
+        "unsubscribe_url": _absolute("newsletter:unsubscribe", unsubscribe_token),
+        "site_url": settings.SITE_URL,
+    }
+    template = f"newsletter/email/{kind}"
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[subscriber.email],
+        headers={
+            # RFC 8058: mail clients show an unsubscribe button that POSTs here.
+            "List-Unsubscribe": "<{}>".format(
+                _absolute("newsletter:one_click_unsubscribe", unsubscribe_token)
+            ),
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"{template}.html", context), "text/html"
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("newsletter: could not send the %s email", kind)

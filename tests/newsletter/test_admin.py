@@ -1,0 +1,168 @@
+"""Editors' side: the subscriber list, CSV export, erasure, and who may see it."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from newsletter.models import Subscriber
+from tests.factories import CareerPageFactory, SubscriberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:newsletter_subscriber_changelist")
+
+
+def staff_with(*codenames):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_admin_changelist_filters_by_status_and_searches_email(admin_client):
+    SubscriberFactory(email="kept@example.com", status="confirmed")
+    SubscriberFactory(email="gone@example.com", status="unsubscribed")
+    response = admin_client.get(CHANGELIST, {"status__exact": "confirmed"})
+    assert [s.email for s in response.context["cl"].result_list] == ["kept@example.com"]
+    response = admin_client.get(CHANGELIST, {"q": "gone"})
+    assert [s.email for s in response.context["cl"].result_list] == ["gone@example.com"]
+
+
+def test_admin_changelist_filters_by_source_page_and_date(admin_client):
+    page = CareerPageFactory(slug="data-scientist")
+    SubscriberFactory(email="from-page@example.com", source_page=page)
+    SubscriberFactory(email="direct@example.com")
+    response = admin_client.get(CHANGELIST, {"source_page__id__exact": page.pk})
+    assert [s.email for s in response.context["cl"].result_list] == [
+        "from-page@example.com"
+    ]
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert "By source page" in html
+    assert "By signed up at" in html
+
+
+def export(client, ids):
+    return client.post(
+        CHANGELIST,
+        {"action": "export_confirmed_csv", "_selected_action": ids},
+    )
+
+
+def test_admin_csv_export_lists_only_confirmed(admin_client):
+    page = CareerPageFactory(slug="data-scientist")
+    confirmed = SubscriberFactory(email="b@example.com", source_page=page)
+    formula = SubscriberFactory(email="=cmd@example.com")
+    pending = SubscriberFactory(email="p@example.com", status="pending")
+    gone = SubscriberFactory(email="u@example.com", status="unsubscribed")
+    response = export(admin_client, [s.pk for s in (confirmed, formula, pending, gone)])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "email",
+        "confirmed_at",
+        "signed_up_at",
+        "source_page",
+        "consent_version",
+    ]
+    assert [row[0] for row in rows[1:]] == ["'=cmd@example.com", "b@example.com"]
+    assert rows[2][3] == "data-scientist"
+
+
+def test_admin_career_editor_cannot_see_subscribers(client):
+    client.force_login(staff_with("change_careerpage", "view_careerpage"))
+    assert client.get(CHANGELIST).status_code == 403
+    assert "Subscribers" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_admin_viewer_without_export_permission_has_no_export(client):
+    SubscriberFactory()
+    client.force_login(staff_with("view_subscriber"))
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert "export_confirmed_csv" not in response.content.decode()
+    response = export(client, [Subscriber.objects.get().pk])
+    assert not response.get("Content-Type", "").startswith("text/csv")
+
+
+def test_admin_manager_with_export_permission_exports(client):
+    subscriber = SubscriberFactory()
+    client.force_login(staff_with("view_subscriber", "export_subscriber"))
+    response = export(client, [subscriber.pk])
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_admin_erase_action_deletes_selected(admin_client):
+    erased, kept = SubscriberFactory(), SubscriberFactory()
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "erase_selected", "_selected_action": [erased.pk]},
+        follow=True,
+    )
+    assert "Erased 1 subscriber(s)." in response.content.decode()
+    assert list(Subscriber.objects.all()) == [kept]
+
+
+def test_admin_add_sends_double_opt_in_email(
+    admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:newsletter_subscriber_add"), {"email": " New@Example.com"}
+        )
+    assert response.status_code == 302
+    assert Subscriber.objects.get().email == "new@example.com"
+    assert Subscriber.objects.get().status == "pending"
+    assert "Confirm" in mail.outbox[0].subject
+
+
+def test_admin_add_existing_address_shows_error(admin_client):
+    SubscriberFactory(email="known@example.com")
+    response = admin_client.post(
+        reverse("admin:newsletter_subscriber_add"), {"email": "KNOWN@example.com"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert Subscriber.objects.count() == 1
+
+
+def test_admin_change_page_is_read_only(admin_client):
+    subscriber = SubscriberFactory(email="reader@example.com")
+    url = reverse("admin:newsletter_subscriber_change", args=[subscriber.pk])
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"email": "other@example.com", "status": "pending"})
+    subscriber.refresh_from_db()
+    assert (subscriber.email, subscriber.status) == ("reader@example.com", "confirmed")
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_admin_changelist_query_count_is_constant(
+    admin_client, django_assert_max_num_queries, size
+):
+    page = CareerPageFactory()
+    SubscriberFactory.create_batch(size, source_page=page)
+    admin_client.get(CHANGELIST)  # warm per-process caches
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(CHANGELIST).status_code == 200
+
+
+def test_erase_subscriber_command_deletes_the_address():
+    SubscriberFactory(email="reader@example.com")
+    SubscriberFactory(email="other@example.com")
+    out = io.StringIO()
+    call_command("erase_subscriber", " Reader@Example.com ", stdout=out)
+    assert "Erased" in out.getvalue()
+    assert list(Subscriber.objects.values_list("email", flat=True)) == [
+        "other@example.com"
+    ]
+
+
+def test_erase_subscriber_command_unknown_address_says_so():
+    out = io.StringIO()
+    call_command("erase_subscriber", "nobody@example.com", stdout=out)
+    assert "No subscriber" in out.getvalue()

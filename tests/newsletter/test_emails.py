@@ -1,0 +1,79 @@
+"""The emails: both parts from templates, absolute links, RFC 8058 headers."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from newsletter.models import Subscriber
+from tests.factories import SubscriberFactory
+
+from .conftest import last_links
+
+pytestmark = pytest.mark.django_db
+
+
+def one_click_url(message):
+    header = message.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<http://testserver/newsletter/unsubscribe/")
+    assert header.endswith("/one-click/>")
+    return header[1:-1]
+
+
+@pytest.mark.parametrize("status", [None, "pending", "confirmed", "unsubscribed"])
+def test_email_has_text_html_and_unsubscribe_headers(signup, status):
+    if status:
+        SubscriberFactory(email="reader@example.com", status=status)
+    signup("reader@example.com")
+    (message,) = mail.outbox
+    assert message.to == ["reader@example.com"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == (
+        "List-Unsubscribe=One-Click"
+    )
+    one_click_url(message)
+    (html, mimetype) = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "http://testserver/newsletter/unsubscribe/" in message.body
+    assert 'href="http://testserver/newsletter/unsubscribe/' in html
+    # The rendered headers really are on the message that goes out.
+    sent = message.message()
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_email_confirmation_links_in_both_parts(signup):
+    signup("reader@example.com")
+    (message,) = mail.outbox
+    confirm = last_links()["confirm"]
+    assert f'href="http://testserver{confirm}"' in message.alternatives[0][0]
+    assert "Confirm" in message.subject
+
+
+def test_one_click_unsubscribe_post_without_cookies_or_csrf(signup):
+    signup("reader@example.com")
+    url = one_click_url(mail.outbox[0])
+    mail_client = Client(enforce_csrf_checks=True)  # a mail provider's server
+    response = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_one_click_unsubscribe_without_rfc_body_is_refused(signup):
+    signup("reader@example.com")
+    url = one_click_url(mail.outbox[0])
+    response = Client().post(url, {"something": "else"})
+    assert response.status_code == 400
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_one_click_unsubscribe_get_changes_nothing(client, signup):
+    signup("reader@example.com")
+    response = client.get(one_click_url(mail.outbox[0]))
+    assert response.status_code == 405
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_one_click_unsubscribe_tampered_is_refused(client):
+    response = client.post(
+        "/newsletter/unsubscribe/bad:token/one-click/",
+        {"List-Unsubscribe": "One-Click"},
+    )
+    assert response.status_code == 400

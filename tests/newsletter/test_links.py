@@ -1,0 +1,132 @@
+"""Links in emails: signed, expiring where they should, friendly when they fail."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+
+from newsletter.models import Subscriber
+from tests.html_text import visible_text
+
+from .conftest import last_links
+
+pytestmark = pytest.mark.django_db
+
+INVALID = "This link does not work any more"
+
+
+def tampered(path):
+    """The same link with one character of its signature changed."""
+    head, token, tail = path.rsplit("/", 2)[0], path.split("/")[-2], "/"
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    return f"{head}/{flipped}{tail}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("kind", ["confirm", "unsubscribe"])
+def test_link_tampered_shows_friendly_page(client, signup, method, kind):
+    signup("reader@example.com")
+    response = getattr(client, method)(tampered(last_links()[kind]))
+    assert response.status_code == 400
+    assert INVALID in visible_text(response.content)
+    assert Subscriber.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize(
+    "path", ["/newsletter/confirm/garbage/", "/newsletter/unsubscribe/a:b:c/"]
+)
+def test_link_garbage_token_shows_friendly_page(client, path):
+    response = client.post(path)
+    assert response.status_code == 400
+    assert INVALID in visible_text(response.content)
+
+
+def test_link_confirm_token_cannot_unsubscribe(client, signup):
+    """Tokens are salted per purpose: one kind of link never works as another."""
+    signup("reader@example.com")
+    token = last_links()["confirm"].split("/")[-2]
+    response = client.post(f"/newsletter/unsubscribe/{token}/")
+    assert response.status_code == 400
+
+
+def test_link_confirm_expired_shows_friendly_page(client, signup, settings):
+    settings.NEWSLETTER_CONFIRM_MAX_AGE = 3 * 86400
+    with time_machine.travel(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)):
+        signup("reader@example.com")
+    confirm = last_links()["confirm"]
+    with time_machine.travel(datetime.datetime(2025, 3, 4, 1, tzinfo=datetime.UTC)):
+        response = client.post(confirm)
+    assert response.status_code == 400
+    assert INVALID in visible_text(response.content)
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_link_confirm_within_max_age_works(client, signup, settings):
+    settings.NEWSLETTER_CONFIRM_MAX_AGE = 3 * 86400
+    with time_machine.travel(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)):
+        signup("reader@example.com")
+    confirm = last_links()["confirm"]
+    with time_machine.travel(datetime.datetime(2025, 3, 3, 23, tzinfo=datetime.UTC)):
+        client.post(confirm)
+    assert Subscriber.objects.get().status == "confirmed"
+
+
+def test_link_unsubscribe_works_years_later(client, signup):
+    with time_machine.travel(datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)):
+        signup("reader@example.com")
+        links = last_links()
+        client.post(links["confirm"])
+    with time_machine.travel(datetime.datetime(2031, 3, 1, tzinfo=datetime.UTC)):
+        client.post(links["unsubscribe"])
+    assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_link_confirm_twice_shows_already_confirmed(client, signup):
+    signup("reader@example.com")
+    confirm = last_links()["confirm"]
+    client.post(confirm)
+    for response in (client.post(confirm), client.get(confirm)):
+        assert response.status_code == 200
+        assert "You are already subscribed" in visible_text(response.content)
+
+
+def test_link_unsubscribe_twice_stays_unsubscribed(client, signup):
+    signup("reader@example.com")
+    unsubscribe = last_links()["unsubscribe"]
+    client.post(unsubscribe)
+    first = Subscriber.objects.get().unsubscribed_at
+    assert client.post(unsubscribe).status_code == 302
+    assert Subscriber.objects.get().unsubscribed_at == first
+
+
+def test_link_unsubscribe_while_pending_ends_the_opt_in(client, signup):
+    signup("reader@example.com")
+    links = last_links()
+    client.post(links["unsubscribe"])
+    assert client.post(links["confirm"]).status_code == 400
+    assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_link_confirm_page_button_needs_csrf_token(signup):
+    signup("reader@example.com")
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(last_links()["confirm"]).status_code == 403
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_link_of_erased_subscriber_shows_friendly_page(client, signup):
+    signup("reader@example.com")
+    links = last_links()
+    Subscriber.objects.all().delete()
+    assert client.get(links["confirm"]).status_code == 400
+    assert client.post(links["unsubscribe"]).status_code == 400
+
+
+def test_link_contains_no_address_or_bare_id(signup):
+    signup("reader@example.com")
+    for path in last_links().values():
+        assert "reader" not in path
+        assert f"/{Subscriber.objects.get().pk}/" not in path
+    assert len(mail.outbox) == 1

@@ -1,0 +1,73 @@
+"""Too many signup attempts get HTTP 429 and a clear "try again later"."""
+
+import pytest
+import time_machine
+from django.core import mail
+
+from newsletter.models import Subscriber
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limits(settings):
+    settings.NEWSLETTER_RATE_LIMIT_WINDOW = 3600
+    settings.NEWSLETTER_RATE_LIMIT_PER_IP = 3
+    settings.NEWSLETTER_RATE_LIMIT_PER_EMAIL = 2
+    return settings
+
+
+def test_rate_limit_per_client_address_returns_429(signup, limits):
+    for n in range(3):
+        assert signup(f"reader{n}@example.com").status_code == 302
+    response = signup("reader9@example.com")
+    assert response.status_code == 429
+    assert "try again later" in visible_text(response.content)
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert Subscriber.objects.count() == 3
+
+
+def test_rate_limit_counts_invalid_attempts_too(signup, limits):
+    for _ in range(3):
+        assert signup("not-an-address").status_code == 200
+    assert signup("reader@example.com").status_code == 429
+
+
+def test_rate_limit_per_email_across_client_addresses(signup, limits):
+    for n in range(2):
+        response = signup("Reader@example.com", meta={"REMOTE_ADDR": f"192.0.2.{n}"})
+        assert response.status_code == 302
+    response = signup("reader@EXAMPLE.com ", meta={"REMOTE_ADDR": "192.0.2.99"})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 2
+    assert (
+        signup("other@example.com", meta={"REMOTE_ADDR": "192.0.2.99"}).status_code
+        == 302
+    )
+
+
+def test_rate_limit_ends_with_the_window(signup, limits):
+    with time_machine.travel(7200 * 1000, tick=False):
+        for n in range(4):
+            signup(f"reader{n}@example.com")
+    with time_machine.travel(7200 * 1000 + 3600, tick=False):
+        assert signup("late@example.com").status_code == 302
+
+
+def test_rate_limit_behind_proxy_uses_forwarded_address(signup, limits):
+    limits.NEWSLETTER_PROXY_COUNT = 1
+    for n in range(3):
+        signup(f"a{n}@example.com", meta={"HTTP_X_FORWARDED_FOR": "198.51.100.1"})
+    # Same proxy (REMOTE_ADDR), different visitor: not limited. A forged
+    # left-hand entry does not give the limited visitor a fresh count.
+    assert (
+        signup(
+            "b@example.com", meta={"HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+        ).status_code
+        == 302
+    )
+    forged = signup(
+        "c@example.com", meta={"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.1"}
+    )
+    assert forged.status_code == 429

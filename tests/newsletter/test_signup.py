@@ -1,0 +1,195 @@
+"""The subscriber's path through HTTP: signup, email, confirm, unsubscribe, again."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from newsletter.models import Subscriber
+from tests.factories import CareerPageFactory, SubscriberFactory
+from tests.html_text import visible_text
+
+from .conftest import last_links
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP_URL = "/newsletter/"
+
+
+def test_signup_whole_path_confirms_unsubscribes_and_resubscribes(client, signup):
+    response = signup("reader@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsletter:thanks")
+    assert Subscriber.objects.get().status == "pending"
+    assert len(mail.outbox) == 1
+    first = last_links()
+
+    response = client.get(first["confirm"])
+    assert response.status_code == 200
+    assert "Confirm my subscription" in visible_text(response.content)
+    assert Subscriber.objects.get().status == "pending"  # GET changes nothing
+
+    response = client.post(first["confirm"])
+    assert "Subscription confirmed" in visible_text(response.content)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "confirmed"
+    assert subscriber.confirmed_at is not None
+
+    assert client.get(first["unsubscribe"]).status_code == 200
+    assert Subscriber.objects.get().status == "confirmed"
+    response = client.post(first["unsubscribe"], follow=True)
+    assert "You are unsubscribed" in visible_text(response.content)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "unsubscribed"
+    assert subscriber.unsubscribed_at is not None
+
+    signup("reader@example.com")
+    assert Subscriber.objects.get().status == "pending"
+    assert len(mail.outbox) == 2
+    second = last_links()
+    # The first email's link belonged to the earlier opt-in: it cannot confirm now.
+    assert client.post(first["confirm"]).status_code == 400
+    assert Subscriber.objects.get().status == "pending"
+    client.post(second["confirm"])
+    assert Subscriber.objects.get().status == "confirmed"
+
+
+def test_signup_from_career_page_records_page_and_consent(client, signup):
+    page = CareerPageFactory(slug="machine-learning-engineer")
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert f'action="{SIGNUP_URL}"' in html
+    assert 'name="source_page" value="machine-learning-engineer"' in html
+    assert 'name="consent"' in html
+
+    signup("reader@example.com", source_page="machine-learning-engineer")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.source_page == page
+    assert subscriber.consent_version == "2025-01"
+    assert subscriber.signed_up_at is not None
+
+
+@pytest.mark.parametrize("slug", ["no-such-page", "../../etc", "x" * 500])
+def test_signup_unknown_source_page_records_no_page(signup, slug):
+    CareerPageFactory(slug="real-page", status="draft")
+    response = signup("reader@example.com", source_page=slug)
+    assert response.status_code == 302
+    assert Subscriber.objects.get().source_page is None
+
+
+def test_signup_draft_source_page_records_no_page(signup):
+    CareerPageFactory(slug="draft-page", status="draft")
+    signup("reader@example.com", source_page="draft-page")
+    assert Subscriber.objects.get().source_page is None
+
+
+def test_signup_page_shows_form_with_labels(client):
+    response = client.get(SIGNUP_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<label for="newsletter-email">Email address</label>' in html
+    assert '<label for="newsletter-consent">Yes, email me' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-address", "a@b", "two@@example.com", "", "x" * 250 + "@ex.com"]
+)
+def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
+    response = signup(email)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-describedby="newsletter-email-error"' in html
+    assert 'id="newsletter-email-error"' in html
+    assert Subscriber.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_signup_without_consent_shows_error(signup):
+    response = signup("reader@example.com", consent="")
+    assert response.status_code == 200
+    assert "Tick the box to say you want the newsletter." in visible_text(
+        response.content
+    )
+    assert Subscriber.objects.count() == 0
+
+
+def test_signup_address_is_stored_normalised_and_once(signup):
+    signup("  Reader.Name+news@Example.ORG ")
+    signup("reader.name+NEWS@example.org")
+    assert list(Subscriber.objects.values_list("email", flat=True)) == [
+        "reader.name+news@example.org"
+    ]
+
+
+def test_signup_honeypot_filled_stores_nothing_and_answers_the_same(signup):
+    human = signup("human@example.com")
+    bot = signup("bot@example.com", website="http://spam.example")
+    assert (bot.status_code, bot["Location"]) == (human.status_code, human["Location"])
+    assert list(Subscriber.objects.values_list("email", flat=True)) == [
+        "human@example.com"
+    ]
+    assert [message.to for message in mail.outbox] == [["human@example.com"]]
+
+
+def test_signup_get_only_shows_form(client):
+    client.get(SIGNUP_URL, {"email": "reader@example.com", "consent": "yes"})
+    assert Subscriber.objects.count() == 0
+
+
+def test_signup_without_csrf_token_is_refused():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(SIGNUP_URL, {"email": "a@example.com", "consent": "yes"})
+    assert response.status_code == 403
+    assert Subscriber.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed", "unsubscribed"])
+def test_signup_known_address_answers_like_a_new_one(client, signup, status):
+    SubscriberFactory(email="known@example.com", status=status)
+    new = signup("new@example.com")
+    known = signup("known@example.com")
+    assert known.status_code == new.status_code == 302
+    assert known["Location"] == new["Location"]
+    assert known.content == new.content
+    new_page, known_page = client.get(new["Location"]), client.get(known["Location"])
+    assert known_page.content == new_page.content
+    assert [t.name for t in known_page.templates] == [
+        t.name for t in new_page.templates
+    ]
+
+
+def test_signup_confirmed_address_gets_neutral_email_without_confirm_link(signup):
+    SubscriberFactory(email="known@example.com", status="confirmed")
+    signup("known@example.com")
+    (message,) = mail.outbox
+    assert message.to == ["known@example.com"]
+    assert "already subscribed" in message.subject
+    assert "/newsletter/confirm/" not in message.body
+    assert "/newsletter/unsubscribe/" in message.body
+    assert Subscriber.objects.get().status == "confirmed"
+
+
+def test_signup_pending_address_gets_confirmation_again(client, signup):
+    signup("reader@example.com")
+    signup("reader@example.com")
+    assert len(mail.outbox) == 2
+    # Both emails confirm the same opt-in, so either link works.
+    client.post(last_links()["confirm"])
+    assert Subscriber.objects.get().status == "confirmed"
+
+
+def test_signup_mail_server_failure_still_answers_the_same(signup, settings):
+    settings.EMAIL_BACKEND = "tests.newsletter.failing_backend.EmailBackend"
+    response = signup("reader@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsletter:thanks")
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_signup_page_query_count_is_constant(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(SIGNUP_URL).status_code == 200
+    SubscriberFactory.create_batch(20)
+    with django_assert_num_queries(0):
+        assert client.get(SIGNUP_URL).status_code == 200
