@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 DEV_ENV := DEBUG=true
 
-.PHONY: run test test-fast lint format admin clean
+.PHONY: run bench test test-fast lint format admin backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -21,7 +21,15 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py load_catalogue  # ~15 s once, then skipped
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## bench: time a full import; DATA=folder with onet/ and bls/ as in SOURCES.md
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/import_bench.py "$(DATA)/onet" \
+		--wages "$(DATA)"/bls/national_M20*_dl.xlsx \
+		--projections "$(DATA)/bls/projections_2021-31/Employment Projections.csv" \
+		"$(DATA)/bls/projections_2024-34/occupation.xlsx"
 
 ## test: checks, migrations check, collectstatic, then the whole pytest suite
 test: $(INSTALLED)
@@ -41,6 +49,19 @@ test-fast: $(INSTALLED)
 admin: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
+
+## backup: write every app's data to FILE (make backup FILE=careerguide.json.gz);
+## the JSON loads into SQLite or PostgreSQL alike. Uses the current environment's DB.
+BACKUP_EXCLUDE := --exclude contenttypes --exclude auth.permission --exclude sessions --exclude axes
+backup: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage: make backup FILE=careerguide.json.gz" >&2; exit 2; }
+	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary $(BACKUP_EXCLUDE) --output "$(FILE)"
+
+## restore: load FILE from `make backup` into an empty database (migrated first)
+restore: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=careerguide.json.gz" >&2; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata "$(FILE)"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

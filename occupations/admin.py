@@ -8,14 +8,18 @@ from django.utils.functional import cached_property
 from resources.models import CareerPageResource
 
 from .models import (
+    AlternateTitle,
     CareerPage,
     DataRelease,
     EmploymentProjection,
+    JobZone,
     Occupation,
     OccupationSkill,
     OccupationTechnology,
+    RelatedOccupation,
     Skill,
     SkillCategory,
+    SocMajorGroup,
     Task,
     Technology,
     TechnologyCategory,
@@ -125,12 +129,12 @@ class SharedChoicesInline(admin.TabularInline):
 
 class TaskInline(SharedChoicesInline):
     model = Task
-    fields = ("statement", "task_type", "position", "onet_task_id")
+    fields = ("statement", "task_type", "position", "is_featured", "onet_task_id")
 
 
 class OccupationSkillInline(SharedChoicesInline):
     model = OccupationSkill
-    fields = ("skill", "importance", "level", "position")
+    fields = ("skill", "importance", "level", "position", "is_featured")
     autocomplete_fields = ("skill",)
 
     def get_queryset(self, request):
@@ -139,7 +143,7 @@ class OccupationSkillInline(SharedChoicesInline):
 
 class OccupationTechnologyInline(SharedChoicesInline):
     model = OccupationTechnology
-    fields = ("technology", "is_in_demand")
+    fields = ("technology", "is_in_demand", "is_featured")
     autocomplete_fields = ("technology",)
 
     def get_queryset(self, request):
@@ -185,6 +189,7 @@ class DataReleaseAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "reference_date", "horizon_year")
     list_filter = ("kind",)
     search_fields = ("name",)
+    readonly_fields = ("source_digest",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -205,8 +210,8 @@ class OccupationAdmin(admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ("statement", "occupation", "task_type", "position")
-    list_filter = ("task_type",)
+    list_display = ("statement", "occupation", "task_type", "rank", "position")
+    list_filter = ("task_type", "is_featured")
     list_select_related = ("occupation",)
     search_fields = ("statement", "occupation__code", "occupation__title")
     autocomplete_fields = ("occupation",)
@@ -317,7 +322,7 @@ class CareerPageResourceInline(SharedChoicesInline):
 @admin.register(CareerPage)
 class CareerPageAdmin(admin.ModelAdmin):
     list_display = ("title", "career_name", "occupation", "status", "updated_at")
-    list_filter = ("status", "headline_year")
+    list_filter = ("status", "data_lists", "headline_year")
     list_select_related = ("occupation",)
     search_fields = (
         "title",
@@ -342,6 +347,7 @@ class CareerPageAdmin(admin.ModelAdmin):
                     "headline_year",
                     "occupation",
                     "summary",
+                    "data_lists",
                 )
             },
         ),
@@ -362,3 +368,32 @@ class CareerPageAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+
+@admin.register(JobZone)
+class JobZoneAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "svp_range")
+
+
+@admin.register(SocMajorGroup)
+class SocMajorGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "title")
+    search_fields = ("code", "title")
+
+
+@admin.register(RelatedOccupation)
+class RelatedOccupationAdmin(admin.ModelAdmin):
+    list_display = ("occupation", "related", "tier", "index")
+    list_filter = ("tier",)
+    list_select_related = ("occupation", "related")
+    search_fields = ("occupation__code", "occupation__title", "related__title")
+    autocomplete_fields = ("occupation", "related")
+
+
+@admin.register(AlternateTitle)
+class AlternateTitleAdmin(admin.ModelAdmin):
+    list_display = ("title", "occupation", "kind", "short_title")
+    list_filter = ("kind",)
+    list_select_related = ("occupation",)
+    search_fields = ("title", "short_title", "occupation__code", "occupation__title")
+    autocomplete_fields = ("occupation",)

@@ -22,6 +22,9 @@ from django.utils import timezone
 # A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole.
 SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[A-Z])")
 
+# O*NET OnLine lists a skill as important from 50 on its 0-100 scale, i.e. 3 of 5.
+IMPORTANT_SKILL = 3
+
 ONET_SOC_CODE_VALIDATOR = RegexValidator(
     r"^\d{2}-\d{4}\.\d{2}$", "Enter an O*NET-SOC code such as 15-2031.00."
 )
@@ -51,6 +54,35 @@ class DataRelease(models.Model):
         help_text="Credit line shown under every figure from this release."
     )
     url = models.URLField(blank=True, help_text="Where the release is published.")
+    top_code_annual = models.DecimalField(
+        "top-coded annual wage",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="OEWS only: annual wages at or above this are published as “#”.",
+    )
+    top_code_hourly = models.DecimalField(
+        "top-coded hourly wage",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="OEWS only: hourly wages at or above this are published as “#”.",
+    )
+    all_occupations_growth_percent = models.DecimalField(
+        "growth of all occupations (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Projections only: BLS “Total, all occupations” growth.",
+    )
+    source_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the files last imported for this release.",
+    )
 
     class Meta:
         ordering = ("kind", "-reference_date")
@@ -89,6 +121,23 @@ class Occupation(models.Model):
         related_name="occupations",
         help_text="The O*NET release this occupation's text comes from.",
     )
+    education_level = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="O*NET: the most common required level of education.",
+    )
+    education_level_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Share of respondents naming that level (%).",
+    )
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Alternate and reported titles, kept by the O*NET import for search.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -118,24 +167,6 @@ class Occupation(models.Model):
         rows = getattr(self, related_name).all()
         return max(rows, key=lambda row: row.release.reference_date, default=None)
 
-    def technologies_by_category(self):
-        """[(category, [technology, …]), …] from the prefetched, ordered rows."""
-        rows = self.occupation_technologies.all()
-        return [
-            (category, [row.technology for row in group])
-            for category, group in groupby(
-                rows, key=lambda row: row.technology.category
-            )
-        ]
-
-    def skills_by_category(self):
-        """[(category, [skill, …]), …] from the prefetched, ordered rows."""
-        rows = self.occupation_skills.all()
-        return [
-            (category, [row.skill for row in group])
-            for category, group in groupby(rows, key=lambda row: row.skill.category)
-        ]
-
     @property
     def wage_estimate(self):
         return self.latest("wage_estimates")
@@ -157,10 +188,28 @@ class Task(models.Model):
     onet_task_id = models.PositiveIntegerField("O*NET task ID", null=True, blank=True)
     statement = models.TextField()
     task_type = models.CharField(max_length=12, choices=Type, blank=True)
+    importance = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="O*NET Task Ratings importance, 1 to 5, where rated.",
+    )
+    rank = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="The data's order: most important first, else Core before "
+        "Supplemental in file order. Set by the import.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Listed on career pages that show a curated selection.",
+    )
 
     class Meta:
-        ordering = ("occupation", "position", "id")
+        ordering = ("occupation", "position", "rank", "id")
         constraints = (
             models.UniqueConstraint(
                 fields=("occupation", "onet_task_id"),
@@ -240,6 +289,11 @@ class OccupationSkill(models.Model):
     position = models.PositiveIntegerField(
         default=0, help_text="Order within its category on the page; lower comes first."
     )
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Listed on career pages that show a curated selection.",
+    )
 
     class Meta:
         ordering = (
@@ -317,6 +371,11 @@ class OccupationTechnology(models.Model):
         default=False,
         help_text="O*NET: frequently in job postings for this occupation.",
     )
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Listed on career pages that show a curated selection.",
+    )
 
     class Meta:
         ordering = ("technology__category__title", "technology__name")
@@ -373,6 +432,12 @@ class WageEstimate(models.Model):
     hourly_median = _money("hourly median", 7)
     hourly_pct75 = _money("hourly 75th percentile", 7)
     hourly_pct90 = _money("hourly 90th percentile", 7)
+    annual_only = models.BooleanField(
+        default=False, help_text="BLS publishes only annual wages (e.g. teachers)."
+    )
+    hourly_only = models.BooleanField(
+        default=False, help_text="BLS publishes only hourly wages (e.g. actors)."
+    )
 
     class Meta:
         ordering = ("occupation", "-release__reference_date")
@@ -393,6 +458,14 @@ class WageEstimate(models.Model):
 
     def __str__(self):
         return f"Wages of {self.occupation.code}, {self.release.name}"
+
+    def is_top_coded(self, field):
+        """BLS publishes wages at or above its top code as "#"; the import stores
+        the threshold, so a figure at the threshold means "this much or more"."""
+        value = getattr(self, field)
+        basis = field.split("_", 1)[0]
+        threshold = getattr(self.release, f"top_code_{basis}")
+        return value is not None and threshold is not None and value >= threshold
 
     def clean(self):
         errors = {}
@@ -455,6 +528,12 @@ class EmploymentProjection(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    typical_education = models.CharField(
+        "typical education needed for entry",
+        max_length=100,
+        blank=True,
+        help_text="BLS, e.g. “Bachelor's degree”.",
+    )
 
     class Meta:
         ordering = ("occupation", "-release__reference_date")
@@ -483,6 +562,120 @@ class EmploymentProjection(models.Model):
         return self.annual_openings * 1000
 
 
+class JobZone(models.Model):
+    """O*NET's Job Zone Reference: what each level of preparation means."""
+
+    number = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    name = models.CharField(max_length=100, help_text="e.g. Job Zone Five: …")
+    experience = models.TextField(blank=True)
+    education = models.TextField(blank=True)
+    job_training = models.TextField(blank=True)
+    examples = models.TextField(blank=True)
+    svp_range = models.CharField("SVP range", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ("number",)
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(number__range=(1, 5)), name="job_zone_number_range"
+            ),
+        )
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def short_name(self):
+        """ "Extensive Preparation Needed" from "Job Zone Five: Extensive …"."""
+        return self.name.split(":", 1)[-1].strip()
+
+
+class SocMajorGroup(models.Model):
+    """A SOC 2018 major group (15-0000 Computer and Mathematical Occupations)."""
+
+    code = models.CharField(
+        max_length=7,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}-0000$", "Enter a code such as 15-0000.")],
+    )
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = "SOC major group"
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def prefix(self):
+        return self.code[:3]
+
+
+class RelatedOccupation(models.Model):
+    class Tier(models.TextChoices):
+        PRIMARY_SHORT = "primary-short", "Primary-Short"
+        PRIMARY_LONG = "primary-long", "Primary-Long"
+        SUPPLEMENTAL = "supplemental", "Supplemental"
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="related_occupations"
+    )
+    related = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="related_to"
+    )
+    tier = models.CharField(max_length=20, choices=Tier)
+    index = models.PositiveSmallIntegerField(help_text="O*NET's order, 1 = closest.")
+
+    class Meta:
+        ordering = ("occupation", "index")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "related"), name="unique_related_occupation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(occupation=models.F("related")),
+                name="related_occupation_not_itself",
+            ),
+        )
+
+    def __str__(self):
+        return f"{self.related_id} related to {self.occupation_id}"
+
+
+class AlternateTitle(models.Model):
+    """Other names for an occupation, from O*NET, used by search."""
+
+    class Kind(models.TextChoices):
+        ALTERNATE = "alternate", "Alternate title"
+        REPORTED = "reported", "Sample of reported titles"
+
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.CASCADE, related_name="alternate_titles"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    title = models.CharField(max_length=250)
+    short_title = models.CharField(max_length=100, blank=True)
+    sources = models.CharField(
+        max_length=50, blank=True, help_text="O*NET source codes, e.g. 04,06."
+    )
+    shown_in_my_next_move = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("occupation", "kind", "title")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occupation", "kind", "title"), name="unique_alternate_title"
+            ),
+        )
+        indexes = (models.Index(fields=("title",)),)
+
+    def __str__(self):
+        return self.title
+
+
 class CareerPageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
@@ -492,10 +685,32 @@ class CareerPageQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("occupation").order_by("career_name")
 
+    def editorial_first(self):
+        """Pages an editor wrote come before the catalogue's data-only pages."""
+        return self.select_related("occupation").order_by(
+            models.Case(
+                models.When(introduction="", then=models.Value(1)),
+                default=models.Value(0),
+            ),
+            "career_name",
+        )
+
+    def search(self, query):
+        """Pages matching `query` by title, alternate title or code, best first."""
+        from .search import career_pages_search
+
+        return career_pages_search(self, query)
+
     def for_detail_page(self):
         """Everything the career page shows, in a fixed number of queries."""
         from resources.models import CareerPageResource
 
+        related_page_slug = (
+            CareerPage.objects.published()
+            .filter(occupation=models.OuterRef("related"))
+            .order_by("id")
+            .values("slug")[:1]
+        )
         return self.select_related("occupation__release").prefetch_related(
             "occupation__tasks",
             Prefetch(
@@ -517,6 +732,12 @@ class CareerPageQuerySet(models.QuerySet):
                 queryset=EmploymentProjection.objects.select_related("release"),
             ),
             Prefetch(
+                "occupation__related_occupations",
+                queryset=RelatedOccupation.objects.select_related("related").annotate(
+                    page_slug=models.Subquery(related_page_slug)
+                ),
+            ),
+            Prefetch(
                 "page_resources",
                 queryset=CareerPageResource.objects.select_related("resource"),
             ),
@@ -529,6 +750,10 @@ class CareerPage(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    class DataLists(models.TextChoices):
+        CURATED = "curated", "Curated: featured rows only"
+        ALL = "all", "All data"
 
     title = models.CharField(
         max_length=200, help_text='e.g. "Machine Learning Engineer Career Path in 2024"'
@@ -556,6 +781,15 @@ class CareerPage(models.Model):
         help_text="One sentence for the career list and search engines.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    data_lists = models.CharField(
+        "task, skill and technology lists",
+        max_length=10,
+        choices=DataLists,
+        default=DataLists.ALL,
+        help_text="Curated: only rows marked “featured” on the occupation. "
+        "All: every imported task and technology, and the skills O*NET rates "
+        "important (3 or more of 5).",
+    )
     published_at = models.DateTimeField(
         default=timezone.now,
         help_text="A published page goes live at this time.",
@@ -607,6 +841,47 @@ class CareerPage(models.Model):
 
     def get_absolute_url(self):
         return reverse("occupations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_curated(self):
+        return self.data_lists == self.DataLists.CURATED
+
+    def _listed(self, rows):
+        if self.is_curated:
+            return [row for row in rows if row.is_featured]
+        return list(rows)
+
+    def tasks(self):
+        return self._listed(self.occupation.tasks.all())
+
+    def technologies_by_category(self):
+        """[(category, [technology, …]), …] from the prefetched, ordered rows."""
+        rows = self._listed(self.occupation.occupation_technologies.all())
+        return [
+            (category, [row.technology for row in group])
+            for category, group in groupby(
+                rows, key=lambda row: row.technology.category
+            )
+        ]
+
+    def skills_by_category(self):
+        """[(category, [skill, …]), …]; all-data pages list the important skills."""
+        rows = self._listed(self.occupation.occupation_skills.all())
+        if not self.is_curated:
+            rows = [
+                row
+                for row in rows
+                if row.importance is None or row.importance >= IMPORTANT_SKILL
+            ]
+        return [
+            (category, [row.skill for row in group])
+            for category, group in groupby(rows, key=lambda row: row.skill.category)
+        ]
+
+    def related_occupations(self):
+        """O*NET's closest related occupations that have a page (first ten)."""
+        rows = self.occupation.related_occupations.all()
+        return [row for row in rows if row.page_slug][:10]
 
     @property
     def career_name_with_article(self):

@@ -11,14 +11,18 @@ from django.db import transaction
 from resources.models import CareerPageResource, Resource
 
 from .models import (
+    AlternateTitle,
     CareerPage,
     DataRelease,
     EmploymentProjection,
+    JobZone,
     Occupation,
     OccupationSkill,
     OccupationTechnology,
+    RelatedOccupation,
     Skill,
     SkillCategory,
+    SocMajorGroup,
     Task,
     Technology,
     TechnologyCategory,
@@ -39,16 +43,24 @@ class _DemoLoader:
         self.overwrite = overwrite
         self.counts = Counter()
 
-    def sync(self, model, lookup, values):
+    def sync(self, model, lookup, values, fill=None):
+        """`fill`: fields set even without `overwrite` while still unset (empty,
+        0 or False), e.g. the demo's skill summaries on rows an import created."""
+        fill = fill or {}
         obj = model.objects.filter(**lookup).first()
         if obj is None:
-            obj = model.objects.create(**lookup, **values)
+            obj = model.objects.create(**lookup, **{**values, **fill})
             self.counts["created"] += 1
             return obj
-        changed = [
-            name for name, value in values.items() if getattr(obj, name) != value
-        ]
-        if changed and self.overwrite:
+        if not self.overwrite:
+            changed = [name for name in fill if not getattr(obj, name)]
+            values = fill
+        else:
+            values = {**values, **fill}
+            changed = [
+                name for name, value in values.items() if getattr(obj, name) != value
+            ]
+        if changed:
             for name in changed:
                 setattr(obj, name, values[name])
             obj.save()
@@ -56,6 +68,14 @@ class _DemoLoader:
         else:
             self.counts["unchanged"] += 1
         return obj
+
+    @staticmethod
+    def curation(model, occupation):
+        """The demo's selection is applied to an occupation's rows of `model`
+        unless an editor has already picked featured rows there."""
+        return not model.objects.filter(
+            occupation=occupation, is_featured=True
+        ).exists()
 
     def load(self, content):
         releases = {
@@ -77,10 +97,29 @@ class _DemoLoader:
             )
             for row in content["skill_categories"]
         }
+        for row in content.get("job_zones", ()):
+            self.sync(
+                JobZone,
+                {"number": row["number"]},
+                {k: v for k, v in row.items() if k != "number"},
+            )
+        for row in content.get("soc_major_groups", ()):
+            self.sync(SocMajorGroup, {"code": row["code"]}, {"title": row["title"]})
         occupations = {
             row["code"]: self.load_occupation(row, releases, skill_categories)
             for row in content["occupations"]
         }
+        tiers = {label: value for value, label in RelatedOccupation.Tier.choices}
+        for row in content["occupations"]:
+            for related in row.get("related", ()):
+                self.sync(
+                    RelatedOccupation,
+                    {
+                        "occupation": occupations[row["code"]],
+                        "related": occupations[related["code"]],
+                    },
+                    {"tier": tiers[related["tier"]], "index": related["index"]},
+                )
         resources = {
             row["name"]: self.sync(
                 Resource,
@@ -107,6 +146,9 @@ class _DemoLoader:
                 "release": releases[row["release"]],
             },
         )
+        # The demo's lists are its editors' picks: featured, in their order, even
+        # when an import created the rows first.
+        curate_tasks = self.curation(Task, occupation)
         for task in row["tasks"]:
             self.sync(
                 Task,
@@ -116,7 +158,11 @@ class _DemoLoader:
                     "task_type": task["task_type"],
                     "position": task["position"],
                 },
+                fill={"position": task["position"], "is_featured": True}
+                if curate_tasks
+                else None,
             )
+        curate_skills = self.curation(OccupationSkill, occupation)
         for position, skill_row in enumerate(row["skills"], start=1):
             skill = self.sync(
                 Skill,
@@ -124,9 +170,9 @@ class _DemoLoader:
                 {
                     "name": skill_row["name"],
                     "description": skill_row["description"],
-                    "summary": skill_row["summary"],
                     "category": skill_categories[skill_row["category"]],
                 },
+                fill={"summary": skill_row["summary"]},
             )
             self.sync(
                 OccupationSkill,
@@ -136,7 +182,11 @@ class _DemoLoader:
                     "level": _decimal(skill_row["level"]),
                     "position": position,
                 },
+                fill={"position": position, "is_featured": True}
+                if curate_skills
+                else None,
             )
+        curate_technologies = self.curation(OccupationTechnology, occupation)
         for tech_row in row["technologies"]:
             category = self.sync(
                 TechnologyCategory,
@@ -152,6 +202,20 @@ class _DemoLoader:
                 OccupationTechnology,
                 {"occupation": occupation, "technology": technology},
                 {"is_in_demand": tech_row["in_demand"]},
+                fill={"is_featured": True} if curate_technologies else None,
+            )
+        for title_row in row.get("alternate_titles", ()):
+            self.sync(
+                AlternateTitle,
+                {
+                    "occupation": occupation,
+                    "kind": AlternateTitle.Kind.ALTERNATE,
+                    "title": title_row["title"],
+                },
+                {
+                    "short_title": title_row["short_title"],
+                    "sources": title_row["sources"],
+                },
             )
         for wage_row in row["wages"]:
             figures = {k: _decimal(v) for k, v in wage_row.items() if k != "release"}
@@ -200,6 +264,7 @@ class _DemoLoader:
                 **editorial,
                 "occupation": occupations[row["occupation"]],
                 "status": CareerPage.Status.PUBLISHED,
+                "data_lists": CareerPage.DataLists.CURATED,
             },
         )
         for link in row["resources"]:

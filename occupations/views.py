@@ -1,5 +1,6 @@
 from django.views.generic import DetailView, ListView
 
+from .forms import CareerSearchForm
 from .models import CareerPage
 
 
@@ -8,16 +9,22 @@ class HomeView(ListView):
     context_object_name = "career_pages"
 
     def get_queryset(self):
-        return CareerPage.objects.published().for_list()[:12]
+        return CareerPage.objects.published().editorial_first()[:12]
 
 
 class CareerListView(ListView):
+    """All careers: search (?q=), browse by SOC group and job zone, paginated."""
+
     template_name = "occupations/career_list.html"
     context_object_name = "career_pages"
     paginate_by = 24
 
     def get_queryset(self):
-        return CareerPage.objects.published().for_list()
+        self.form = CareerSearchForm(self.request.GET)
+        return self.form.filter(CareerPage.objects.published().for_list())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 class CareerDetailView(DetailView):

@@ -19,3 +19,24 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(scope="session")
+def excerpt_snapshot(tmp_path_factory):
+    """A catalogue snapshot built from the O*NET/BLS test excerpts with
+    `build_catalogue`, the way the shipped one was built from the full files."""
+    from io import StringIO
+    from pathlib import Path
+
+    data = Path(__file__).parent / "occupations" / "data"
+    out = tmp_path_factory.mktemp("catalogue")
+    call_command(
+        "build_catalogue",
+        data / "onet",
+        data / "bls" / "national_M2024_dl.xlsx",
+        data / "bls" / "occupation 2024-34.xlsx",
+        "--out",
+        out,
+        stdout=StringIO(),
+    )
+    return out

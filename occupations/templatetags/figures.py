@@ -24,3 +24,14 @@ def percent(value):
         return NOT_AVAILABLE
     rounded = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     return f"{rounded}%"
+
+
+@register.simple_tag
+def wage(estimate, field):
+    """`{% wage wage "annual_median" %}` -> $85,720, or "$239,200 or more" for a
+    figure BLS top-codes, or "Not available"."""
+    value = getattr(estimate, field)
+    text = dollars(value, 0 if field.startswith("annual") else 2)
+    if estimate.is_top_coded(field):
+        return f"{text} or more"
+    return text

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from occupations.models import CareerPage, Task, WageEstimate
+from tests.factories import SubscriberFactory
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,8 @@ def admin_url(model, action, *args):
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
 def test_admin_add_changelist_and_change_pages_open(admin_client, demo, model):
+    # load_demo invents no personal data; a site with a newsletter has a reader.
+    SubscriberFactory(email="demo.reader@example.com")
     assert admin_client.get(admin_url(model, "add")).status_code == 200
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
     obj = model.objects.first()
@@ -88,6 +91,7 @@ def test_admin_task_edit_appears_on_public_page(admin_client, client, demo):
             "statement": "Explain models to the people who use them.",
             "task_type": "core",
             "position": 1,
+            "is_featured": "on",
             "onet_task_id": task.onet_task_id,
         },
     )

@@ -28,8 +28,9 @@ def career_page_with(size):
 
 
 # One query for the page with its occupation and O*NET release, then one each for
-# tasks, skills, technologies, wages, projections and the page's resources.
-CAREER_PAGE_QUERIES = 7
+# tasks, skills, technologies, wages, projections, related occupations (with the
+# slug of their page) and the page's resources.
+CAREER_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [1, 25])
@@ -42,7 +43,8 @@ def test_career_page_query_count_is_constant(client, django_assert_num_queries, 
 
 
 @pytest.mark.parametrize("size", [1, 30])
-@pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 2)])
+# /careers/: count, rows, and the SOC groups and job zones its filters offer.
+@pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 4)])
 def test_career_lists_query_count_is_constant(
     client, django_assert_num_queries, size, url, queries
 ):

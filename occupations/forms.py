@@ -1,0 +1,45 @@
+from django import forms
+
+from .models import JobZone, SocMajorGroup
+
+
+class CareerSearchForm(forms.Form):
+    """The careers list's search box and browse filters (all optional, GET)."""
+
+    q = forms.CharField(
+        label="Search careers",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "e.g. nurse, RN, 15-2031"}
+        ),
+    )
+    group = forms.ChoiceField(label="Occupation group", required=False)
+    zone = forms.TypedChoiceField(
+        label="Preparation needed", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "All groups")] + [
+            (group.code, group.title) for group in SocMajorGroup.objects.all()
+        ]
+        self.fields["zone"].choices = [("", "Any preparation")] + [
+            (zone.number, f"Job Zone {zone.number}: {zone.short_name}")
+            for zone in JobZone.objects.all()
+        ]
+
+    def filter(self, queryset):
+        """`queryset` narrowed by the valid fields, searched if `q` is given."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("group"):
+            queryset = queryset.filter(occupation__code__startswith=data["group"][:3])
+        if data.get("zone"):
+            queryset = queryset.filter(occupation__job_zone=data["zone"])
+        if data.get("q", "").strip():
+            return queryset.search(data["q"])
+        return queryset
+
+    @property
+    def is_filtered(self):
+        return self.is_valid() and any(self.cleaned_data.values())

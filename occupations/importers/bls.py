@@ -1,0 +1,366 @@
+"""Import BLS OEWS national wage estimates and BLS employment projections."""
+
+import re
+import time
+import zipfile
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..models import (
+    WAGE_FIELDS,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    SocMajorGroup,
+    WageEstimate,
+)
+from .onet import files_digest
+from .readers import DataFileError, read_rows
+from .sync import ImportReport, sync_rows
+from .values import SOC_CODE, decimal, text
+
+# OEWS: BLS's column for each of our wage fields.
+WAGE_COLUMNS = {
+    f"{basis}_{percentile}": f"{basis[0].upper()}_{column}"
+    for basis in ("annual", "hourly")
+    for percentile, column in (
+        ("pct10", "PCT10"),
+        ("pct25", "PCT25"),
+        ("median", "MEDIAN"),
+        ("pct75", "PCT75"),
+        ("pct90", "PCT90"),
+    )
+}
+OEWS_COLUMNS = ("OCC_CODE", "OCC_TITLE", "O_GROUP", *WAGE_COLUMNS.values(), "ANNUAL")
+OEWS_PERIOD = re.compile(r"M(\d{4})", re.IGNORECASE)
+# The national files' Field Descriptions sheet; the same in 2022, 2023 and 2024.
+TOP_CODE = re.compile(r"\$([\d,.]+) per hour or \$([\d,]+) per year")
+DEFAULT_TOP_CODE = (Decimal("115.00"), Decimal("239200"))
+NOT_AVAILABLE = {"*", "**", "~", "—", "N/A", "n/a"}
+
+PERCENT_CHANGE = re.compile(
+    r"employment (?:percent change|change, percent),? (\d{4})\s*[–-]\s*(\d{2,4})",
+    re.IGNORECASE,
+)
+
+
+def _soc_index():
+    """{SOC code: [occupation id, …]}: O*NET specialties share their parent SOC."""
+    index = defaultdict(list)
+    for pk, code in Occupation.objects.values_list("pk", "code"):
+        index[code[:7]].append(pk)
+    return index
+
+
+def _match(codes_and_values, index):
+    """{occupation id: values}: exact SOC matches, then BLS aggregates (…0 codes
+    such as 13-1020) for the O*NET occupations with no figures of their own."""
+    matched, aggregates, unmatched = {}, [], 0
+    for code, values in codes_and_values:
+        if index.get(code):
+            for occupation_id in index[code]:
+                matched[occupation_id] = values
+        elif code.endswith("0"):
+            aggregates.append((code, values))
+        else:
+            unmatched += 1
+    for code, values in aggregates:
+        targets = [
+            pk
+            for soc, pks in index.items()
+            if soc[:6] == code[:6]
+            for pk in pks
+            if pk not in matched
+        ]
+        for occupation_id in targets:
+            matched[occupation_id] = values
+        unmatched += not targets
+    return matched, unmatched
+
+
+def _release(kind, name, defaults, report):
+    release = DataRelease.objects.filter(kind=kind, name=name).first()
+    if release is None:
+        release = DataRelease.objects.create(kind=kind, name=name, **defaults)
+        report.note(f"New release {name}.")
+    return release
+
+
+def _oews_period(path, sheet_names=()):
+    for candidate in (Path(path).name, *sheet_names):
+        found = OEWS_PERIOD.search(candidate)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _oews_top_code(path):
+    """The thresholds stated in the xlsx's Field Descriptions sheet, if present."""
+    if Path(path).suffix != ".xlsx":
+        return DEFAULT_TOP_CODE
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        return DEFAULT_TOP_CODE  # the data sheet's reader reports the damage
+    try:
+        if "Field Descriptions" in workbook.sheetnames:
+            for row in workbook["Field Descriptions"].iter_rows(values_only=True):
+                for value in row:
+                    found = TOP_CODE.search(text(value))
+                    if found:
+                        return (
+                            Decimal(found.group(1).replace(",", "")),
+                            Decimal(found.group(2).replace(",", "")),
+                        )
+    finally:
+        workbook.close()
+    return DEFAULT_TOP_CODE
+
+
+def _wage(value, top_code, *, path, line, column):
+    if text(value) == "#":
+        return top_code
+    return decimal(value, path=path, line=line, column=column, blank=NOT_AVAILABLE)
+
+
+def wages_import(*, path, year=None, write=None):
+    """Import an OEWS national file (xlsx or csv) in one transaction."""
+    path = Path(path)
+    year = year or _oews_period(path)
+    if year is None:
+        raise DataFileError(
+            path,
+            "cannot tell the reference period from the file name (e.g. "
+            "national_M2024_dl.xlsx); pass --year 2024.",
+        )
+    name = f"May {year}"
+    report = ImportReport(write)
+    report.write(f"Importing OEWS {name} from {path.name}")
+    hourly_top, annual_top = _oews_top_code(path)
+    rows, groups = [], {}
+    count, started = 0, time.perf_counter()
+    for line, row in read_rows(path, OEWS_COLUMNS):
+        count += 1
+        code = text(row["OCC_CODE"])
+        if not SOC_CODE.match(code):
+            raise DataFileError(path, f"OCC_CODE is {code!r}, not a SOC code.", line)
+        group = text(row["O_GROUP"]).lower()
+        if group == "major":
+            groups[(code,)] = {"title": text(row["OCC_TITLE"])[:200]}
+        if group != "detailed":
+            continue
+        values = {
+            field: _wage(
+                row[column],
+                annual_top if field.startswith("annual") else hourly_top,
+                path=path,
+                line=line,
+                column=column,
+            )
+            for field, column in WAGE_COLUMNS.items()
+        }
+        values["annual_only"] = text(row["ANNUAL"]).upper() == "TRUE"
+        values["hourly_only"] = text(row.get("HOURLY")).upper() == "TRUE"
+        rows.append((code, values))
+    report.timed(f"read {path.name}", count, time.perf_counter() - started)
+    report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} detailed")
+    if not rows:
+        raise DataFileError(path, "no detailed occupation rows (O_GROUP 'detailed').")
+    with transaction.atomic():
+        release = _release(
+            DataRelease.Kind.WAGES,
+            name,
+            {
+                "reference_date": date(year, 5, 1),
+                "attribution": "Source: U.S. Bureau of Labor Statistics, Occupational "
+                f"Employment and Wage Statistics, {name}.",
+                "url": "https://www.bls.gov/oes/",
+            },
+            report,
+        )
+        release.top_code_annual = annual_top
+        release.top_code_hourly = hourly_top
+        release.source_digest = files_digest([path])
+        release.save()
+        sync_rows(
+            SocMajorGroup,
+            key_fields=("code",),
+            value_fields=("title",),
+            incoming=groups,
+            existing=SocMajorGroup.objects.all(),
+            report=report,
+            label="SOC major groups",
+            remove=False,
+        )
+        matched, unmatched = _match(rows, _soc_index())
+        sync_rows(
+            WageEstimate,
+            key_fields=("occupation_id", "release_id"),
+            value_fields=(*WAGE_FIELDS, "annual_only", "hourly_only"),
+            incoming={
+                (occupation_id, release.pk): values
+                for occupation_id, values in matched.items()
+            },
+            existing=WageEstimate.objects.filter(release=release),
+            report=report,
+            label=f"Wage estimates ({name})",
+        )
+    if unmatched:
+        report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
+    report.release = release
+    return report
+
+
+def _projection_columns(path, header, line):
+    columns = {}
+    for name in header:
+        lowered = name.lower()
+        if "code" in lowered and ("matrix" in lowered or "occupation" in lowered):
+            columns.setdefault("code", name)
+        elif PERCENT_CHANGE.search(name):
+            columns["growth"] = name
+        elif "openings" in lowered:
+            columns["openings"] = name
+        elif "typical" in lowered and "education" in lowered:
+            columns["education"] = name
+        elif lowered == "occupation type":
+            columns["type"] = name
+        elif re.fullmatch(r"employment,? \d{4}", lowered):
+            columns.setdefault("base", name)
+            columns["projected"] = name
+    missing = [key for key in ("code", "growth") if key not in columns]
+    if missing:
+        raise DataFileError(
+            path,
+            "no occupation code and employment percent change columns; is this a "
+            "BLS employment projections table?",
+            line,
+        )
+    return columns
+
+
+def _number(row, columns, key, *, path, line):
+    if key not in columns:
+        return None
+    return decimal(
+        row[columns[key]],
+        path=path,
+        line=line,
+        column=columns[key],
+        places="0.1",
+        blank=NOT_AVAILABLE,
+    )
+
+
+def _is_projection_header(row):
+    return any("code" in text(value).lower() for value in row) and any(
+        PERCENT_CHANGE.search(text(value)) for value in row
+    )
+
+
+def projections_import(*, path, write=None):
+    """Import BLS occupational projections (Table 1.2 xlsx or the CSV export)."""
+    path = Path(path)
+    report = ImportReport(write)
+    report.write(f"Importing employment projections from {path.name}")
+    reader = read_rows(path, (), header_match=_is_projection_header, sheet="Table 1.2")
+    rows, columns, total_growth, count = [], None, None, 0
+    started = time.perf_counter()
+    for line, row in reader:
+        count += 1
+        if columns is None:
+            columns = _projection_columns(path, list(row), line - 1)
+        code = text(row[columns["code"]]).removeprefix('="').removesuffix('"')
+        if not code and not text(row[columns["growth"]]):
+            continue  # footnotes under the table
+        if not SOC_CODE.match(code):
+            raise DataFileError(path, f"the code is {code!r}, not a SOC code.", line)
+
+        growth = _number(row, columns, "growth", path=path, line=line)
+        if code == "00-0000":
+            total_growth = growth
+            continue
+        if "type" in columns and text(row[columns["type"]]) != "Line item":
+            continue
+        if growth is None:
+            continue
+        education = text(row[columns["education"]]) if "education" in columns else ""
+        rows.append(
+            (
+                code,
+                {
+                    "employment_base": _number(
+                        row, columns, "base", path=path, line=line
+                    ),
+                    "employment_projected": _number(
+                        row, columns, "projected", path=path, line=line
+                    ),
+                    "growth_percent": growth,
+                    "annual_openings": _number(
+                        row, columns, "openings", path=path, line=line
+                    ),
+                    "typical_education": ""
+                    if education in NOT_AVAILABLE
+                    else education,
+                },
+            )
+        )
+    if columns is None:
+        raise DataFileError(
+            path,
+            "no header with an occupation code and an employment percent change; "
+            "is this a BLS employment projections table?",
+        )
+    report.timed(f"read {path.name}", count, time.perf_counter() - started)
+    report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} occupations")
+    if not rows:
+        raise DataFileError(path, "no detailed occupation rows.")
+    first, last = PERCENT_CHANGE.search(columns["growth"]).groups()
+    first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
+    name = f"{first}–{last % 100:02d}"
+    with transaction.atomic():
+        release = _release(
+            DataRelease.Kind.PROJECTIONS,
+            name,
+            {
+                "reference_date": date(first, 7, 1),
+                "horizon_year": last,
+                "attribution": "Source: U.S. Bureau of Labor Statistics, Employment "
+                f"Projections program, {name}.",
+                "url": "https://www.bls.gov/emp/",
+            },
+            report,
+        )
+        release.all_occupations_growth_percent = total_growth
+        release.horizon_year = release.horizon_year or last
+        release.source_digest = files_digest([path])
+        release.save()
+        matched, unmatched = _match(rows, _soc_index())
+        sync_rows(
+            EmploymentProjection,
+            key_fields=("occupation_id", "release_id"),
+            value_fields=(
+                "employment_base",
+                "employment_projected",
+                "growth_percent",
+                "annual_openings",
+                "typical_education",
+            ),
+            incoming={
+                (occupation_id, release.pk): values
+                for occupation_id, values in matched.items()
+            },
+            existing=EmploymentProjection.objects.filter(release=release),
+            report=report,
+            label=f"Projections ({name})",
+        )
+    if unmatched:
+        report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
+    report.release = release
+    return report

@@ -1,0 +1,183 @@
+"""The shipped catalogue: a compact snapshot of the newest O*NET and BLS releases,
+imported on first run, and a public page for every occupation with data."""
+
+import csv
+import gzip
+import io
+import shutil
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import slugify
+
+from ..models import (
+    CareerPage,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    Task,
+    WageEstimate,
+)
+from .bls import OEWS_COLUMNS, projections_import, wages_import
+from .onet import FILES, files_digest, find_files, onet_import
+from .readers import read_rows
+from .sync import ImportReport
+
+SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
+
+# Rows of the big O*NET files the site does not use, left out of the snapshot.
+SNAPSHOT_FILTERS = {
+    "skills": lambda row: row["Scale ID"] in ("IM", "LV"),
+    "education": lambda row: row["Scale ID"] == "RL",
+    "education_categories": lambda row: row["Scale ID"] == "RL",
+    "content_model": lambda row: str(row["Element ID"]).startswith("2."),
+}
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _write_gzip(path, text):
+    # mtime=0: rebuilding the same data gives the same bytes (and digest).
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle,
+    ):
+        handle.write(text.encode("utf-8"))
+
+
+def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=print):
+    """Write the columns and rows the site imports, gzipped, into `out`."""
+    out = Path(out)
+    (out / "onet").mkdir(parents=True, exist_ok=True)
+    (out / "bls").mkdir(parents=True, exist_ok=True)
+    for key, path in find_files(onet_dir).items():
+        if key == "task_ratings":
+            continue  # not in the shared release copy; kept out for a stable size
+        name, required = FILES[key]
+        keep = SNAPSHOT_FILTERS.get(key, lambda row: True)
+        lines = ["\t".join(required)]
+        for _, row in read_rows(path, required):
+            if keep(row):
+                lines.append("\t".join(_cell(row[column]) for column in required))
+        _write_gzip(out / "onet" / f"{name}.txt.gz", "\n".join(lines) + "\n")
+        write(f"{name}: {len(lines) - 1:,} rows")
+    shutil.copyfile(Path(onet_dir) / "Read Me.txt", out / "onet" / "Read Me.txt")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = [*OEWS_COLUMNS, "HOURLY"]
+    writer.writerow(columns)
+    for _, row in read_rows(wages, OEWS_COLUMNS):
+        if row["O_GROUP"] in ("major", "detailed"):
+            writer.writerow([_cell(row.get(column)) for column in columns])
+    _write_gzip(
+        out / "bls" / f"{Path(wages).name.split('.')[0]}.csv.gz", buffer.getvalue()
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    from .bls import _is_projection_header
+
+    header = None
+    for _, row in read_rows(
+        projections, (), header_match=_is_projection_header, sheet="Table 1.2"
+    ):
+        if header is None:
+            header = list(row)
+            writer.writerow(header)
+        writer.writerow([_cell(row[column]).strip() for column in header])
+    _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
+    write(f"Snapshot written to {out}")
+
+
+def _snapshot_sources(directory):
+    directory = Path(directory)
+    return {
+        "onet": directory / "onet",
+        "wages": sorted((directory / "bls").glob("national_*")),
+        "projections": sorted((directory / "bls").glob("projections*")),
+    }
+
+
+def _already_imported(paths):
+    digest = files_digest(paths)
+    return DataRelease.objects.filter(source_digest=digest).exists()
+
+
+def catalogue_load(*, directory=SNAPSHOT_DIR, force=False, write=None):
+    """Import the snapshot's releases not yet imported, then publish the pages."""
+    report = ImportReport(write)
+    sources = _snapshot_sources(directory)
+    onet_files = list(find_files(sources["onet"]).values())
+    if force or not _already_imported(onet_files):
+        report.counts.update(onet_import(directory=sources["onet"], write=write).counts)
+    else:
+        report.write("O*NET: the snapshot's release is already imported.")
+    for path in sources["wages"]:
+        if force or not _already_imported([path]):
+            report.counts.update(wages_import(path=path, write=write).counts)
+        else:
+            report.write(f"{path.name}: already imported.")
+    for path in sources["projections"]:
+        if force or not _already_imported([path]):
+            report.counts.update(projections_import(path=path, write=write).counts)
+        else:
+            report.write(f"{path.name}: already imported.")
+    report.add("Career pages", {"created": career_pages_create()})
+    return report
+
+
+def career_pages_create():
+    """A published, data-only page for every occupation with data and no page.
+
+    Titles come from the O*NET title; editorial sections stay empty (the page hides
+    them). Existing pages, whoever wrote them, are never changed.
+    """
+    has_data = (
+        Q(Exists(Task.objects.filter(occupation=OuterRef("pk"))))
+        | Q(Exists(WageEstimate.objects.filter(occupation=OuterRef("pk"))))
+        | Q(Exists(EmploymentProjection.objects.filter(occupation=OuterRef("pk"))))
+    )
+    occupations = list(
+        Occupation.objects.filter(has_data)
+        .exclude(Exists(CareerPage.objects.filter(occupation=OuterRef("pk"))))
+        .only("code", "title")
+    )
+    if not occupations:
+        return 0
+    latest_wages = (
+        DataRelease.objects.filter(kind=DataRelease.Kind.WAGES)
+        .order_by("-reference_date")
+        .first()
+    )
+    year = latest_wages.reference_date.year if latest_wages else date.today().year
+    taken = set(CareerPage.objects.values_list("slug", flat=True))
+    pages = []
+    for occupation in occupations:
+        # "Engineers/Architects" -> engineers-architects, not engineersarchitects.
+        slug = slugify(occupation.title.replace("/", " "))[:180]
+        slug = slug or slugify(occupation.code)
+        if slug in taken:
+            slug = f"{slug}-{slugify(occupation.code)}"
+        taken.add(slug)
+        pages.append(
+            CareerPage(
+                occupation=occupation,
+                title=occupation.title,
+                slug=slug,
+                career_name=occupation.title[:100],
+                career_name_plural=occupation.title[:100],
+                headline_year=year,
+                status=CareerPage.Status.PUBLISHED,
+                data_lists=CareerPage.DataLists.ALL,
+            )
+        )
+    with transaction.atomic():
+        CareerPage.objects.bulk_create(pages, batch_size=500)
+    return len(pages)

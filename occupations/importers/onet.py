@@ -1,0 +1,690 @@
+"""Import an O*NET database release folder (text or Excel form of each file)."""
+
+import hashlib
+import re
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import (
+    AlternateTitle,
+    DataRelease,
+    JobZone,
+    Occupation,
+    OccupationSkill,
+    OccupationTechnology,
+    RelatedOccupation,
+    Skill,
+    SkillCategory,
+    Task,
+    Technology,
+    TechnologyCategory,
+)
+from ..search import search_document
+from .readers import DataFileError, read_rows
+from .sync import ImportReport, sync_rows
+from .values import bounded, decimal, flag, integer, limited, onet_code, text
+
+CODE = "O*NET-SOC Code"
+
+# name in the release -> columns the import needs (the files have more).
+FILES = {
+    "occupations": ("Occupation Data", (CODE, "Title", "Description")),
+    "tasks": ("Task Statements", (CODE, "Task ID", "Task", "Task Type")),
+    "task_ratings": ("Task Ratings", (CODE, "Task ID", "Scale ID", "Data Value")),
+    "skills": (
+        "Skills",
+        (CODE, "Element ID", "Element Name", "Scale ID", "Data Value"),
+    ),
+    "content_model": (
+        "Content Model Reference",
+        ("Element ID", "Element Name", "Description"),
+    ),
+    "technologies": (
+        "Technology Skills",
+        (
+            CODE,
+            "Example",
+            "Commodity Code",
+            "Commodity Title",
+            "Hot Technology",
+            "In Demand",
+        ),
+    ),
+    "alternate_titles": (
+        "Alternate Titles",
+        (CODE, "Alternate Title", "Short Title", "Source(s)"),
+    ),
+    "reported_titles": (
+        "Sample of Reported Titles",
+        (CODE, "Reported Job Title", "Shown in My Next Move"),
+    ),
+    "job_zones": ("Job Zones", (CODE, "Job Zone")),
+    "job_zone_reference": (
+        "Job Zone Reference",
+        (
+            "Job Zone",
+            "Name",
+            "Experience",
+            "Education",
+            "Job Training",
+            "Examples",
+            "SVP Range",
+        ),
+    ),
+    "related": (
+        "Related Occupations",
+        (CODE, "Related O*NET-SOC Code", "Relatedness Tier", "Index"),
+    ),
+    "education": (
+        "Education, Training, and Experience",
+        (CODE, "Element ID", "Scale ID", "Category", "Data Value"),
+    ),
+    "education_categories": (
+        "Education, Training, and Experience Categories",
+        ("Element ID", "Scale ID", "Category", "Category Description"),
+    ),
+}
+SUFFIXES = (".txt", ".txt.gz", ".xlsx", ".xlsx.gz")
+
+# O*NET's skill groups under the names career pages use, longest prefix first.
+SKILL_CATEGORIES = (
+    ("2.B.1", "Social Skills", 4),
+    ("2.B.2", "Problem Solving", 3),
+    ("2.B.3", "Technical Skills", 5),
+    ("2.B.4", "People and Technology Systems", 2),
+    ("2.B.5", "Resource Management", 6),
+    ("2.A", "Basic Skills", 1),
+)
+TASK_TYPES = {
+    "Core": Task.Type.CORE.value,
+    "Supplemental": Task.Type.SUPPLEMENTAL.value,
+    "": "",
+}
+TASK_TYPE_ORDER = {Task.Type.CORE: 0, Task.Type.SUPPLEMENTAL: 1, "": 2}
+TIERS = {label: value for value, label in RelatedOccupation.Tier.choices}
+README_RELEASE = re.compile(r"O\*NET\s+(\d+\.\d+)\s+Database")
+README_DATE = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+(\d{4})\s+Release"
+)
+MONTHS = (
+    "January February March April May June July August September October "
+    "November December"
+).split()
+ATTRIBUTION = (
+    "This site includes information from the {name} Database by the U.S. Department "
+    "of Labor, Employment and Training Administration (USDOL/ETA). Used under the "
+    "CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. USDOL/ETA has not "
+    "approved, endorsed, or tested these modifications."
+)
+PROGRESS_EVERY = 20_000
+
+
+def find_files(directory):
+    """{key: path} of the O*NET files present, text form preferred."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataFileError(directory, "not a folder; pass the O*NET release folder.")
+    found = {}
+    for key, (name, _) in FILES.items():
+        for suffix in SUFFIXES:
+            path = directory / f"{name}{suffix}"
+            if path.is_file():
+                found[key] = path
+                break
+    if "occupations" not in found:
+        raise DataFileError(
+            directory,
+            "no 'Occupation Data.txt' or '.xlsx' here; is this an O*NET release "
+            "folder?",
+        )
+    return found
+
+
+def release_from_readme(directory):
+    """("O*NET 29.3", date(2025, 5, 1)) from the release's Read Me.txt, if any."""
+    readme = Path(directory) / "Read Me.txt"
+    if not readme.is_file():
+        return None, None
+    content = readme.read_text(encoding="utf-8", errors="replace")
+    name = README_RELEASE.search(content)
+    when = README_DATE.search(content)
+    return (
+        f"O*NET {name.group(1)}" if name else None,
+        date(int(when.group(2)), MONTHS.index(when.group(1)) + 1, 1) if when else None,
+    )
+
+
+def files_digest(paths):
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+class _OnetImport:
+    def __init__(self, files, report):
+        self.files = files
+        self.report = report
+
+    def rows(self, key):
+        path = self.files[key]
+        name, required = FILES[key]
+        count = 0
+        started = time.perf_counter()
+        for count, (line, row) in enumerate(read_rows(path, required), start=1):
+            if count % PROGRESS_EVERY == 0:
+                self.report.write(f"  {path.name}: {count:,} rows…")
+            yield path, line, row
+        self.report.timed(f"read {path.name}", count, time.perf_counter() - started)
+        self.report.write(f"  {path.name}: {count:,} rows read")
+
+    def occupation_id(self, path, line, value, column=CODE):
+        code = onet_code(value, path=path, line=line, column=column)
+        try:
+            return self.occupation_ids[code]
+        except KeyError:
+            raise DataFileError(
+                path, f"{code} is not in Occupation Data; wrong release?", line
+            ) from None
+
+    def run(self, release):
+        occupations = self.read_occupations(release)
+        self.extra_occupation_fields(occupations)
+        fields = list(next(iter(occupations.values())).keys()) if occupations else []
+        sync_rows(
+            Occupation,
+            key_fields=("code",),
+            value_fields=fields,
+            incoming={(code,): values for code, values in occupations.items()},
+            existing=Occupation.objects.all(),
+            report=self.report,
+            label="Occupations",
+            remove=False,
+        )
+        self.occupation_ids = dict(
+            Occupation.objects.filter(code__in=occupations).values_list("code", "pk")
+        )
+        self.scope = list(self.occupation_ids.values())
+        for key, step in (
+            ("tasks", self.import_tasks),
+            ("skills", self.import_skills),
+            ("technologies", self.import_technologies),
+            ("job_zone_reference", self.import_job_zone_reference),
+            ("related", self.import_related),
+        ):
+            if key in self.files:
+                step()
+        self.import_titles()
+
+    def read_occupations(self, release):
+        occupations = {}
+        for path, line, row in self.rows("occupations"):
+            code = onet_code(row[CODE], path=path, line=line)
+            occupations[code] = {
+                "title": limited(
+                    text(row["Title"]), 200, path=path, line=line, column="Title"
+                ),
+                "description": text(row["Description"]),
+                "release_id": release.pk,
+            }
+        if not occupations:
+            raise DataFileError(
+                self.files["occupations"], "no occupations in the file."
+            )
+        self.codes = set(occupations)
+        return occupations
+
+    def known_code(self, path, line, value, column=CODE):
+        code = onet_code(value, path=path, line=line, column=column)
+        if code not in self.codes:
+            raise DataFileError(
+                path, f"{code} is not in Occupation Data; wrong release?", line
+            )
+        return code
+
+    def extra_occupation_fields(self, occupations):
+        """Job zone, education and search text live on the occupation row."""
+        if "job_zones" in self.files:
+            zones = {}
+            for path, line, row in self.rows("job_zones"):
+                code = self.known_code(path, line, row[CODE])
+                zones[code] = bounded(
+                    integer(row["Job Zone"], path=path, line=line, column="Job Zone"),
+                    1,
+                    5,
+                    path=path,
+                    line=line,
+                    column="Job Zone",
+                )
+            for code, values in occupations.items():
+                values["job_zone"] = zones.get(code)
+        if "education" in self.files and "education_categories" in self.files:
+            labels = {}
+            for path, line, row in self.rows("education_categories"):
+                if text(row["Scale ID"]) == "RL":
+                    category = integer(
+                        row["Category"], path=path, line=line, column="Category"
+                    )
+                    labels[category] = text(row["Category Description"]).split(" - ")[
+                        0
+                    ][:100]
+            best = {}
+            for path, line, row in self.rows("education"):
+                if text(row["Scale ID"]) != "RL":
+                    continue
+                code = self.known_code(path, line, row[CODE])
+                category = integer(
+                    row["Category"], path=path, line=line, column="Category"
+                )
+                share = decimal(
+                    row["Data Value"], path=path, line=line, column="Data Value"
+                )
+                if share is not None and (code not in best or share > best[code][1]):
+                    best[code] = (category, share)
+            for code, values in occupations.items():
+                category, share = best.get(code, (None, None))
+                values["education_level"] = labels.get(category, "")
+                values["education_level_percent"] = share
+        titles = defaultdict(list)
+        self.titles = {}
+        for kind, key, column in (
+            (AlternateTitle.Kind.ALTERNATE, "alternate_titles", "Alternate Title"),
+            (AlternateTitle.Kind.REPORTED, "reported_titles", "Reported Job Title"),
+        ):
+            if key not in self.files:
+                continue
+            rows = self.titles.setdefault(kind, {})
+            for path, line, row in self.rows(key):
+                code = self.known_code(path, line, row[CODE])
+                title = limited(
+                    text(row[column]), 250, path=path, line=line, column=column
+                )
+                if not title:
+                    continue
+                if kind == AlternateTitle.Kind.ALTERNATE:
+                    short = limited(
+                        text(row["Short Title"]),
+                        100,
+                        path=path,
+                        line=line,
+                        column="Short Title",
+                    )
+                    values = {
+                        "short_title": short,
+                        "sources": text(row["Source(s)"])[:50],
+                        "shown_in_my_next_move": False,
+                    }
+                    titles[code].extend([title, short])
+                else:
+                    values = {
+                        "short_title": "",
+                        "sources": "",
+                        "shown_in_my_next_move": flag(
+                            row["Shown in My Next Move"],
+                            path=path,
+                            line=line,
+                            column="Shown in My Next Move",
+                        ),
+                    }
+                    titles[code].append(title)
+                rows[(code, title)] = values
+        if self.titles:
+            for code, values in occupations.items():
+                values["search_document"] = search_document(
+                    [values["title"], *titles.get(code, ())]
+                )
+
+    def import_tasks(self):
+        importance = {}
+        if "task_ratings" in self.files:
+            for path, line, row in self.rows("task_ratings"):
+                if text(row["Scale ID"]) != "IM":
+                    continue
+                code = self.known_code(path, line, row[CODE])
+                task_id = integer(
+                    row["Task ID"], path=path, line=line, column="Task ID"
+                )
+                importance[(code, task_id)] = bounded(
+                    decimal(
+                        row["Data Value"], path=path, line=line, column="Data Value"
+                    ),
+                    1,
+                    5,
+                    path=path,
+                    line=line,
+                    column="Data Value",
+                )
+        else:
+            self.report.note(
+                "No Task Ratings file: tasks are ordered Core first, in file order."
+            )
+        by_occupation = defaultdict(list)
+        for order, (path, line, row) in enumerate(self.rows("tasks")):
+            occupation_id = self.occupation_id(path, line, row[CODE])
+            code = row[CODE]
+            task_id = integer(row["Task ID"], path=path, line=line, column="Task ID")
+            task_type = text(row["Task Type"])
+            if task_type not in TASK_TYPES:
+                raise DataFileError(
+                    path,
+                    f"Task Type is {task_type!r}; expected Core, Supplemental or "
+                    "empty.",
+                    line,
+                )
+            by_occupation[occupation_id].append(
+                (
+                    task_id,
+                    {
+                        "statement": text(row["Task"]),
+                        "task_type": TASK_TYPES[task_type],
+                        "importance": importance.get((code, task_id)),
+                    },
+                    order,
+                )
+            )
+        incoming = {}
+        for occupation_id, tasks in by_occupation.items():
+            tasks.sort(
+                key=lambda task: (
+                    -(task[1]["importance"] or 0),
+                    TASK_TYPE_ORDER[task[1]["task_type"]],
+                    task[2],
+                )
+            )
+            for rank, (task_id, values, _) in enumerate(tasks, start=1):
+                incoming[(occupation_id, task_id)] = {**values, "rank": rank}
+        sync_rows(
+            Task,
+            key_fields=("occupation_id", "onet_task_id"),
+            value_fields=("statement", "task_type", "importance", "rank"),
+            incoming=incoming,
+            existing=Task.objects.filter(
+                occupation_id__in=self.scope, onet_task_id__isnull=False
+            ),
+            report=self.report,
+            label="Tasks",
+        )
+
+    def import_skills(self):
+        elements = {}
+        if "content_model" in self.files:
+            for _, _, row in self.rows("content_model"):
+                elements[text(row["Element ID"])] = (
+                    text(row["Element Name"]),
+                    text(row["Description"]),
+                )
+        ratings = {}
+        names = {}
+        for path, line, row in self.rows("skills"):
+            scale = text(row["Scale ID"])
+            if scale not in ("IM", "LV"):
+                continue
+            occupation_id = self.occupation_id(path, line, row[CODE])
+            element_id = text(row["Element ID"])
+            if not any(
+                element_id.startswith(prefix) for prefix, *_ in SKILL_CATEGORIES
+            ):
+                raise DataFileError(
+                    path, f"Element ID {element_id!r} is not a skill.", line
+                )
+            names.setdefault(element_id, text(row["Element Name"]))
+            value = decimal(
+                row["Data Value"], path=path, line=line, column="Data Value"
+            )
+            low, high = (1, 5) if scale == "IM" else (0, 7)
+            bounded(value, low, high, path=path, line=line, column="Data Value")
+            field = "importance" if scale == "IM" else "level"
+            ratings.setdefault(
+                (occupation_id, element_id), {"importance": None, "level": None}
+            )[field] = value
+        categories = self.skill_categories()
+        skills = {}
+        for element_id, name in names.items():
+            cm_name, description = elements.get(element_id, (name, ""))
+            category = next(
+                categories[label]
+                for prefix, label, _ in SKILL_CATEGORIES
+                if element_id.startswith(prefix)
+            )
+            skills[(element_id,)] = {
+                "name": cm_name[:100],
+                "description": description,
+                "category_id": category,
+            }
+        sync_rows(
+            Skill,
+            key_fields=("element_id",),
+            value_fields=("name", "description", "category_id"),
+            incoming=skills,
+            existing=Skill.objects.all(),
+            report=self.report,
+            label="Skills",
+            remove=False,
+        )
+        skill_ids = dict(Skill.objects.values_list("element_id", "pk"))
+        sync_rows(
+            OccupationSkill,
+            key_fields=("occupation_id", "skill_id"),
+            value_fields=("importance", "level"),
+            incoming={
+                (occupation_id, skill_ids[element_id]): values
+                for (occupation_id, element_id), values in ratings.items()
+            },
+            existing=OccupationSkill.objects.filter(occupation_id__in=self.scope),
+            report=self.report,
+            label="Occupation skills",
+        )
+
+    def skill_categories(self):
+        existing = dict(SkillCategory.objects.values_list("name", "pk"))
+        missing = [
+            SkillCategory(name=label, position=position)
+            for _, label, position in SKILL_CATEGORIES
+            if label not in existing
+        ]
+        if missing:
+            SkillCategory.objects.bulk_create(missing)
+            existing = dict(SkillCategory.objects.values_list("name", "pk"))
+        return existing
+
+    def import_technologies(self):
+        categories, technologies, links = {}, {}, {}
+        for path, line, row in self.rows("technologies"):
+            occupation_id = self.occupation_id(path, line, row[CODE])
+            commodity = integer(
+                row["Commodity Code"], path=path, line=line, column="Commodity Code"
+            )
+            categories[(commodity,)] = {
+                "title": limited(
+                    text(row["Commodity Title"]),
+                    150,
+                    path=path,
+                    line=line,
+                    column="Commodity Title",
+                )
+            }
+            name = limited(
+                text(row["Example"]), 200, path=path, line=line, column="Example"
+            )
+            hot = flag(
+                row["Hot Technology"], path=path, line=line, column="Hot Technology"
+            )
+            previous = technologies.get((name, commodity), {"is_hot_technology": False})
+            technologies[(name, commodity)] = {
+                "is_hot_technology": previous["is_hot_technology"] or hot
+            }
+            links[(occupation_id, name, commodity)] = {
+                "is_in_demand": flag(
+                    row["In Demand"], path=path, line=line, column="In Demand"
+                )
+            }
+        sync_rows(
+            TechnologyCategory,
+            key_fields=("commodity_code",),
+            value_fields=("title",),
+            incoming=categories,
+            existing=TechnologyCategory.objects.all(),
+            report=self.report,
+            label="Technology categories",
+            remove=False,
+        )
+        category_ids = dict(
+            TechnologyCategory.objects.values_list("commodity_code", "pk")
+        )
+        sync_rows(
+            Technology,
+            key_fields=("name", "category_id"),
+            value_fields=("is_hot_technology",),
+            incoming={
+                (name, category_ids[commodity]): values
+                for (name, commodity), values in technologies.items()
+            },
+            existing=Technology.objects.all(),
+            report=self.report,
+            label="Technologies",
+            remove=False,
+        )
+        technology_ids = {
+            (name, category): pk
+            for pk, name, category in Technology.objects.values_list(
+                "pk", "name", "category_id"
+            )
+        }
+        sync_rows(
+            OccupationTechnology,
+            key_fields=("occupation_id", "technology_id"),
+            value_fields=("is_in_demand",),
+            incoming={
+                (
+                    occupation_id,
+                    technology_ids[(name, category_ids[commodity])],
+                ): values
+                for (occupation_id, name, commodity), values in links.items()
+            },
+            existing=OccupationTechnology.objects.filter(occupation_id__in=self.scope),
+            report=self.report,
+            label="Occupation technologies",
+        )
+
+    def import_job_zone_reference(self):
+        zones = {}
+        for path, line, row in self.rows("job_zone_reference"):
+            number = bounded(
+                integer(row["Job Zone"], path=path, line=line, column="Job Zone"),
+                1,
+                5,
+                path=path,
+                line=line,
+                column="Job Zone",
+            )
+            zones[(number,)] = {
+                "name": text(row["Name"])[:100],
+                "experience": text(row["Experience"]),
+                "education": text(row["Education"]),
+                "job_training": text(row["Job Training"]),
+                "examples": text(row["Examples"]),
+                "svp_range": text(row["SVP Range"])[:50],
+            }
+        sync_rows(
+            JobZone,
+            key_fields=("number",),
+            value_fields=(
+                "name",
+                "experience",
+                "education",
+                "job_training",
+                "examples",
+                "svp_range",
+            ),
+            incoming=zones,
+            existing=JobZone.objects.all(),
+            report=self.report,
+            label="Job zones",
+        )
+
+    def import_related(self):
+        incoming = {}
+        for path, line, row in self.rows("related"):
+            occupation_id = self.occupation_id(path, line, row[CODE])
+            related_id = self.occupation_id(
+                path, line, row["Related O*NET-SOC Code"], "Related O*NET-SOC Code"
+            )
+            tier = text(row["Relatedness Tier"])
+            if tier not in TIERS:
+                raise DataFileError(
+                    path, f"Relatedness Tier {tier!r} is not one O*NET uses.", line
+                )
+            if related_id == occupation_id:
+                continue
+            incoming[(occupation_id, related_id)] = {
+                "tier": TIERS[tier],
+                "index": integer(row["Index"], path=path, line=line, column="Index"),
+            }
+        sync_rows(
+            RelatedOccupation,
+            key_fields=("occupation_id", "related_id"),
+            value_fields=("tier", "index"),
+            incoming=incoming,
+            existing=RelatedOccupation.objects.filter(occupation_id__in=self.scope),
+            report=self.report,
+            label="Related occupations",
+        )
+
+    def import_titles(self):
+        for kind, rows in self.titles.items():
+            sync_rows(
+                AlternateTitle,
+                key_fields=("occupation_id", "kind", "title"),
+                value_fields=("short_title", "sources", "shown_in_my_next_move"),
+                incoming={
+                    (self.occupation_ids[code], kind, title): values
+                    for (code, title), values in rows.items()
+                },
+                existing=AlternateTitle.objects.filter(
+                    occupation_id__in=self.scope, kind=kind
+                ),
+                report=self.report,
+                label=AlternateTitle.Kind(kind).label + "s"
+                if kind == AlternateTitle.Kind.ALTERNATE
+                else "Reported titles",
+            )
+
+
+def onet_import(*, directory, release_name=None, release_date=None, write=None):
+    """Import an O*NET release folder in one transaction; returns the report."""
+    files = find_files(directory)
+    readme_name, readme_date = release_from_readme(directory)
+    name = release_name or readme_name
+    reference_date = release_date or readme_date
+    if not name or not reference_date:
+        raise DataFileError(
+            directory,
+            "cannot tell which O*NET release this is (no 'Read Me.txt' naming it); "
+            "pass --release 'O*NET 29.3' --release-date 2025-05.",
+        )
+    report = ImportReport(write)
+    report.write(f"Importing {name} from {len(files)} files")
+    digest = files_digest(files.values())
+    with transaction.atomic():
+        release = DataRelease.objects.filter(
+            kind=DataRelease.Kind.ONET, name=name
+        ).first()
+        if release is None:
+            release = DataRelease.objects.create(
+                kind=DataRelease.Kind.ONET,
+                name=name,
+                reference_date=reference_date,
+                attribution=ATTRIBUTION.format(name=name),
+                url="https://www.onetcenter.org/database.html",
+            )
+        _OnetImport(files, report).run(release)
+        release.source_digest = digest
+        release.save(update_fields=["source_digest"])
+    report.release = release
+    return report

@@ -1,0 +1,185 @@
+"""Reading public data files as distributed: tab-delimited text, CSV and Excel.
+
+Every reader yields `(line_number, {column: value})` after checking the header, so
+an importer can name the file and line of anything it cannot use. A `.gz` suffix
+(the shipped catalogue snapshot) is read transparently.
+"""
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+class DataFileError(Exception):
+    """A data file that cannot be imported; the message names the file and line."""
+
+    def __init__(self, path, message, line=None):
+        where = f"{Path(path).name}, line {line}" if line else Path(path).name
+        super().__init__(f"{where}: {message}")
+
+
+def _open_text(path):
+    raw = Path(path).read_bytes()
+    if Path(path).suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise DataFileError(path, f"not a readable gzip file ({error}).") from error
+    return raw
+
+
+def _decoded_lines(path):
+    """The file's lines as text; a byte that is not UTF-8 names its line."""
+    raw = _open_text(path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        # Every distributed file ends with a newline: a missing one is a cut-off copy.
+        raise DataFileError(
+            path,
+            "the last line has no line ending: the file looks truncated.",
+            len(lines),
+        )
+    for number, line in enumerate(lines, start=1):
+        try:
+            yield number, line.rstrip(b"\r").decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DataFileError(
+                path,
+                f"not UTF-8 text (byte {line[error.start]:#x} at column "
+                f"{error.start + 1}); save the file as UTF-8.",
+                number,
+            ) from error
+
+
+def _check_header(path, header, required, line=1):
+    header = [str(name or "").strip() for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise DataFileError(
+            path,
+            f"missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(name) for name in missing)}; is this the right file?",
+            line,
+        )
+    return header
+
+
+def _tab_rows(path, required):
+    lines = _decoded_lines(path)
+    try:
+        _, first = next(lines)
+    except StopIteration:
+        raise DataFileError(path, "the file is empty.") from None
+    header = _check_header(path, first.split("\t"), required)
+    width = len(header)
+    for number, line in lines:
+        fields = line.split("\t")
+        if len(fields) != width:
+            raise DataFileError(
+                path,
+                f"{len(fields)} fields where the header has {width}; "
+                "the file is damaged or truncated.",
+                number,
+            )
+        yield number, dict(zip(header, fields, strict=True))
+
+
+def _csv_rows(path, required, header_match):
+    text = "\n".join(line for _, line in _decoded_lines(path)) + "\n"
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = None
+    try:
+        for row in reader:
+            number = reader.line_num
+            if header is None:
+                if header_match(row):
+                    header = _check_header(path, row, required, number)
+                elif number > 5:
+                    break
+                continue
+            if not any(row):
+                continue
+            if len(row) != len(header):
+                raise DataFileError(
+                    path,
+                    f"{len(row)} fields where the header has {len(header)}; "
+                    "the file is damaged or truncated.",
+                    number,
+                )
+            yield number, dict(zip(header, row, strict=True))
+    except csv.Error as error:
+        raise DataFileError(
+            path, f"not valid CSV ({error}).", reader.line_num
+        ) from None
+    if header is None:
+        _check_header(path, [], required)
+
+
+def _xlsx_rows(path, required, header_match, sheet):
+    try:
+        if Path(path).suffix == ".gz":
+            workbook = load_workbook(io.BytesIO(_open_text(path)), read_only=True)
+        else:
+            workbook = load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        raise DataFileError(
+            path, f"not a readable Excel file ({error}); is it truncated?"
+        ) from error
+    try:
+        names = workbook.sheetnames
+        worksheet = workbook[sheet if sheet in names else names[0]]
+        header = None
+        rows = worksheet.iter_rows(values_only=True)
+        for number, row in enumerate(rows, start=1):
+            if header is None:
+                if header_match(row):
+                    header = _check_header(path, row, required, number)
+                elif number > 5:
+                    break
+                continue
+            if all(value is None or value == "" for value in row):
+                continue
+            yield number, dict(zip(header, row, strict=False))
+        if header is None:
+            _check_header(path, [], required)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
+        raise DataFileError(
+            path, f"not a readable Excel file ({error}); is it truncated?"
+        ) from error
+    finally:
+        workbook.close()
+
+
+def read_rows(path, required, *, header_match=None, sheet=None):
+    """Yield `(line, row)` from a .txt (tab), .csv or .xlsx file, optionally .gz.
+
+    `required` columns must be in the header; `header_match(row)` finds a header
+    that is not on the first line (BLS tables open with a title row).
+    """
+    path = Path(path)
+    header_match = header_match or (lambda row: True)
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    kind = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else None
+    kind = kind or (suffixes[-1] if suffixes else "")
+    if not path.is_file():
+        raise DataFileError(path, "no such file.")
+    if kind == ".xlsx":
+        return _xlsx_rows(path, required, header_match, sheet)
+    if kind == ".csv":
+        return _csv_rows(path, required, header_match)
+    if kind == ".txt":
+        return _tab_rows(path, required)
+    raise DataFileError(path, "expected a .txt, .csv or .xlsx file.")
+
+
+NUMBER = re.compile(r"^-?[\d,]*\.?\d+$")

@@ -1,0 +1,85 @@
+"""Turning data-file cells into model values, or a DataFileError naming the line."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .readers import DataFileError
+
+ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
+SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+
+
+def text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def decimal(value, *, path, line, column, places="0.01", blank=None):
+    """A cell as a Decimal; `blank` values (e.g. "", "*", "—") become None."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        raw = text(value)
+        if raw == "" or (blank and raw in blank):
+            return None
+        try:
+            number = Decimal(raw.replace(",", ""))
+        except InvalidOperation:
+            raise DataFileError(
+                path, f"{column} is {raw!r}, which is not a number.", line
+            ) from None
+    if not number.is_finite():
+        raise DataFileError(
+            path, f"{column} is {value!r}, which is not a number.", line
+        )
+    return number.quantize(Decimal(places))
+
+
+def integer(value, *, path, line, column):
+    raw = text(value)
+    if not raw.isdigit():
+        raise DataFileError(
+            path, f"{column} is {raw!r}, which is not a whole number.", line
+        )
+    return int(raw)
+
+
+def flag(value, *, path, line, column, yes=("Y", "TRUE"), no=("N", "FALSE", "")):
+    if value is True or value is False:
+        return value
+    raw = text(value).upper()
+    if raw in yes:
+        return True
+    if raw in no:
+        return False
+    raise DataFileError(path, f"{column} is {raw!r}; expected Y or N.", line)
+
+
+def onet_code(value, *, path, line, column="O*NET-SOC Code"):
+    raw = text(value)
+    if not ONET_CODE.match(raw):
+        raise DataFileError(
+            path, f"{column} is {raw!r}, not an O*NET-SOC code like 15-2031.00.", line
+        )
+    return raw
+
+
+def bounded(value, low, high, *, path, line, column):
+    if value is not None and not low <= value <= high:
+        raise DataFileError(
+            path, f"{column} is {value}, outside the range {low} to {high}.", line
+        )
+    return value
+
+
+def limited(value, max_length, *, path, line, column):
+    if len(value) > max_length:
+        raise DataFileError(
+            path, f"{column} is longer than {max_length} characters.", line
+        )
+    return value

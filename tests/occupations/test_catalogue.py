@@ -1,0 +1,129 @@
+"""The shipped catalogue: a page for every occupation with data, the demo's
+editorial pages untouched by a full import."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+
+from occupations.models import CareerPage, Occupation
+from tests.html_text import visible_text
+from tests.occupations.test_career_page import REFERENCE_URL, reference_lines
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "occupations" / "catalogue"
+
+
+def load_catalogue(directory):
+    out = StringIO()
+    call_command("load_catalogue", "--directory", directory, stdout=out)
+    return out.getvalue()
+
+
+def section(html, heading_id):
+    """The HTML of one <section> of the career page, by its heading id."""
+    match = re.search(
+        rf'<section aria-labelledby="{heading_id}".*?</section>', html, re.DOTALL
+    )
+    return match.group(0)
+
+
+# The reference's figures and their credit lines follow the data (May 2024 and
+# 2024–34 here); every other line is editorial or curated and must stay.
+FIGURE_LINES = {
+    "Annual Median Salary: $85,720",
+    "Hourly Median Wage: $41.21",
+    "Data sourced from O*NET Online, provided by the BLS Occupational Employment "
+    "and Wage Statistics wage estimates.",
+    "Projected Job Openings for Machine Learning Engineers by 2031",
+    "Projected Growth Rate in Job Openings by 2031: 23%",
+    "Data sourced from CareerOneStop, provided by the U.S. Department of Labor.",
+}
+
+
+def assert_reference_lists(client):
+    html = client.get(REFERENCE_URL).content.decode()
+    text = visible_text(html.encode())
+    lines = [line for line in reference_lines() if line not in FIGURE_LINES]
+    assert len(lines) > 60
+    assert [line for line in lines if line not in text] == []
+    assert section(html, "tasks-heading").count("<li>") == 3
+    tech = section(html, "tech-heading")
+    assert tech.count("<li>") == 6 + 5  # technologies, then skills
+    skills = visible_text(tech.encode())
+    assert skills.index("Thinking about the pros and cons of different ways") < (
+        skills.index("Using math to solve problems")
+    )
+
+
+def test_reference_page_keeps_its_lists_after_a_full_import(
+    client, demo, excerpt_snapshot
+):
+    load_catalogue(excerpt_snapshot)
+    assert Occupation.objects.get(code="15-2031.00").tasks.count() == 17
+    assert_reference_lists(client)
+    text = visible_text(client.get(REFERENCE_URL).content)
+    assert "Annual Median Salary: $91,290" in text
+
+
+def test_reference_page_keeps_its_lists_when_the_import_came_first(
+    client, db, excerpt_snapshot
+):
+    load_catalogue(excerpt_snapshot)
+    call_command("load_demo", verbosity=0)
+    assert_reference_lists(client)
+
+
+def test_load_catalogue_publishes_a_page_for_every_occupation_with_data(
+    client, demo, excerpt_snapshot
+):
+    output = load_catalogue(excerpt_snapshot)
+    assert "Career pages: 13 created" in output
+    with_data = Occupation.objects.filter(tasks__isnull=False).distinct()
+    for occupation in with_data:
+        page = occupation.career_pages.get()
+        assert client.get(page.get_absolute_url()).status_code == 200
+    nurses = CareerPage.objects.get(slug="registered-nurse")  # the demo's, kept
+    assert nurses.data_lists == CareerPage.DataLists.CURATED
+    assert CareerPage.objects.filter(occupation__code="29-1141.00").count() == 1
+
+
+def test_load_catalogue_again_skips_imported_releases_and_keeps_edits(
+    demo, excerpt_snapshot
+):
+    load_catalogue(excerpt_snapshot)
+    CareerPage.objects.filter(slug="nurse-practitioners").update(summary="Edited.")
+    output = load_catalogue(excerpt_snapshot)
+    assert "O*NET: the snapshot's release is already imported." in output
+    assert "Done: 0 created, 0 updated, 0 removed." in output
+    assert CareerPage.objects.get(slug="nurse-practitioners").summary == "Edited."
+
+
+def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
+    client, db, excerpt_snapshot
+):
+    load_catalogue(excerpt_snapshot)
+    html = client.get("/careers/operations-research-analysts/").content.decode()
+    assert section(html, "tasks-heading").count("<li>") == 17
+    text = visible_text(html.encode())
+    assert "Critical Thinking" in text  # importance 4.00
+    assert "Repairing" not in text  # importance 1.00: below the threshold
+    assert 'title="Hot technology' in html
+    related = section(html, "related-heading")
+    assert 'href="/careers/data-scientists/"' in related
+    assert "Job Description" not in text.replace("Job Description:", "")
+
+
+def test_shipped_snapshot_has_every_file_the_site_imports():
+    names = {path.name for path in (SNAPSHOT / "onet").iterdir()}
+    for required in (
+        "Occupation Data.txt.gz",
+        "Task Statements.txt.gz",
+        "Skills.txt.gz",
+        "Technology Skills.txt.gz",
+        "Alternate Titles.txt.gz",
+        "Read Me.txt",
+    ):
+        assert required in names
+    assert (SNAPSHOT / "bls" / "national_M2024_dl.csv.gz").is_file()
+    assert (SNAPSHOT / "SOURCES.md").read_text().count("CC BY 4.0") >= 1

@@ -1,0 +1,331 @@
+"""The O*NET and BLS importers, on small excerpts of the real release files."""
+
+import re
+import shutil
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from occupations.models import (
+    AlternateTitle,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    OccupationSkill,
+    OccupationTechnology,
+    RelatedOccupation,
+    Task,
+    WageEstimate,
+)
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).with_name("data")
+ONET = DATA / "onet"
+WAGES_2022 = DATA / "bls" / "national_M2022_dl.xlsx"
+WAGES_2024 = DATA / "bls" / "national_M2024_dl.xlsx"
+PROJECTIONS_2021 = DATA / "bls" / "Employment Projections 2021-31.csv"
+PROJECTIONS_2024 = DATA / "bls" / "occupation 2024-34.xlsx"
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """What an import may change, to prove a failed one changed nothing."""
+    return {
+        model.__name__: sorted(map(str, model.objects.values_list()))
+        for model in (
+            Occupation,
+            Task,
+            OccupationSkill,
+            OccupationTechnology,
+            AlternateTitle,
+            WageEstimate,
+            EmploymentProjection,
+            DataRelease,
+        )
+    }
+
+
+@pytest.fixture
+def onet_copy(tmp_path):
+    folder = tmp_path / "onet"
+    shutil.copytree(ONET, folder)
+    return folder
+
+
+def test_import_onet_excerpt_creates_occupations_and_their_data(db):
+    output = run("import_onet", ONET)
+    analysts = Occupation.objects.get(code="15-2031.00")
+    assert analysts.title == "Operations Research Analysts"
+    assert analysts.description.startswith("Formulate and apply mathematical modeling")
+    assert analysts.job_zone == 5
+    assert analysts.release.name == "O*NET 29.3"
+    assert analysts.education_level == "Master's Degree"
+    assert analysts.tasks.count() == 17
+    assert analysts.occupation_skills.count() == 35
+    assert analysts.occupation_technologies.count() == 114
+    assert analysts.alternate_titles.filter(kind="alternate").count() == 40
+    assert analysts.alternate_titles.filter(kind="reported").count() == 7
+    assert RelatedOccupation.objects.filter(occupation=analysts).exists()
+    critical = analysts.occupation_skills.get(skill__element_id="2.A.2.a")
+    assert (critical.importance, critical.level) == (Decimal("4.00"), Decimal("4.12"))
+    assert critical.skill.category.name == "Basic Skills"
+    assert "Tasks: 362 created" in output
+    assert "No Task Ratings file" in output
+
+
+def test_import_onet_without_task_ratings_ranks_core_before_supplemental(db):
+    run("import_onet", ONET)
+    for occupation in Occupation.objects.all():
+        types = [t.task_type for t in occupation.tasks.order_by("rank")]
+        assert types == sorted(types, key=["core", "supplemental", ""].index)
+
+
+def test_import_onet_with_task_ratings_ranks_most_important_first(db, onet_copy):
+    lines = ["O*NET-SOC Code\tTitle\tTask ID\tScale ID\tCategory\tData Value"]
+    for task_id, value in ((7381, "3.10"), (7377, "4.90"), (7380, "4.20")):
+        lines.append(
+            f"15-2031.00\tOperations Research Analysts\t{task_id}\tIM\t\t{value}"
+        )
+    (onet_copy / "Task Ratings.txt").write_text("\n".join(lines) + "\n")
+    run("import_onet", onet_copy)
+    ranked = Task.objects.filter(occupation__code="15-2031.00").order_by("rank")
+    assert [task.onet_task_id for task in ranked[:3]] == [7377, 7380, 7381]
+    assert ranked[0].importance == Decimal("4.90")
+
+
+def test_import_onet_reads_text_and_excel_forms_alike(db, onet_copy):
+    # Task Statements as Excel, Skills as text: the other form of each file.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Task Statements"
+    for line in (ONET / "Task Statements.txt").read_text().splitlines():
+        sheet.append(line.split("\t"))
+    workbook.save(onet_copy / "Task Statements.xlsx")
+    (onet_copy / "Task Statements.txt").unlink()
+    skills = openpyxl.load_workbook(onet_copy / "Skills.xlsx", read_only=True)
+    rows = [
+        "\t".join("" if v is None else str(v) for v in row)
+        for row in skills.active.iter_rows(values_only=True)
+    ]
+    (onet_copy / "Skills.txt").write_text("\n".join(rows) + "\n")
+    (onet_copy / "Skills.xlsx").unlink()
+    run("import_onet", onet_copy)
+    assert Task.objects.count() == 362
+    assert OccupationSkill.objects.count() == 14 * 35  # two have no ratings
+    critical = OccupationSkill.objects.get(
+        occupation__code="15-2031.00", skill__element_id="2.A.2.a"
+    )
+    assert critical.importance == Decimal("4.00")
+
+
+def test_import_onet_twice_changes_nothing(db):
+    run("import_onet", ONET)
+    before = snapshot()
+    output = run("import_onet", ONET)
+    assert snapshot() == before
+    assert "Done: 0 created, 0 updated, 0 removed." in output
+
+
+def test_import_onet_reports_rows_gone_from_the_release(db, onet_copy):
+    run("import_onet", onet_copy)
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "\t7381\t" not in line))
+    output = run("import_onet", onet_copy)
+    # The later tasks move up one rank: updated, not created.
+    assert re.search(r"Tasks: 0 created, \d+ updated, 1 removed", output)
+    assert not Task.objects.filter(onet_task_id=7381).exists()
+
+
+def _break_header(folder):
+    path = folder / "Task Statements.txt"
+    path.write_text(path.read_text().replace("Task ID", "Task Number", 1))
+
+
+def _break_number(folder):
+    workbook = openpyxl.load_workbook(folder / "Skills.xlsx")
+    workbook.active["G5"] = "four"
+    workbook.save(folder / "Skills.xlsx")
+
+
+def _truncate(folder):
+    path = folder / "Technology Skills.txt"
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+
+
+def _wrong_encoding(folder):
+    path = folder / "Occupation Data.txt"
+    path.write_bytes(path.read_bytes().replace(b"Analysts", b"Anal\xe9sts", 1))
+
+
+def _missing_file(folder):
+    (folder / "Occupation Data.txt").unlink()
+
+
+def _truncate_excel(folder):
+    path = folder / "Alternate Titles.xlsx"
+    path.write_bytes(path.read_bytes()[:5000])
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_break_header, "Task Statements.txt, line 1: missing column 'Task ID'"),
+        (_break_number, "Skills.xlsx, line 5: Data Value is 'four', which is not a"),
+        (
+            _truncate,
+            "Technology Skills.txt, line 554: the last line has no line ending",
+        ),
+        (_wrong_encoding, "Occupation Data.txt, line "),
+        (_missing_file, "no 'Occupation Data.txt' or '.xlsx' here"),
+        (_truncate_excel, "Alternate Titles.xlsx: not a readable Excel file"),
+    ],
+)
+def test_import_onet_broken_file_is_a_clear_error_and_changes_nothing(
+    db, onet_copy, damage, message
+):
+    run("import_onet", ONET)
+    before = snapshot()
+    damage(onet_copy)
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+    assert snapshot() == before
+
+
+def test_import_onet_wrong_encoding_names_the_line(db, onet_copy):
+    _wrong_encoding(onet_copy)
+    with pytest.raises(CommandError, match=r"line 6: not UTF-8 text"):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
+def test_import_wages_stores_figures_markers_and_flags(db):
+    run("import_onet", ONET)
+    output = run("import_wages", WAGES_2022)
+    wage = WageEstimate.objects.get(occupation__code="15-2031.00")
+    assert (wage.annual_median, wage.hourly_median) == (
+        Decimal("85720"),
+        Decimal("41.21"),
+    )
+    assert wage.release.name == "May 2022"
+    assert wage.release.top_code_annual == Decimal("239200")
+    assert wage.release.top_code_hourly == Decimal("115.00")
+    # 11-1011.03 is an O*NET specialty of SOC 11-1011: it shares its figures.
+    specialty = WageEstimate.objects.get(occupation__code="11-1011.03")
+    assert (
+        specialty.annual_median
+        == WageEstimate.objects.get(occupation__code="11-1011.00").annual_median
+    )
+    physicians = WageEstimate.objects.get(occupation__code="29-1215.00")
+    assert physicians.annual_pct90 == Decimal("239200")
+    assert physicians.is_top_coded("annual_pct90")
+    teachers = WageEstimate.objects.get(occupation__code="25-2021.00")
+    assert teachers.annual_only and teachers.hourly_median is None
+    actors = WageEstimate.objects.get(occupation__code="27-2011.00")
+    assert actors.hourly_only and actors.annual_median is None
+    assert "Wage estimates (May 2022): 16 created" in output
+
+
+def test_import_wages_twice_changes_nothing(db):
+    run("import_onet", ONET)
+    run("import_wages", WAGES_2022)
+    before = snapshot()
+    assert "Done: 0 created, 0 updated, 0 removed." in run("import_wages", WAGES_2022)
+    assert snapshot() == before
+
+
+def test_import_wages_wrong_file_is_a_clear_error(db):
+    with pytest.raises(CommandError, match=r"occupation 2024-34.xlsx, line 1: missing"):
+        run("import_wages", PROJECTIONS_2024, "--year", "2024")
+
+
+def test_import_wages_bad_number_names_file_and_line(db, tmp_path):
+    run("import_onet", ONET)
+    path = tmp_path / "national_M2022_dl.xlsx"
+    workbook = openpyxl.load_workbook(WAGES_2022)
+    workbook.active["AB10"] = "85,72O"
+    workbook.save(path)
+    before = snapshot()
+    with pytest.raises(
+        CommandError, match=r"national_M2022_dl.xlsx, line 10: A_MEDIAN"
+    ):
+        run("import_wages", path)
+    assert snapshot() == before
+
+
+def test_import_projections_csv_export_and_xlsx_table(db):
+    run("import_onet", ONET)
+    run("import_projections", PROJECTIONS_2021)
+    run("import_projections", PROJECTIONS_2024)
+    old, new = EmploymentProjection.objects.filter(
+        occupation__code="15-2031.00"
+    ).order_by("release__reference_date")
+    assert (old.release.name, old.release.horizon_year) == ("2021–31", 2031)
+    assert (old.growth_percent, old.annual_openings) == (
+        Decimal("23.2"),
+        Decimal("10.3"),
+    )
+    assert (new.release.name, new.release.horizon_year) == ("2024–34", 2034)
+    assert new.growth_percent == Decimal("21.5")
+    assert new.typical_education == "Bachelor's degree"
+    assert new.release.all_occupations_growth_percent == Decimal("3.1")
+    assert new.release.attribution == (
+        "Source: U.S. Bureau of Labor Statistics, Employment Projections program, "
+        "2024–34."
+    )
+
+
+def test_import_projections_truncated_csv_is_a_clear_error(db, tmp_path):
+    run("import_onet", ONET)
+    path = tmp_path / "projections.csv"
+    content = PROJECTIONS_2021.read_bytes()
+    path.write_bytes(content[: len(content) - 40])
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"projections.csv, line \d+: "):
+        run("import_projections", path)
+    assert snapshot() == before
+
+
+def test_figures_follow_the_data_and_editorial_text_stays(client, demo):
+    run("import_onet", ONET)
+    run("import_wages", WAGES_2022)
+    run("import_projections", PROJECTIONS_2021)
+    text = visible_text(client.get("/careers/machine-learning-engineer/").content)
+    assert "Annual Median Salary: $85,720" in text
+    assert "Hourly Median Wage: $41.21" in text
+    assert "Projected Growth Rate in Job Openings by 2031: 23%" in text
+    run("import_wages", WAGES_2024)
+    run("import_projections", PROJECTIONS_2024)
+    text = visible_text(client.get("/careers/machine-learning-engineer/").content)
+    assert "Annual Median Salary: $91,290" in text
+    assert "Hourly Median Wage: $43.89" in text
+    assert "Projected Growth Rate in Job Openings by 2034: 22%" in text
+    assert "Occupational Employment and Wage Statistics, May 2024." in text
+    assert "(BLS Employment Projections, 2024–34)" in text
+    assert "Machine Learning Engineer Career Path in 2024" in text
+
+
+def test_top_coded_wage_shows_as_or_more(client, db):
+    run("import_onet", ONET)
+    run("import_wages", WAGES_2022)
+    from tests.factories import CareerPageFactory
+
+    wage = WageEstimate.objects.get(occupation__code="29-1215.00")
+    WageEstimate.objects.filter(pk=wage.pk).update(annual_median=Decimal("239200"))
+    page = CareerPageFactory(occupation=wage.occupation)
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Annual Median Salary: $239,200 or more" in text

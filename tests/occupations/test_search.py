@@ -1,0 +1,103 @@
+"""Search and browse on /careers/, over a realistic subset of the catalogue."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import CareerPageFactory, OccupationFactory
+from tests.html_text import visible_text
+
+
+@pytest.fixture
+def catalogue(demo, excerpt_snapshot):
+    call_command("load_catalogue", "--directory", excerpt_snapshot, stdout=StringIO())
+
+
+def result_links(client, query):
+    html = client.get("/careers/", query).content.decode()
+    cards = re.findall(r'<li class="card">\s*<h3><a href="/careers/([^/]+)/"', html)
+    return cards
+
+
+def test_search_nurse_finds_nursing_careers_first(client, catalogue):
+    results = result_links(client, {"q": "nurse"})
+    assert set(results[:5]) <= {
+        "registered-nurse",
+        "nurse-practitioners",
+        "nurse-anesthetists",
+        "acute-care-nurses",
+        "licensed-practical-and-licensed-vocational-nurses",
+    }
+    assert "registered-nurse" in results[:5]
+    assert "data-scientist" not in results
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("RN", "registered-nurse"),
+        ("Data Scientist", "data-scientist"),
+        ("machine learning", "machine-learning-engineer"),
+        ("operations research", "machine-learning-engineer"),
+        ("15-2031", "machine-learning-engineer"),
+        ("chief sustainability officer", "chief-sustainability-officers"),
+        ("CEO", "chief-executives"),
+    ],
+)
+def test_search_finds_the_right_occupation_first(client, catalogue, query, first):
+    assert result_links(client, {"q": query})[0] == first
+
+
+def test_search_unknown_words_say_so_helpfully(client, catalogue):
+    text = visible_text(client.get("/careers/", {"q": "zzyzx quux"}).content)
+    assert "No careers match “zzyzx quux”." in text
+    assert "Try a job title such as “nurse”" in text
+
+
+def test_browse_by_major_group_lists_only_that_group(client, catalogue):
+    results = result_links(client, {"group": "29-0000"})
+    assert "registered-nurse" in results
+    assert "data-scientist" not in results
+    assert "nursing-assistants" not in results  # 31-0000
+
+
+def test_browse_by_job_zone_lists_only_that_zone(client, catalogue):
+    results = result_links(client, {"zone": "5"})
+    assert "machine-learning-engineer" in results
+    assert "nursing-assistants" not in results
+
+
+def test_browse_with_bad_filter_values_is_a_clear_message(client, catalogue):
+    response = client.get("/careers/", {"zone": "9", "group": "<script>"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in visible_text(response.content)
+
+
+def test_search_pagination_keeps_the_query(client, db):
+    for number in range(30):
+        CareerPageFactory(career_name=f"Nurse {number:02d}")
+    CareerPageFactory(career_name="Welder")
+    html = client.get("/careers/", {"q": "nurse"}).content.decode()
+    assert 'href="?q=nurse&amp;page=2"' in html
+    page_two = visible_text(client.get("/careers/", {"q": "nurse", "page": 2}).content)
+    assert "Nurse" in page_two
+    assert "Welder" not in page_two
+
+
+@pytest.mark.parametrize("size", [1, 30])
+@pytest.mark.parametrize(
+    "query", [{}, {"q": "nurse"}, {"group": "15-0000", "zone": "4", "q": "analyst"}]
+)
+def test_career_search_query_count_is_constant(
+    client, db, django_assert_num_queries, size, query
+):
+    for number in range(size):
+        CareerPageFactory(
+            career_name=f"Nurse analyst {number}",
+            occupation=OccupationFactory(title=f"Analysts {number}"),
+        )
+    # Count, page rows, SOC groups and job zones for the filters.
+    with django_assert_num_queries(4):
+        assert client.get("/careers/", query).status_code == 200
