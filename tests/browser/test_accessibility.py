@@ -37,3 +37,28 @@ def test_career_page_headings_are_in_order(page, demo):
         later - earlier for earlier, later in zip(levels, levels[1:], strict=False)
     ]
     assert max(jumps) <= 1, levels
+
+
+def test_every_newsletter_page_has_no_axe_violations(page, db, assert_accessible):
+    from newsletter.services import confirm_token_make, unsubscribe_token_make
+    from tests.factories import SubscriberFactory
+
+    pending = SubscriberFactory(email="pending@example.com", status="pending")
+    paths = {
+        "/newsletter/thanks/": 200,
+        f"/newsletter/confirm/{confirm_token_make(pending)}/": 200,
+        f"/newsletter/unsubscribe/{unsubscribe_token_make(pending)}/": 200,
+        "/newsletter/unsubscribed/": 200,
+        "/newsletter/confirm/not-a-real-token/": 400,
+    }
+    for path, status in paths.items():
+        assert page.goto(path).status == status, path
+        assert_accessible(page)
+
+    # A form with errors: the messages must be announced and tied to their fields.
+    page.goto("/newsletter/")
+    page.locator("#newsletter-email").fill("not-an-address@")
+    page.locator("form.newsletter-form").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Sign up").click()
+    assert page.locator(".newsletter-error").count() >= 1
+    assert_accessible(page)
