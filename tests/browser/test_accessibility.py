@@ -7,6 +7,8 @@ PUBLIC_PAGES = [
     "/careers/",
     "/careers/machine-learning-engineer/",
     "/careers/registered-nurse/",
+    "/careers/compare/?careers=machine-learning-engineer,data-scientist,registered-nurse",
+    "/careers/compare/?careers=machine-learning-engineer&q=nurse",
     "/resources/",
     "/newsletter/",
 ]

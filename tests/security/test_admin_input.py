@@ -229,7 +229,10 @@ class ActiveContent(HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in BANNED_TAGS or tag == "details":
+        # A JSON-LD block is data the browser never runs (its JSON is escaped so
+        # that no text can close the element); any other script is found.
+        json_ld = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        if (tag in BANNED_TAGS or tag == "details") and not json_ld:
             self.found.append(tag)
         for name, value in attrs:
             value = (value or "").replace("\t", "").replace("\n", "").strip().lower()

@@ -28,6 +28,7 @@ def public_urls():
         "/careers/",
         "/careers/?page=1",
         page.get_absolute_url(),
+        f"/careers/compare/?careers={page.slug}",
         "/resources/",
         "/newsletter/",
         "/no-such-page/",
@@ -99,6 +100,10 @@ def test_headers_https_seen_through_proxy_header_not_redirected(client):
     assert "Strict-Transport-Security" in response
 
 
+def is_json_ld(attrs):
+    return (attrs.get("type") or "").strip().lower() == "application/ld+json"
+
+
 class InlineCode(HTMLParser):
     """Collects what a strict CSP would block: inline scripts, <style> elements'
     text, style="" and on*="" attributes, javascript: URLs."""
@@ -110,7 +115,8 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and "src" not in attrs:
+        # JSON-LD is data, never executed, and CSP does not govern it.
+        if tag == "script" and "src" not in attrs and not is_json_ld(attrs):
             self._in = ("script", [])
         elif tag == "style":
             self._in = ("style", [])

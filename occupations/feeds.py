@@ -1,0 +1,44 @@
+"""/careers/feed/: an Atom feed of new and updated career pages."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import CareerPage
+
+FEED_LENGTH = 50
+
+
+class CareerPageFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Careerguide: new and updated careers"
+    subtitle = "Career guides built on O*NET and BLS data, newest changes first."
+
+    def link(self):
+        return f"{settings.SITE_URL}{reverse('occupations:list')}"
+
+    def feed_url(self):
+        return f"{settings.SITE_URL}{reverse('occupations:feed')}"
+
+    def items(self):
+        return (
+            CareerPage.objects.published()
+            .select_related("occupation")
+            .order_by("-updated_at", "slug")[:FEED_LENGTH]
+        )
+
+    def item_title(self, page):
+        return page.title
+
+    def item_description(self, page):
+        return page.summary or page.occupation.description
+
+    def item_link(self, page):
+        return f"{settings.SITE_URL}{page.get_absolute_url()}"
+
+    def item_pubdate(self, page):
+        return page.published_at
+
+    def item_updateddate(self, page):
+        return page.updated_at

@@ -1,0 +1,667 @@
+"""What a career page shows, computed once from the prefetched data: chart geometry,
+the outlook band and Bright Outlook mark, JSON-LD and the per-page data download.
+
+Everything here works on a page loaded with `CareerPage.objects.for_detail_page()`,
+so none of it costs a query.
+"""
+
+import csv
+import io
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import WAGE_PERCENTILES, CareerPage
+from .templatetags.figures import dollars, percent
+
+PERCENTILE_LABELS = {
+    "pct10": "10th percentile",
+    "pct25": "25th percentile",
+    "median": "Median",
+    "pct75": "75th percentile",
+    "pct90": "90th percentile",
+}
+SCHEMA_PERCENTILES = {
+    "pct10": "percentile10",
+    "pct25": "percentile25",
+    "median": "median",
+    "pct75": "percentile75",
+    "pct90": "percentile90",
+}
+BASIS_LABELS = {"annual": "Annual wages", "hourly": "Hourly wages"}
+
+# BLS describes projected growth relative to the average growth of all occupations
+# in the same release (Occupational Outlook Handbook, "Job Outlook"). Its published
+# cut-offs move with that average: for 2022-32, when all occupations grew 3%, they
+# were 7% or more "much faster", 5-6% "faster", 3-4% "as fast as", 1-2% "slower",
+# 0 to -1% "little or no change" and -2% or less "decline". Those are the average
+# plus 4, plus 2, plus 0, minus 2 and minus 3 points, which is what we apply to
+# each release's own average, on whole percents as BLS rounds them.
+GROWTH_BANDS = (
+    (4, "much faster than average"),
+    (2, "faster than average"),
+    (0, "about as fast as average"),
+    (-2, "slower than average"),
+    (-4, "little or no change"),
+)
+DECLINE = "decline"
+
+# O*NET's Bright Outlook criteria (onetcenter.org, "Bright Outlook occupations"):
+# projected to grow faster than average, as the Occupational Outlook Handbook
+# designates it, or projected to have 100,000 or more job openings over the
+# projection period. ("New and emerging" occupations are a third criterion that
+# the projections do not carry, so it is not applied.)
+BRIGHT_OUTLOOK_OPENINGS = 100_000
+BRIGHT_OUTLOOK_BANDS = {"much faster than average", "faster than average"}
+
+ONET_SOC_CODE_SET = {
+    "@type": "CategoryCodeSet",
+    "name": "O*NET-SOC",
+    "url": "https://www.onetcenter.org/taxonomy.html",
+}
+
+
+def _whole(value):
+    return int(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _number(value):
+    """A Decimal as a JSON number: 85720, 41.21."""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- Wages ------------------------------------------------------------------------
+
+
+def wage_text(estimate, field):
+    """The figure as the page prints it, "$239,200 or more" when top-coded."""
+    value = getattr(estimate, field)
+    text = dollars(value, 0 if field.startswith("annual") else 2)
+    return f"{text} or more" if estimate.is_top_coded(field) else text
+
+
+def wage_bases(estimate):
+    """The bases BLS publishes for this occupation: annual, hourly or both."""
+    if estimate.annual_only:
+        return ("annual",)
+    if estimate.hourly_only:
+        return ("hourly",)
+    return ("annual", "hourly")
+
+
+CHART_WIDTH = 400
+CHART_LABEL_WIDTH = 110
+CHART_BAR_SPACE = 130  # the highest figure's bar; the rest of the width is its label
+CHART_ROW = 34
+CHART_BAR = 22
+
+
+def wage_chart(estimate, basis):
+    """Bars for the five percentiles of one basis, scaled to the highest figure.
+
+    A top-coded figure is a floor, not a value: its bar ends in an open, dashed
+    extension and its label says "or more"."""
+    fields = [f"{basis}_{percentile}" for percentile in WAGE_PERCENTILES]
+    values = [getattr(estimate, field) for field in fields]
+    known = [value for value in values if value is not None]
+    if not known:
+        return None
+    top = max(known) or Decimal(1)
+    rows = []
+    for index, (percentile, field, value) in enumerate(
+        zip(WAGE_PERCENTILES, fields, values, strict=True)
+    ):
+        y = 8 + index * CHART_ROW
+        length = 0 if value is None else round(CHART_BAR_SPACE * value / top, 1)
+        top_coded = estimate.is_top_coded(field)
+        end = CHART_LABEL_WIDTH + length + (28 if top_coded else 0)
+        rows.append(
+            {
+                "label": PERCENTILE_LABELS[percentile],
+                "text": wage_text(estimate, field),
+                "is_median": percentile == "median",
+                "top_coded": top_coded,
+                "y": y,
+                "text_y": y + CHART_BAR / 2 + 5,
+                "x": CHART_LABEL_WIDTH,
+                "width": length,
+                "open_x": CHART_LABEL_WIDTH + length,
+                "value_x": end + 6,
+            }
+        )
+    summary = "; ".join(f"{row['label']}: {row['text']}" for row in rows)
+    return {
+        "basis": basis,
+        "title": f"{BASIS_LABELS[basis]}, 10th to 90th percentile",
+        "desc": summary,
+        "rows": rows,
+        "width": CHART_WIDTH,
+        "height": 8 + len(rows) * CHART_ROW,
+        "bar_height": CHART_BAR,
+        "label_x": CHART_LABEL_WIDTH - 8,
+    }
+
+
+def wage_charts(estimate):
+    if estimate is None:
+        return []
+    charts = (wage_chart(estimate, basis) for basis in wage_bases(estimate))
+    return [chart for chart in charts if chart]
+
+
+# --- Outlook ----------------------------------------------------------------------
+
+
+def growth_band(growth, average):
+    """BLS's words for `growth` compared with all occupations' `average`, or ""."""
+    if growth is None or average is None:
+        return ""
+    difference = _whole(growth) - _whole(average)
+    for at_least, words in GROWTH_BANDS:
+        if difference >= at_least:
+            return words
+    return DECLINE
+
+
+def projection_years(projection):
+    release = projection.release
+    if release.horizon_year is None:
+        return None
+    return release.horizon_year - release.reference_date.year
+
+
+def bright_outlook(projection):
+    """The O*NET Bright Outlook criteria this projection meets (may be none)."""
+    if projection is None:
+        return []
+    reasons = []
+    average = projection.release.all_occupations_growth_percent
+    if growth_band(projection.growth_percent, average) in BRIGHT_OUTLOOK_BANDS:
+        reasons.append("Grow rapidly: projected to grow faster than average")
+    years = projection_years(projection)
+    openings = projection.annual_openings_count
+    if openings is not None and years and openings * years >= BRIGHT_OUTLOOK_OPENINGS:
+        reasons.append(
+            f"Numerous job openings: {openings * years:,.0f} projected over "
+            f"{years} years (100,000 or more)"
+        )
+    return reasons
+
+
+def growth_chart(projection):
+    """Two bars from a zero line: this career's growth and all occupations'."""
+    average = projection.release.all_occupations_growth_percent
+    if average is None:
+        return None
+    bars = [
+        ("This career", projection.growth_percent, True),
+        ("All occupations", average, False),
+    ]
+    low = min(Decimal(0), *(value for _, value, _ in bars))
+    high = max(Decimal(0), *(value for _, value, _ in bars))
+    span = (high - low) or Decimal(1)
+    plot = 150
+    zero = CHART_LABEL_WIDTH + float(plot * (0 - low) / span)
+    rows = []
+    for index, (label, value, is_career) in enumerate(bars):
+        y = 8 + index * CHART_ROW
+        length = float(plot * abs(value) / span)
+        x = zero if value >= 0 else zero - length
+        rows.append(
+            {
+                "label": label,
+                "text": percent(value),
+                "is_career": is_career,
+                "y": y,
+                "text_y": y + CHART_BAR / 2 + 5,
+                "x": round(x, 1),
+                "width": round(length, 1),
+                "value_x": round(max(zero, x + length) + 6, 1),
+            }
+        )
+    horizon = projection.release.horizon_year
+    return {
+        "title": f"Projected growth by {horizon}: this career and all occupations",
+        "desc": "; ".join(f"{row['label']}: {row['text']}" for row in rows),
+        "rows": rows,
+        "width": CHART_WIDTH,
+        "height": 8 + len(rows) * CHART_ROW,
+        "bar_height": CHART_BAR,
+        "label_x": CHART_LABEL_WIDTH - 8,
+        "zero_x": round(zero, 1),
+    }
+
+
+def outlook(projection):
+    """Everything the outlook picture shows, or None without a projection."""
+    if projection is None:
+        return None
+    average = projection.release.all_occupations_growth_percent
+    return {
+        "band": growth_band(projection.growth_percent, average),
+        "bright_outlook": bright_outlook(projection),
+        "chart": growth_chart(projection),
+    }
+
+
+# --- Education and lists ------------------------------------------------------------
+
+
+def education(page):
+    """The education figures the page shows: BLS entry level, O*NET level, zone."""
+    occupation = page.occupation
+    projection = occupation.projection
+    return {
+        "typical": projection.typical_education if projection else "",
+        "onet_level": occupation.education_level,
+        "onet_percent": occupation.education_level_percent,
+        "job_zone": occupation.job_zone,
+        # "Job Zone Five: Extensive Preparation Needed" -> its plain name.
+        "job_zone_name": (getattr(page, "job_zone_name", "") or "")
+        .split(":", 1)[-1]
+        .strip(),
+        "job_zone_education": getattr(page, "job_zone_education", "") or "",
+    }
+
+
+def education_requirements(page):
+    """One line for machines: BLS's typical entry education, else O*NET's level."""
+    facts = education(page)
+    return facts["typical"] or facts["onet_level"]
+
+
+def skill_labels(page):
+    return [skill.label for _, skills in page.skills_by_category() for skill in skills]
+
+
+def top_skills(page, count=5):
+    """The listed skills O*NET rates most important, most important first."""
+    rows = page._listed(page.occupation.occupation_skills.all())
+    rows = sorted(rows, key=lambda row: -(row.importance or 0))
+    return [row.skill.label for row in rows[:count]]
+
+
+def top_technologies(page, count=6):
+    """Listed technologies, hot technologies and in-demand ones first."""
+    rows = page._listed(page.occupation.occupation_technologies.all())
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            not row.technology.is_hot_technology,
+            not row.is_in_demand,
+            row.technology.name.lower(),
+        ),
+    )
+    return [row.technology for row in rows[:count]]
+
+
+# --- JSON-LD ------------------------------------------------------------------------
+
+
+def _salary_distribution(estimate, basis):
+    distribution = {
+        "@type": "MonetaryAmountDistribution",
+        "name": f"{BASIS_LABELS[basis]}, BLS OEWS {estimate.release.name}",
+        "currency": "USD",
+        "duration": "P1Y" if basis == "annual" else "PT1H",
+    }
+    for percentile in WAGE_PERCENTILES:
+        field = f"{basis}_{percentile}"
+        value = getattr(estimate, field)
+        # A top-coded figure is only a floor; schema.org has no "or more".
+        if value is not None and not estimate.is_top_coded(field):
+            distribution[SCHEMA_PERCENTILES[percentile]] = _number(value)
+    return distribution
+
+
+def career_json_ld(page):
+    """schema.org Occupation and BreadcrumbList for a career page."""
+    occupation = page.occupation
+    url = absolute_url(page.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": page.career_name,
+        "description": occupation.description,
+        "occupationalCategory": {
+            "@type": "CategoryCode",
+            "codeValue": occupation.code,
+            "name": occupation.title,
+            "inCodeSet": ONET_SOC_CODE_SET,
+        },
+        "occupationLocation": {"@type": "Country", "name": "United States"},
+        "responsibilities": [task.statement for task in page.tasks()],
+        "skills": skill_labels(page),
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "lastReviewed": page.updated_at.date().isoformat(),
+        },
+    }
+    estimate = occupation.wage_estimate
+    if estimate is not None:
+        data["estimatedSalary"] = [
+            _salary_distribution(estimate, basis) for basis in wage_bases(estimate)
+        ]
+    requirements = education_requirements(page)
+    if requirements:
+        data["educationRequirements"] = requirements
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "name": "Careers",
+                "item": absolute_url(reverse("occupations:list")),
+            },
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": page.career_name,
+                "item": url,
+            },
+        ],
+    }
+    return [data, breadcrumbs]
+
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_for_script(data):
+    """JSON that cannot close its <script> element (as Django's json_script)."""
+    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+
+
+# --- Data download ------------------------------------------------------------------
+
+FIGURE_COLUMNS = ("section", "measure", "value", "qualifier", "unit", "source")
+
+
+def _source(release, program):
+    return f"{program}, {release.name}. {release.attribution}".strip()
+
+
+def career_figures(page):
+    """The figures the page shows, one dict per figure, each naming its source."""
+    occupation = page.occupation
+    rows = []
+    estimate = occupation.wage_estimate
+    if estimate is not None:
+        source = _source(estimate.release, "BLS OEWS")
+        for basis in wage_bases(estimate):
+            for percentile in WAGE_PERCENTILES:
+                field = f"{basis}_{percentile}"
+                value = getattr(estimate, field)
+                rows.append(
+                    {
+                        "section": "wages",
+                        "measure": f"{basis} {PERCENTILE_LABELS[percentile].lower()}",
+                        "value": None if value is None else _number(value),
+                        "qualifier": "or more"
+                        if estimate.is_top_coded(field)
+                        else ("not available" if value is None else ""),
+                        "unit": "USD per year" if basis == "annual" else "USD per hour",
+                        "source": source,
+                    }
+                )
+    projection = occupation.projection
+    if projection is not None:
+        release = projection.release
+        source = _source(release, "BLS Employment Projections")
+        period = f"{release.name}"
+        facts = [
+            ("projected growth", projection.growth_percent, "percent"),
+            (
+                "all occupations projected growth",
+                release.all_occupations_growth_percent,
+                "percent",
+            ),
+            ("annual openings", projection.annual_openings_count, "openings per year"),
+        ]
+        for measure, value, unit in facts:
+            if value is not None:
+                rows.append(
+                    {
+                        "section": f"outlook {period}",
+                        "measure": measure,
+                        "value": _number(value),
+                        "qualifier": "",
+                        "unit": unit,
+                        "source": source,
+                    }
+                )
+        band = growth_band(
+            projection.growth_percent, release.all_occupations_growth_percent
+        )
+        if band:
+            rows.append(
+                {
+                    "section": f"outlook {period}",
+                    "measure": "growth compared with all occupations",
+                    "value": band,
+                    "qualifier": "",
+                    "unit": "",
+                    "source": source,
+                }
+            )
+        if projection.typical_education:
+            rows.append(
+                {
+                    "section": "education",
+                    "measure": "typical education needed for entry",
+                    "value": projection.typical_education,
+                    "qualifier": "",
+                    "unit": "",
+                    "source": source,
+                }
+            )
+    if occupation.release is not None:
+        source = _source(occupation.release, "O*NET")
+        if occupation.job_zone:
+            rows.append(
+                {
+                    "section": "education",
+                    "measure": "job zone",
+                    "value": occupation.job_zone,
+                    "qualifier": "",
+                    "unit": "1 (little preparation) to 5 (extensive)",
+                    "source": source,
+                }
+            )
+        if occupation.education_level:
+            rows.append(
+                {
+                    "section": "education",
+                    "measure": "most common required education",
+                    "value": occupation.education_level,
+                    "qualifier": "",
+                    "unit": "",
+                    "source": source,
+                }
+            )
+    return rows
+
+
+def attribution_lines(page):
+    occupation = page.occupation
+    releases = [
+        occupation.release,
+        getattr(occupation.wage_estimate, "release", None),
+        getattr(occupation.projection, "release", None),
+    ]
+    return [
+        f"{release}: {release.attribution}"
+        for release in releases
+        if release is not None
+    ]
+
+
+def figures_csv(page):
+    """CSV of the page's figures; each row carries its source and release."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in career_figures(page):
+        writer.writerow({**row, "value": "" if row["value"] is None else row["value"]})
+    return buffer.getvalue()
+
+
+def figures_json(page):
+    occupation = page.occupation
+    return {
+        "career": page.career_name,
+        "url": absolute_url(page.get_absolute_url()),
+        "onet_soc_code": occupation.code,
+        "onet_title": occupation.title,
+        "figures": career_figures(page),
+        "attribution": attribution_lines(page),
+    }
+
+
+def career_page_context(page):
+    """The pictures and machine-readable data a career page adds to its sections."""
+    return {
+        "wage_charts": wage_charts(page.occupation.wage_estimate),
+        "wage_rows": [
+            (
+                PERCENTILE_LABELS[percentile],
+                (f"annual_{percentile}", f"hourly_{percentile}"),
+            )
+            for percentile in WAGE_PERCENTILES
+        ],
+        "outlook": outlook(page.occupation.projection),
+        "education": education(page),
+        "json_ld": json_for_script(career_json_ld(page)),
+        "canonical_url": absolute_url(page.get_absolute_url()),
+    }
+
+
+# --- Compare ------------------------------------------------------------------------
+
+COMPARE_MAX = 3
+SLUG_MAX_LENGTH = 200
+SLUG = re.compile(r"^[-a-z0-9_]+$")
+
+
+def compare_slugs(values):
+    """Slugs to compare from `?careers=a,b` or `?careers=a&careers=b`, in order,
+    without duplicates, and the messages explaining what was left out."""
+    slugs, messages = [], []
+    for value in values:
+        for slug in value.split(","):
+            slug = slug.strip().lower()
+            if not slug:
+                continue
+            if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+                messages.append(
+                    f"“{slug[:60]}” is not the address of a career; "
+                    "pick careers with the search below."
+                )
+            elif slug in slugs:
+                messages.append(f"“{slug[:60]}” was listed twice; it is shown once.")
+            elif len(slugs) >= COMPARE_MAX:
+                messages.append(
+                    f"You can compare up to {COMPARE_MAX} careers; "
+                    f"“{slug[:60]}” was left out."
+                )
+            else:
+                slugs.append(slug)
+    return slugs, messages
+
+
+def compare_columns(pages):
+    """One column per page: the figures the compare table lines up."""
+    columns = []
+    for page in pages:
+        occupation = page.occupation
+        estimate = occupation.wage_estimate
+        projection = occupation.projection
+        columns.append(
+            {
+                "page": page,
+                "wage": estimate,
+                "projection": projection,
+                "outlook": outlook(projection),
+                "education": education(page),
+                "skills": top_skills(page),
+                "technologies": top_technologies(page),
+            }
+        )
+    return columns
+
+
+COMPARE_WAGE_FIELDS = (
+    ("annual_pct10", "Annual, 10th percentile"),
+    ("annual_pct25", "Annual, 25th percentile"),
+    ("annual_median", "Annual median"),
+    ("annual_pct75", "Annual, 75th percentile"),
+    ("annual_pct90", "Annual, 90th percentile"),
+    ("hourly_median", "Hourly median"),
+)
+
+
+def compare_wage_rows(columns):
+    """[(label, [figure per career]), …] for the compare table's pay rows."""
+    return [
+        (
+            label,
+            [
+                wage_text(column["wage"], field) if column["wage"] else "Not published"
+                for column in columns
+            ],
+        )
+        for field, label in COMPARE_WAGE_FIELDS
+    ]
+
+
+def compare_attribution(pages):
+    """Each release's credit once, in page order."""
+    lines = []
+    for page in pages:
+        lines += [line for line in attribution_lines(page) if line not in lines]
+    return lines
+
+
+def compare_context(values, query):
+    """Everything the compare page shows for `?careers=…&q=…`, in a fixed number
+    of queries: one for the pages and their data, one more for a search."""
+    slugs, messages = compare_slugs(values)
+    found = {}
+    if slugs:
+        queryset = CareerPage.objects.published().for_detail_page().with_job_zone()
+        found = {page.slug: page for page in queryset.filter(slug__in=slugs)}
+    pages = [found[slug] for slug in slugs if slug in found]
+    messages += [
+        f"We found no published career “{slug[:60]}”; it may have been renamed "
+        "or withdrawn."
+        for slug in slugs
+        if slug not in found
+    ]
+    query = " ".join(query.replace("\x00", "").split())[:100]
+    matches = []
+    if query and len(pages) < COMPARE_MAX:
+        queryset = CareerPage.objects.published().for_list().search(query)
+        matches = list(queryset.exclude(slug__in=list(found))[:10])
+    columns = compare_columns(pages)
+    return {
+        "columns": columns,
+        "wage_rows": compare_wage_rows(columns),
+        "attribution": compare_attribution(pages),
+        "selected": ",".join(page.slug for page in pages),
+        "messages_": messages,
+        "query": query,
+        "matches": matches,
+        "can_add": len(pages) < COMPARE_MAX,
+    }

@@ -1,0 +1,143 @@
+"""The wage and outlook pictures, education, related careers and meta tags."""
+
+import html as html_lib
+import re
+
+import pytest
+
+from tests.factories import CareerPageFactory
+from tests.html_text import visible_text
+from tests.presentation.conftest import full_career
+
+pytestmark = pytest.mark.django_db
+
+
+def svg_blocks(content):
+    return re.findall(r"<svg\b.*?</svg>", content, re.S)
+
+
+def test_wage_chart_every_percentile_drawn_and_tabled(client, career):
+    content = client.get(career.get_absolute_url()).content.decode()
+    charts = svg_blocks(content)
+    assert len(charts) == 3  # annual, hourly, growth
+    annual = charts[0]
+    assert 'role="img"' in annual and "<title" in annual and "<desc" in annual
+    for figure in ("$50,440", "$64,060", "$85,720", "$113,980", "$149,640"):
+        assert f">{figure}</text>" in annual
+    assert annual.count("<rect") == 5
+    text = visible_text(content)
+    assert "Percentile Annual Hourly" in text
+    assert "Median $85,720 $41.21" in text
+    assert "90th percentile $149,640 $71.94" in text
+
+
+def test_wage_chart_top_coded_value_is_drawn_open_ended_and_says_or_more(client, db):
+    page = full_career(annual=("50440", "64060", "85720", "180000", "239200"))
+    content = client.get(page.get_absolute_url()).content.decode()
+    annual = svg_blocks(content)[0]
+    assert ">$239,200 or more</text>" in annual
+    assert 'class="chart-open"' in annual
+    text = visible_text(content)
+    assert "90th percentile $239,200 or more" in text
+    assert not re.search(r"\$239,200(?! or more)", text)
+
+
+def test_wage_chart_without_wages_draws_no_chart(client, db):
+    page = CareerPageFactory()
+    content = client.get(page.get_absolute_url()).content.decode()
+    assert svg_blocks(content) == []
+
+
+def test_outlook_growth_compared_with_all_occupations_in_bls_words(client, career):
+    text = visible_text(client.get(career.get_absolute_url()).content)
+    assert "Projected Growth Rate in Job Openings by 2034: 23%" in text
+    assert "Growth of all occupations by 2034: 3%" in text
+    assert "Compared with all occupations: Much faster than average" in text
+    assert "This career 23%" in text and "All occupations 3%" in text
+
+
+@pytest.mark.parametrize(
+    ("growth", "openings", "band", "bright"),
+    [
+        ("23.2", "1.0", "Much faster than average", True),
+        ("5.4", "1.0", "Faster than average", True),
+        ("3.6", "1.0", "About as fast as average", False),
+        ("3.6", "10.0", "About as fast as average", True),
+        ("1.0", "1.0", "Slower than average", False),
+        ("-0.6", "1.0", "Little or no change", False),
+        ("-8.0", None, "Decline", False),
+    ],
+)
+def test_outlook_band_and_bright_outlook_follow_the_criteria(
+    client, db, growth, openings, band, bright
+):
+    page = full_career(growth=growth, openings=openings)
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert f"Compared with all occupations: {band}" in text
+    assert ("meets O*NET’s Bright Outlook criteria" in text) is bright
+
+
+def test_bright_outlook_names_the_criteria_met(client, db):
+    page = full_career(growth="23.2", openings="12.0")
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Grow rapidly: projected to grow faster than average" in text
+    assert "Numerous job openings: 120,000 projected over 10 years" in text
+
+
+def test_education_section_shows_bls_and_onet_facts(client, career):
+    from occupations.models import JobZone
+
+    JobZone.objects.create(
+        number=4,
+        name="Job Zone Four: Considerable Preparation Needed",
+        education="Most of these occupations require a four-year bachelor's degree.",
+    )
+    text = visible_text(client.get(career.get_absolute_url()).content)
+    assert "Education and Entry" in text
+    assert (
+        "Typical education needed for entry (BLS, 2024–34): Bachelor's degree" in text
+    )
+    assert "Job Zone 4: Considerable Preparation Needed" in text
+    assert "require a four-year bachelor's degree" in text
+
+
+def test_career_page_links_downloads_and_compare(client, career):
+    content = client.get(career.get_absolute_url()).content.decode()
+    assert f'href="/careers/{career.slug}/data.csv"' in content
+    assert f'href="/careers/{career.slug}/data.json"' in content
+    assert f'href="/careers/compare/?careers={career.slug}"' in content
+
+
+def test_career_page_meta_canonical_open_graph_and_twitter(client, career):
+    content = client.get(career.get_absolute_url()).content.decode()
+    url = f"http://testserver/careers/{career.slug}/"
+    assert f'<link rel="canonical" href="{url}">' in content
+    assert f'<meta property="og:url" content="{url}">' in content
+    title = html_lib.escape(career.title, quote=True)
+    assert f'<meta property="og:title" content="{title}">' in content
+    assert '<meta name="twitter:card" content="summary">' in content
+    assert '<meta property="og:description" content="' in content
+
+
+def test_career_pages_titles_and_descriptions_are_unique(client, db):
+    first = full_career(summary="Builds models.")
+    second = full_career(summary="Cares for patients.")
+    heads = [
+        client.get(page.get_absolute_url()).content.decode().split("</head>")[0]
+        for page in (first, second)
+    ]
+    titles = [re.search(r"<title>(.*?)</title>", head).group(1) for head in heads]
+    descriptions = [
+        re.search(r'<meta name="description" content="(.*?)">', head).group(1)
+        for head in heads
+    ]
+    assert len(set(titles)) == 2
+    assert descriptions == ["Builds models.", "Cares for patients."]
+
+
+def test_career_page_machine_learning_engineer_stays_light(client, demo):
+    response = client.get("/careers/machine-learning-engineer/")
+    assert len(response.content) < 60_000
+    css = client.get("/static/css/site.css")
+    body = b"".join(css.streaming_content) if css.streaming else css.content
+    assert len(response.content) + len(body) < 100_000

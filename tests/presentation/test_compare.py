@@ -1,0 +1,86 @@
+"""/careers/compare/: two or three careers side by side."""
+
+import pytest
+
+from occupations.models import CareerPage
+from tests.html_text import visible_text
+from tests.presentation.conftest import full_career
+
+pytestmark = pytest.mark.django_db
+
+
+def compare(client, query):
+    response = client.get(f"/careers/compare/{query}")
+    assert response.status_code == 200
+    return visible_text(response.content)
+
+
+def test_compare_two_careers_side_by_side(client, db):
+    first = full_career(career_name="Actuary", growth="22.0")
+    second = full_career(career_name="Baker", growth="1.0", openings="1.0")
+    text = compare(client, f"?careers={first.slug},{second.slug}")
+    assert "Actuary compared with Baker" in text
+    assert "Annual median $85,720 $85,720" in text
+    assert "Projected growth 22% by 2034 (much faster than average)" in text
+    assert "1% by 2034 (slower than average)" in text
+    assert "Typical education needed for entry (BLS) Bachelor's degree" in text
+    assert "Bright Outlook (O*NET criteria) Bright Outlook No" in text
+    assert "Top skills" in text and "Technologies" in text
+    assert "BLS OEWS credit." in text
+
+
+def test_compare_repeated_parameters_work_like_a_list(client, db):
+    first, second, third = (full_career() for _ in range(3))
+    text = compare(
+        client, f"?careers={first.slug}&careers={second.slug}&careers={third.slug}"
+    )
+    assert (
+        f"{first.career_name} compared with {second.career_name} "
+        f"compared with {third.career_name}" in text
+    )
+
+
+def test_compare_unknown_duplicate_invalid_and_extra_slugs_explained(client, db):
+    pages = [full_career() for _ in range(4)]
+    slugs = [page.slug for page in pages]
+    query = f"?careers={slugs[0]},no-such-career,{slugs[0]},<b>,{slugs[1]},{slugs[2]}"
+    text = compare(client, query + f",{slugs[3]}")
+    assert "We found no published career “no-such-career”" in text
+    assert f"“{slugs[0]}” was listed twice; it is shown once." in text
+    assert "“<b>” is not the address of a career" in text
+    assert f"You can compare up to 3 careers; “{slugs[3]}” was left out." in text
+
+
+def test_compare_draft_career_is_not_shown(client, db):
+    first, second = full_career(), full_career()
+    CareerPage.objects.filter(pk=second.pk).update(status=CareerPage.Status.DRAFT)
+    text = compare(client, f"?careers={first.slug},{second.slug}")
+    assert f"We found no published career “{second.slug}”" in text
+    assert "Comparing needs at least two careers" in text
+
+
+def test_compare_search_offers_careers_to_add(client, db):
+    first = full_career(career_name="Actuary")
+    full_career(career_name="Baker")
+    response = client.get(f"/careers/compare/?careers={first.slug}&q=baker")
+    content = response.content.decode()
+    assert "Add Baker" in visible_text(content)
+    assert f"?careers={first.slug},career-" in content
+
+
+def test_compare_empty_and_hostile_input_never_fails(client, db):
+    for query in ("", "?careers=", "?careers=,,,", "?q=%00", "?careers=%00&q=x" * 3):
+        assert client.get(f"/careers/compare/{query}").status_code == 200
+    assert "Pick two or three careers" in compare(client, "")
+
+
+@pytest.mark.parametrize("size", [1, 25])
+@pytest.mark.parametrize("count", [2, 3])
+def test_compare_query_count_is_constant(
+    no_page_cache, client, django_assert_num_queries, size, count
+):
+    slugs = ",".join(full_career(size=size).slug for _ in range(count))
+    # The pages with their O*NET release and job zone, then one query each for
+    # tasks, skills, technologies, wages, projections, related careers, resources.
+    with django_assert_num_queries(8):
+        assert client.get(f"/careers/compare/?careers={slugs}").status_code == 200

@@ -1,0 +1,69 @@
+"""/careers/<slug>/data.csv and data.json: the page's figures with their sources."""
+
+import csv
+import io
+
+import pytest
+
+from occupations.models import CareerPage
+from tests.presentation.conftest import full_career
+
+pytestmark = pytest.mark.django_db
+
+
+def test_download_csv_lists_each_figure_with_its_source(client, career):
+    response = client.get(f"/careers/{career.slug}/data.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f'filename="{career.slug}.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    figures = {(row["section"], row["measure"]): row for row in rows}
+    median = figures[("wages", "annual median")]
+    assert median["value"] == "85720"
+    assert median["source"].startswith("BLS OEWS, May 2024. BLS OEWS credit.")
+    assert figures[("wages", "hourly median")]["value"] == "41.21"
+    growth = figures[("outlook 2024–34", "projected growth")]
+    assert growth["value"] == "23.2"
+    assert growth["source"].startswith("BLS Employment Projections, 2024–34.")
+    band = figures[("outlook 2024–34", "growth compared with all occupations")]
+    assert band["value"] == "much faster than average"
+    assert all(row["source"] for row in rows)
+
+
+def test_download_csv_top_coded_value_is_qualified(client, db):
+    page = full_career(annual=("50440", "64060", "85720", "180000", "239200"))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/careers/{page.slug}/data.csv").content.decode())
+        )
+    )
+    (top,) = [row for row in rows if row["measure"] == "annual 90th percentile"]
+    assert (top["value"], top["qualifier"]) == ("239200", "or more")
+
+
+def test_download_json_carries_figures_and_attribution(client, career):
+    response = client.get(f"/careers/{career.slug}/data.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["career"] == career.career_name
+    assert data["onet_soc_code"] == career.occupation.code
+    assert data["url"] == f"http://testserver/careers/{career.slug}/"
+    median = [f for f in data["figures"] if f["measure"] == "annual median"]
+    assert median[0]["value"] == 85720
+    assert any("BLS OEWS credit." in line for line in data["attribution"])
+    assert any("2024–34" in line for line in data["attribution"])
+
+
+@pytest.mark.parametrize("suffix", ["data.csv", "data.json"])
+def test_download_draft_or_unknown_page_is_404(client, career, suffix):
+    CareerPage.objects.filter(pk=career.pk).update(status=CareerPage.Status.DRAFT)
+    assert client.get(f"/careers/{career.slug}/{suffix}").status_code == 404
+    assert client.get(f"/careers/no-such-career/{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_download_query_count_is_constant(client, django_assert_num_queries, size):
+    page = full_career(size=size)
+    for suffix in ("data.csv", "data.json"):
+        with django_assert_num_queries(8):
+            assert client.get(f"/careers/{page.slug}/{suffix}").status_code == 200

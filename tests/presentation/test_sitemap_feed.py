@@ -1,0 +1,76 @@
+"""/sitemap.xml, /careers/feed/ and /robots.txt list published pages only."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from occupations.models import CareerPage
+from tests.factories import CareerPageFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def pages(db):
+    published = CareerPageFactory(slug="published-career")
+    CareerPageFactory(slug="draft-career", status=CareerPage.Status.DRAFT)
+    CareerPageFactory(
+        slug="scheduled-career",
+        published_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    return published
+
+
+def test_sitemap_lists_published_pages_with_lastmod(client, pages):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    entries = {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod")
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    assert "http://testserver/careers/published-career/" in entries
+    assert entries["http://testserver/careers/published-career/"].text == (
+        pages.updated_at.date().isoformat()
+    )
+    assert not any("draft-career" in loc or "scheduled" in loc for loc in entries)
+    assert "http://testserver/careers/" in entries
+
+
+def test_feed_lists_published_pages_newest_first(client, pages):
+    newer = CareerPageFactory(slug="newer-career")
+    response = client.get("/careers/feed/")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    links = [
+        entry.find(f"{ATOM}link").get("href") for entry in root.iter(f"{ATOM}entry")
+    ]
+    assert links == [
+        f"http://testserver{newer.get_absolute_url()}",
+        f"http://testserver{pages.get_absolute_url()}",
+    ]
+    titles = [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
+    assert titles[1] == pages.title
+
+
+def test_robots_txt_names_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 30])
+@pytest.mark.parametrize(
+    ("url", "queries"), [("/sitemap.xml", 2), ("/careers/feed/", 1)]
+)
+def test_sitemap_and_feed_query_count_is_constant(
+    no_page_cache, client, django_assert_num_queries, size, url, queries
+):
+    CareerPageFactory.create_batch(size)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
