@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 DEV_ENV := DEBUG=true
 
-.PHONY: run bench test test-fast lint format admin backup restore clean
+.PHONY: run bench bench-import test test-fast lint format admin backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -24,8 +24,12 @@ run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py load_catalogue  # ~15 s once, then skipped
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## bench: time a full import; DATA=folder with onet/ and bls/ as in SOURCES.md
+## bench: load the full catalogue, serve it with gunicorn, measure with wrk
 bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py
+
+## bench-import: time importing release files; DATA=folder with onet/ and bls/
+bench-import: $(INSTALLED)
 	$(BIN)/python benchmarks/import_bench.py "$(DATA)/onet" \
 		--wages "$(DATA)"/bls/national_M20*_dl.xlsx \
 		--projections "$(DATA)/bls/projections_2021-31/Employment Projections.csv" \

@@ -1,12 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from occupations.page_cache import cache_public_page
+from occupations.sitemaps import sitemaps
 
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path("", include("occupations.urls")),
     path("resources/", include("resources.urls")),
     path("newsletter/", include("newsletter.urls")),

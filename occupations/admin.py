@@ -1,9 +1,26 @@
-from django.contrib import admin
+from diff_match_patch import diff_match_patch
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from import_export import fields as ie_fields
+from import_export import resources as ie_resources
+from import_export import widgets as ie_widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
 
 from resources.models import CareerPageResource
 
@@ -24,6 +41,18 @@ from .models import (
     Technology,
     TechnologyCategory,
     WageEstimate,
+)
+from .views import CareerDetailView
+
+CAREER_PAGE_SECTIONS = (
+    "introduction",
+    "duties",
+    "qualifications",
+    "career_path",
+    "why_consider",
+    "outlook",
+    "resources_introduction",
+    "resources_conclusion",
 )
 
 
@@ -127,9 +156,62 @@ class SharedChoicesInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Revision history: who changed what and when, a diff per change, and revert.
+
+    Every save through the admin (and every row of a spreadsheet import) is a
+    revision; data imports write in bulk and are recorded by their `DataRelease`.
+    """
+
+    # Timestamps change on every save; listing them would hide the real change.
+    history_diff_excluded_fields = ("updated_at", "created_at")
+
+    def set_history_delta_changes(
+        self, request, historical_records, foreign_keys_are_objs=True
+    ):
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=self.history_diff_excluded_fields,
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """CSV/XLSX import and export for offline editing.
+
+    An import is previewed row by row (errors per row and field) and only then
+    confirmed; it runs in one transaction and stores nothing if any row is invalid.
+    """
+
+    formats = (CSV, XLSX)
+    # The field-picking export form needs inline event handlers, which the site's
+    # Content-Security-Policy blocks; the plain form exports every listed field.
+    export_form_class = ExportForm
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirm step re-reads the file; refuse it whole if it no longer
+        # validates rather than skip the rows that fail.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+
 class TaskInline(SharedChoicesInline):
     model = Task
-    fields = ("statement", "task_type", "position", "is_featured", "onet_task_id")
+    fields = (
+        "statement",
+        "onet_statement",
+        "task_type",
+        "position",
+        "is_featured",
+        "onet_task_id",
+    )
+    readonly_fields = ("onet_statement",)
 
 
 class OccupationSkillInline(SharedChoicesInline):
@@ -193,12 +275,38 @@ class DataReleaseAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+@admin.display(description="text edited", boolean=True)
+def text_edited(obj):
+    return bool(obj.edited_fields)
+
+
+EDITED_TEXT_HELP = (
+    "Imports write the O*NET text on the right and leave yours alone once it differs; "
+    "paste the O*NET text back to follow the data again."
+)
+
+
 @admin.register(Occupation)
-class OccupationAdmin(admin.ModelAdmin):
-    list_display = ("code", "title", "job_zone", "release", "updated_at")
+class OccupationAdmin(HistoryAdmin):
+    list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
     list_filter = ("job_zone", "release")
     list_select_related = ("release",)
     search_fields = ("code", "title")
+    readonly_fields = ("onet_title", "onet_description")
+    fieldsets = (
+        (None, {"fields": ("code", "release", "job_zone")}),
+        (
+            "Text shown on the site",
+            {
+                "description": EDITED_TEXT_HELP,
+                "fields": (
+                    ("title", "onet_title"),
+                    ("description", "onet_description"),
+                ),
+            },
+        ),
+        ("Education", {"fields": ("education_level", "education_level_percent")}),
+    )
     inlines = (
         TaskInline,
         WageEstimateInline,
@@ -209,12 +317,31 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    list_display = ("statement", "occupation", "task_type", "rank", "position")
+class TaskAdmin(HistoryAdmin):
+    list_display = (
+        "statement",
+        "occupation",
+        "task_type",
+        "rank",
+        "position",
+        text_edited,
+    )
     list_filter = ("task_type", "is_featured")
     list_select_related = ("occupation",)
     search_fields = ("statement", "occupation__code", "occupation__title")
     autocomplete_fields = ("occupation",)
+    readonly_fields = ("onet_statement",)
+    fieldsets = (
+        (None, {"fields": ("occupation", "onet_task_id", "task_type", "importance")}),
+        (
+            "Text shown on the site",
+            {
+                "description": EDITED_TEXT_HELP,
+                "fields": ("statement", "onet_statement"),
+            },
+        ),
+        ("On career pages", {"fields": ("position", "is_featured")}),
+    )
 
 
 @admin.register(SkillCategory)
@@ -225,7 +352,7 @@ class SkillCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(HistoryAdmin):
     list_display = ("name", "element_id", "summary", "category")
     list_filter = ("category",)
     list_select_related = ("category",)
@@ -233,7 +360,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(OccupationSkill)
-class OccupationSkillAdmin(admin.ModelAdmin):
+class OccupationSkillAdmin(HistoryAdmin):
     list_display = ("skill", "occupation", "importance", "level")
     list_filter = ("skill__category",)
     list_select_related = ("skill", "occupation")
@@ -257,7 +384,7 @@ class TechnologyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OccupationTechnology)
-class OccupationTechnologyAdmin(admin.ModelAdmin):
+class OccupationTechnologyAdmin(HistoryAdmin):
     list_display = ("technology", "occupation", "is_in_demand")
     list_filter = ("is_in_demand",)
     list_select_related = ("technology", "occupation")
@@ -266,7 +393,7 @@ class OccupationTechnologyAdmin(admin.ModelAdmin):
 
 
 @admin.register(WageEstimate)
-class WageEstimateAdmin(admin.ModelAdmin):
+class WageEstimateAdmin(HistoryAdmin):
     list_display = ("occupation", "release", "annual_median", "hourly_median")
     list_filter = ("release",)
     list_select_related = ("occupation", "release")
@@ -302,7 +429,7 @@ class WageEstimateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmploymentProjection)
-class EmploymentProjectionAdmin(admin.ModelAdmin):
+class EmploymentProjectionAdmin(HistoryAdmin):
     list_display = ("occupation", "release", "growth_percent", "annual_openings")
     list_filter = ("release",)
     list_select_related = ("occupation", "release")
@@ -319,10 +446,93 @@ class CareerPageResourceInline(SharedChoicesInline):
         return super().get_queryset(request).select_related("resource")
 
 
+class CspSafeDiff(ie_resources.Diff):
+    """The import preview's per-field diff as plain <ins>/<del>: the library's
+    colours are inline style attributes, which the Content-Security-Policy blocks."""
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            if old != new and self.new:
+                old = ""
+            diff = dmp.diff_main(force_str(old), force_str(new))
+            dmp.diff_cleanupSemantic(diff)
+            cells.append(
+                format_html_join(
+                    "",
+                    "<{0}>{1}</{0}>",
+                    ((DIFF_TAGS[op], text) for op, text in diff),
+                )
+            )
+        return cells
+
+
+DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del"}
+DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
+
+
+class SheetResource(ie_resources.ModelResource):
+    def get_diff_class(self):
+        return CspSafeDiff
+
+
+class CareerPageResourceSheet(SheetResource):
+    """A career page as one spreadsheet row, matched on its slug."""
+
+    occupation = ie_fields.Field(
+        attribute="occupation",
+        column_name="occupation",
+        widget=ie_widgets.ForeignKeyWidget(Occupation, field="code"),
+    )
+
+    class Meta:
+        model = CareerPage
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "title",
+            "career_name",
+            "career_name_plural",
+            "headline_year",
+            "occupation",
+            "summary",
+            "status",
+            "published_at",
+            "data_lists",
+            *CAREER_PAGE_SECTIONS,
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return (("live", "Published"), ("scheduled", "Scheduled"), ("draft", "Draft"))
+
+    def queryset(self, request, queryset):
+        return {
+            "live": queryset.published,
+            "scheduled": queryset.scheduled,
+            "draft": queryset.drafts,
+        }.get(self.value(), queryset.all)()
+
+
 @admin.register(CareerPage)
-class CareerPageAdmin(admin.ModelAdmin):
-    list_display = ("title", "career_name", "occupation", "status", "updated_at")
-    list_filter = ("status", "data_lists", "headline_year")
+class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
+    list_display = (
+        "title",
+        "career_name",
+        "occupation",
+        "publication",
+        "published_at",
+        "updated_at",
+    )
+    list_filter = (PublicationFilter, "data_lists", "headline_year")
     list_select_related = ("occupation",)
     search_fields = (
         "title",
@@ -335,6 +545,8 @@ class CareerPageAdmin(admin.ModelAdmin):
     autocomplete_fields = ("occupation",)
     date_hierarchy = "updated_at"
     inlines = (CareerPageResourceInline,)
+    actions = ("publish_now", "unpublish")
+    resource_classes = (CareerPageResourceSheet,)
     fieldsets = (
         (
             None,
@@ -351,23 +563,174 @@ class CareerPageAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Publishing", {"fields": ("status", "published_at")}),
         (
-            "Editorial sections (Markdown)",
+            "Publishing",
             {
-                "fields": (
-                    "introduction",
-                    "duties",
-                    "qualifications",
-                    "career_path",
-                    "why_consider",
-                    "outlook",
-                    "resources_introduction",
-                    "resources_conclusion",
-                )
+                "description": "Draft: nobody but staff sees the page. Published: "
+                "visitors see it from its publish time on; a future time schedules "
+                "it, and it goes live by itself then.",
+                "fields": ("status", "published_at"),
             },
         ),
+        ("Editorial sections (Markdown)", {"fields": CAREER_PAGE_SECTIONS}),
     )
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, page):
+        return page.publication_label
+
+    def view_on_site(self, page):
+        """Staff see drafts and scheduled pages through the preview."""
+        if page.is_live:
+            return page.get_absolute_url()
+        return reverse("admin:occupations_careerpage_preview", args=[page.pk])
+
+    @admin.action(description="Publish selected pages now", permissions=("change",))
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        pages = [page for page in queryset if not page.is_live]
+        for page in pages:
+            page.status = CareerPage.Status.PUBLISHED
+            page.published_at = now
+            page.updated_at = now
+        bulk_update_with_history(
+            pages,
+            CareerPage,
+            ["status", "published_at", "updated_at"],
+            default_user=request.user,
+            default_change_reason="Published now (admin action)",
+        )
+        self.message_user(request, f"Published {len(pages)} page(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish selected pages (back to draft)",
+        permissions=("change",),
+    )
+    def unpublish(self, request, queryset):
+        now = timezone.now()
+        pages = [page for page in queryset if page.status != CareerPage.Status.DRAFT]
+        for page in pages:
+            page.status = CareerPage.Status.DRAFT
+            page.updated_at = now
+        bulk_update_with_history(
+            pages,
+            CareerPage,
+            ["status", "updated_at"],
+            default_user=request.user,
+            default_change_reason="Unpublished (admin action)",
+        )
+        self.message_user(
+            request, f"{len(pages)} page(s) are drafts now.", messages.SUCCESS
+        )
+
+    # --- Preview ---------------------------------------------------------------
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("preview/", preview, name="occupations_careerpage_preview_new"),
+            path(
+                "<path:object_id>/preview/",
+                preview,
+                name="occupations_careerpage_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The Preview button posts the form: only for those who may save it.
+        preview_url = None
+        if object_id is None and self.has_add_permission(request):
+            preview_url = reverse("admin:occupations_careerpage_preview_new")
+        elif object_id is not None and self.has_change_permission(request):
+            preview_url = reverse(
+                "admin:occupations_careerpage_preview", args=[object_id]
+            )
+        extra_context = {**(extra_context or {}), "preview_url": preview_url}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id=None):
+        """The real career page for a saved page (GET) or for the change form's
+        unsaved content (POST), bannered, never cached or indexed, never saved."""
+        page = None
+        if object_id is not None:
+            page = self.get_object(request, unquote(object_id))
+            if page is None:
+                raise Http404("No such career page.")
+        if request.method == "POST":
+            allowed = (
+                self.has_change_permission(request, page)
+                if page
+                else self.has_add_permission(request)
+            )
+        else:
+            allowed = page is not None and self.has_view_or_change_permission(
+                request, page
+            )
+        if not allowed:
+            raise PermissionDenied
+        response = render_preview(self, request, page)
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class PreviewView(CareerDetailView):
+    """The public career page view, marked as a preview for the banner."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "preview": True}
+
+
+def render_preview(model_admin, request, page):
+    """Render the public view inside a transaction that is always rolled back:
+    the form's content is saved, the page made live, the page rendered exactly as
+    visitors would get it, then every write is undone."""
+    change = page is not None
+    errors = None
+    with transaction.atomic():
+        try:
+            if request.method == "POST":
+                form = model_admin.get_form(request, page, change=change)(
+                    request.POST, request.FILES, instance=page
+                )
+                form_valid = form.is_valid()
+                page = form.instance
+                formsets, _ = model_admin._create_formsets(request, page, change)
+                if not (form_valid and all(fs.is_valid() for fs in formsets)):
+                    errors = [form.errors, *(fs.errors for fs in formsets)]
+                    errors += [fs.non_form_errors() for fs in formsets]
+                    raise ValidationError("invalid")
+                page = form.save()
+                for formset in formsets:
+                    formset.save()
+            now = timezone.now()
+            CareerPage.objects.filter(pk=page.pk).update(
+                status=CareerPage.Status.PUBLISHED,
+                published_at=min(page.published_at, now),
+            )
+            view = PreviewView()
+            view.setup(request, slug=page.slug)
+            response = view.get(request, slug=page.slug)
+            response.render()
+        except (ValidationError, IntegrityError):
+            response = None
+        finally:
+            transaction.set_rollback(True)
+    if response is None:
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": "This page cannot be previewed yet",
+            "opts": CareerPage._meta,
+            "errors": [error for error in errors or () if error],
+        }
+        return TemplateResponse(
+            request,
+            "admin/occupations/careerpage/preview_invalid.html",
+            context,
+            status=400,
+        )
+    return response
 
 
 @admin.register(JobZone)

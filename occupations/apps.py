@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class OccupationsConfig(AppConfig):
     name = "occupations"
+
+    def ready(self):
+        from .roles import setup_roles_after_migrate
+
+        # The admin roles (Editors, Newsletter managers) exist on every database
+        # that has been migrated, the test databases included.
+        post_migrate.connect(setup_roles_after_migrate, dispatch_uid="setup_roles")
+
+        # Any saved or deleted row of career content starts a new page-cache
+        # version. Bulk writes send no signals: the importers invalidate themselves.
+        from .page_cache import invalidate_on_content_change
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(invalidate_on_content_change, dispatch_uid="page_cache")

@@ -17,7 +17,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from simple_history.models import HistoricalRecords
 
 # A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole.
 SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[A-Z])")
@@ -28,6 +29,16 @@ IMPORTANT_SKILL = 3
 ONET_SOC_CODE_VALIDATOR = RegexValidator(
     r"^\d{2}-\d{4}\.\d{2}$", "Enter an O*NET-SOC code such as 15-2031.00."
 )
+
+
+def edited_fields(obj, names):
+    """Names of `obj`'s shown texts that differ from their imported `onet_` twin."""
+    return [
+        name
+        for name in names
+        if getattr(obj, f"onet_{name}")
+        and getattr(obj, name) != getattr(obj, f"onet_{name}")
+    ]
 
 
 class DataRelease(models.Model):
@@ -104,8 +115,26 @@ class Occupation(models.Model):
         unique=True,
         validators=[ONET_SOC_CODE_VALIDATOR],
     )
-    title = models.CharField(max_length=200, help_text="The official O*NET title.")
-    description = models.TextField()
+    title = models.CharField(
+        max_length=200,
+        help_text="As shown on the site. Follows the O*NET title until an editor "
+        "rewrites it; imports then keep the editor's text.",
+    )
+    description = models.TextField(
+        help_text="As shown on the site. Follows O*NET until an editor rewrites it; "
+        "imports then keep the editor's text."
+    )
+    onet_title = models.CharField(
+        "O*NET title",
+        max_length=200,
+        blank=True,
+        help_text="The title as last imported; only imports write it.",
+    )
+    onet_description = models.TextField(
+        "O*NET description",
+        blank=True,
+        help_text="The description as last imported; only imports write it.",
+    )
     job_zone = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -140,6 +169,8 @@ class Occupation(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=("search_document",))
+
     class Meta:
         ordering = ("code",)
         constraints = (
@@ -152,6 +183,11 @@ class Occupation(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    @property
+    def edited_fields(self):
+        """Imported texts an editor has rewritten (imports keep these)."""
+        return edited_fields(self, ("title", "description"))
 
     @property
     def soc_code(self):
@@ -186,7 +222,15 @@ class Task(models.Model):
         Occupation, on_delete=models.CASCADE, related_name="tasks"
     )
     onet_task_id = models.PositiveIntegerField("O*NET task ID", null=True, blank=True)
-    statement = models.TextField()
+    statement = models.TextField(
+        help_text="As shown on the site. Follows O*NET until an editor rewrites it; "
+        "imports then keep the editor's text."
+    )
+    onet_statement = models.TextField(
+        "O*NET statement",
+        blank=True,
+        help_text="The statement as last imported; only imports write it.",
+    )
     task_type = models.CharField(max_length=12, choices=Type, blank=True)
     importance = models.DecimalField(
         max_digits=3,
@@ -208,6 +252,8 @@ class Task(models.Model):
         help_text="Listed on career pages that show a curated selection.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("occupation", "position", "rank", "id")
         constraints = (
@@ -221,6 +267,10 @@ class Task(models.Model):
 
     def __str__(self):
         return self.statement[:80]
+
+    @property
+    def edited_fields(self):
+        return edited_fields(self, ("statement",))
 
 
 class SkillCategory(models.Model):
@@ -251,6 +301,8 @@ class Skill(models.Model):
     category = models.ForeignKey(
         SkillCategory, on_delete=models.PROTECT, related_name="skills"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("category__position", "name")
@@ -294,6 +346,8 @@ class OccupationSkill(models.Model):
         default=False,
         help_text="Listed on career pages that show a curated selection.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = (
@@ -377,6 +431,8 @@ class OccupationTechnology(models.Model):
         help_text="Listed on career pages that show a curated selection.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("technology__category__title", "technology__name")
         verbose_name_plural = "occupation technologies"
@@ -438,6 +494,8 @@ class WageEstimate(models.Model):
     hourly_only = models.BooleanField(
         default=False, help_text="BLS publishes only hourly wages (e.g. actors)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("occupation", "-release__reference_date")
@@ -534,6 +592,8 @@ class EmploymentProjection(models.Model):
         blank=True,
         help_text="BLS, e.g. “Bachelor's degree”.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("occupation", "-release__reference_date")
@@ -677,10 +737,28 @@ class AlternateTitle(models.Model):
 
 
 class CareerPageQuerySet(models.QuerySet):
+    def next_publication_time(self):
+        """When the next scheduled page goes live, or None."""
+        return self.filter(
+            status=CareerPage.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(first=models.Min("published_at"))["first"]
+
     def published(self):
+        """What visitors may see: published pages whose publish time has come.
+
+        A page scheduled for later is published with a future `published_at`; it
+        goes live by itself when that time passes, without a job to flip it."""
         return self.filter(
             status=CareerPage.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def scheduled(self):
+        return self.filter(
+            status=CareerPage.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def drafts(self):
+        return self.filter(status=CareerPage.Status.DRAFT)
 
     def for_list(self):
         return self.select_related("occupation").order_by("career_name")
@@ -700,6 +778,14 @@ class CareerPageQuerySet(models.QuerySet):
         from .search import career_pages_search
 
         return career_pages_search(self, query)
+
+    def with_job_zone(self):
+        """Each page's O*NET Job Zone name and education text, in the same query."""
+        zone = JobZone.objects.filter(number=models.OuterRef("occupation__job_zone"))
+        return self.annotate(
+            job_zone_name=models.Subquery(zone.values("name")[:1]),
+            job_zone_education=models.Subquery(zone.values("education")[:1]),
+        )
 
     def for_detail_page(self):
         """Everything the career page shows, in a fixed number of queries."""
@@ -791,8 +877,10 @@ class CareerPage(models.Model):
         "important (3 or more of 5).",
     )
     published_at = models.DateTimeField(
+        "publish at",
         default=timezone.now,
-        help_text="A published page goes live at this time.",
+        help_text="A published page goes live at this time: set a future time to "
+        "schedule it. Drafts are never shown, whatever the time.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -825,6 +913,7 @@ class CareerPage(models.Model):
     )
 
     objects = CareerPageQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("career_name",)
@@ -841,6 +930,31 @@ class CareerPage(models.Model):
 
     def get_absolute_url(self):
         return reverse("occupations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self):
+        """Visible to visitors now (the instance-level twin of `published()`)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def publication_label(self):
+        """ "Draft", "Published" or "Scheduled for 3 June 2025, 09:00 UTC"."""
+        if self.is_scheduled:
+            when = timezone.localtime(self.published_at)
+            return f"Scheduled for {dateformat.format(when, 'j F Y, H:i T')}"
+        return self.get_status_display()
 
     @property
     def is_curated(self):

@@ -4,6 +4,8 @@ Editors write Markdown; what reaches a visitor is sanitised with an allow-list (
 so a <script>, an onerror= or a javascript: link typed in the admin is dropped.
 """
 
+from functools import lru_cache
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +17,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# A pure function of the text, and the costliest part of rendering a career page:
+# remember recent results (a few hundred sections, a few hundred KB per process).
+@lru_cache(maxsize=512)
 def render_markdown(text: str) -> SafeString:
     html = markdown.markdown(text or "", output_format="html")
     cleaned = nh3.clean(

@@ -1,11 +1,23 @@
 from django.urls import path
 
 from . import views
+from .feeds import CareerPageFeed
+from .page_cache import cache_public_page
 
 app_name = "occupations"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("careers/", views.CareerListView.as_view(), name="list"),
-    path("careers/<slug:slug>/", views.CareerDetailView.as_view(), name="detail"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("careers/", cache_public_page(views.CareerListView.as_view()), name="list"),
+    # Before the career page: "compare" and "feed" are not career slugs.
+    path("careers/compare/", cache_public_page(views.career_compare), name="compare"),
+    path("careers/feed/", cache_public_page(CareerPageFeed()), name="feed"),
+    path(
+        "careers/<slug:slug>/",
+        cache_public_page(views.CareerDetailView.as_view()),
+        name="detail",
+    ),
+    path("careers/<slug:slug>/data.csv", views.career_data_csv, name="data_csv"),
+    path("careers/<slug:slug>/data.json", views.career_data_json, name="data_json"),
 ]

@@ -1,5 +1,9 @@
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
+from . import presentation
 from .forms import CareerSearchForm
 from .models import CareerPage
 
@@ -32,4 +36,44 @@ class CareerDetailView(DetailView):
     context_object_name = "page"
 
     def get_queryset(self):
-        return CareerPage.objects.published().for_detail_page()
+        return CareerPage.objects.published().for_detail_page().with_job_zone()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, **presentation.career_page_context(self.object)}
+
+
+def _published_page(slug):
+    return get_object_or_404(
+        CareerPage.objects.published().for_detail_page().with_job_zone(), slug=slug
+    )
+
+
+def career_data_csv(request, slug):
+    """The page's figures as CSV, each row naming its source and release."""
+    page = _published_page(slug)
+    response = HttpResponse(
+        presentation.figures_csv(page), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}.csv"'
+    return response
+
+
+def career_data_json(request, slug):
+    page = _published_page(slug)
+    return JsonResponse(
+        presentation.figures_json(page), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def career_compare(request):
+    """Two or three careers side by side: /careers/compare/?careers=a,b[,c]."""
+    context = presentation.compare_context(
+        request.GET.getlist("careers"), request.GET.get("q", "")
+    )
+    return render(request, "occupations/compare.html", context)
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -23,6 +24,7 @@ class Resource(models.Model):
     )
 
     objects = ResourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("position", "name")
@@ -50,6 +52,8 @@ class CareerPageResource(models.Model):
         blank=True, help_text="What this resource offers readers of this page."
     )
     position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("page", "position", "id")

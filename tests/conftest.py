@@ -1,7 +1,22 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages, rate-limit counters."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Query budgets measure a full render, not a page-cache hit."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -37,8 +37,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "csp",
     "axes",
+    "simple_history",
+    "import_export",
     "occupations",
     "resources",
     "newsletter",
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records which editor made each change in the revision history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -97,6 +102,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://careerguide")}
+# Public pages stay whole in the cache until content changes (see
+# occupations/page_cache.py); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -241,6 +249,14 @@ AXES_USERNAME_CALLABLE = "careerguide.admin_login.username_key"
 # Attempts are inspected and reset with `manage.py axes_reset` rather than in the
 # admin, whose every registered model is expected to be editable.
 AXES_ENABLE_ADMIN = False
+
+# Editorial workflow: revision history (django-simple-history) and CSV/XLSX import and
+# export in the admin (django-import-export). An import runs in one transaction and
+# stores nothing if any row is invalid; importing needs the model's change
+# permission, exporting its view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .. import page_cache
 from ..models import (
     WAGE_FIELDS,
     DataRelease,
@@ -173,6 +174,8 @@ def wages_import(*, path, year=None, write=None):
     if not rows:
         raise DataFileError(path, "no detailed occupation rows (O_GROUP 'detailed').")
     with transaction.atomic():
+        # Bulk writes send no signals: start a new page-cache version on commit.
+        page_cache.invalidate()
         release = _release(
             DataRelease.Kind.WAGES,
             name,
@@ -325,6 +328,8 @@ def projections_import(*, path, write=None):
     first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
     name = f"{first}–{last % 100:02d}"
     with transaction.atomic():
+        # Bulk writes send no signals: start a new page-cache version on commit.
+        page_cache.invalidate()
         release = _release(
             DataRelease.Kind.PROJECTIONS,
             name,

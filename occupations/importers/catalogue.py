@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
+from .. import page_cache
 from ..models import (
     CareerPage,
     DataRelease,
@@ -179,5 +180,7 @@ def career_pages_create():
             )
         )
     with transaction.atomic():
+        # Bulk writes send no signals: start a new page-cache version on commit.
+        page_cache.invalidate()
         CareerPage.objects.bulk_create(pages, batch_size=500)
     return len(pages)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .. import page_cache
 from ..models import (
     AlternateTitle,
     DataRelease,
@@ -25,7 +26,7 @@ from ..models import (
 )
 from ..search import search_document
 from .readers import DataFileError, read_rows
-from .sync import ImportReport, sync_rows
+from .sync import ImportReport, keep_editor_text, sync_rows
 from .values import bounded, decimal, flag, integer, limited, onet_code, text
 
 CODE = "O*NET-SOC Code"
@@ -197,11 +198,18 @@ class _OnetImport:
         occupations = self.read_occupations(release)
         self.extra_occupation_fields(occupations)
         fields = list(next(iter(occupations.values())).keys()) if occupations else []
+        incoming = {(code,): values for code, values in occupations.items()}
+        imported_texts = keep_editor_text(
+            Occupation.objects.all(),
+            key_fields=("code",),
+            texts=("title", "description"),
+            incoming=incoming,
+        )
         sync_rows(
             Occupation,
             key_fields=("code",),
-            value_fields=fields,
-            incoming={(code,): values for code, values in occupations.items()},
+            value_fields=[*fields, *imported_texts],
+            incoming=incoming,
             existing=Occupation.objects.all(),
             report=self.report,
             label="Occupations",
@@ -399,14 +407,27 @@ class _OnetImport:
             )
             for rank, (task_id, values, _) in enumerate(tasks, start=1):
                 incoming[(occupation_id, task_id)] = {**values, "rank": rank}
+        existing = Task.objects.filter(
+            occupation_id__in=self.scope, onet_task_id__isnull=False
+        )
+        imported_texts = keep_editor_text(
+            existing,
+            key_fields=("occupation_id", "onet_task_id"),
+            texts=("statement",),
+            incoming=incoming,
+        )
         sync_rows(
             Task,
             key_fields=("occupation_id", "onet_task_id"),
-            value_fields=("statement", "task_type", "importance", "rank"),
-            incoming=incoming,
-            existing=Task.objects.filter(
-                occupation_id__in=self.scope, onet_task_id__isnull=False
+            value_fields=(
+                "statement",
+                *imported_texts,
+                "task_type",
+                "importance",
+                "rank",
             ),
+            incoming=incoming,
+            existing=existing,
             report=self.report,
             label="Tasks",
         )
@@ -672,6 +693,8 @@ def onet_import(*, directory, release_name=None, release_date=None, write=None):
     report.write(f"Importing {name} from {len(files)} files")
     digest = files_digest(files.values())
     with transaction.atomic():
+        # Bulk writes send no signals: start a new page-cache version on commit.
+        page_cache.invalidate()
         release = DataRelease.objects.filter(
             kind=DataRelease.Kind.ONET, name=name
         ).first()

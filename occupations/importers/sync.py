@@ -4,6 +4,8 @@ import time
 from collections import Counter
 from decimal import Decimal
 
+from django.db.models import F
+
 BATCH_SIZE = 1000
 
 
@@ -96,3 +98,30 @@ def sync_rows(
     report.add(label, counter)
     report.timed(f"write {label}", len(incoming), time.perf_counter() - started)
     return counter
+
+
+def keep_editor_text(existing, *, key_fields, texts, incoming):
+    """Route imported texts to their `onet_` fields, keeping what editors wrote.
+
+    For each name in `texts` (e.g. "statement"), the file's value is stored in
+    `onet_<name>`; `<name>`, the text pages show and editors edit, follows it unless
+    an editor has made it differ from the imported text, in which case it is kept as
+    the editor left it. One query finds the rewritten rows. Returns the field names
+    to add to `sync_rows`' value fields.
+    """
+    rewritten = {}
+    for name in texts:
+        imported = f"onet_{name}"
+        rows = (
+            existing.exclude(**{imported: ""})
+            .exclude(**{name: F(imported)})
+            .values_list(*key_fields, name)
+        )
+        for *key, text in rows.iterator(chunk_size=5000):
+            rewritten.setdefault(tuple(key), {})[name] = text
+    for key, values in incoming.items():
+        kept = rewritten.get(key, {})
+        for name in texts:
+            values[f"onet_{name}"] = values[name]
+            values[name] = kept.get(name, values[name])
+    return [f"onet_{name}" for name in texts]

@@ -34,7 +34,9 @@ CAREER_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [1, 25])
-def test_career_page_query_count_is_constant(client, django_assert_num_queries, size):
+def test_career_page_query_count_is_constant(
+    no_page_cache, client, django_assert_num_queries, size
+):
     page = career_page_with(size)
     with django_assert_num_queries(CAREER_PAGE_QUERIES):
         response = client.get(page.get_absolute_url())
@@ -46,7 +48,7 @@ def test_career_page_query_count_is_constant(client, django_assert_num_queries, 
 # /careers/: count, rows, and the SOC groups and job zones its filters offer.
 @pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 4)])
 def test_career_lists_query_count_is_constant(
-    client, django_assert_num_queries, size, url, queries
+    no_page_cache, client, django_assert_num_queries, size, url, queries
 ):
     CareerPageFactory.create_batch(size)
     with django_assert_num_queries(queries):
@@ -54,7 +56,9 @@ def test_career_lists_query_count_is_constant(
 
 
 @pytest.mark.parametrize("size", [1, 30])
-def test_resource_list_query_count_is_constant(client, django_assert_num_queries, size):
+def test_resource_list_query_count_is_constant(
+    no_page_cache, client, django_assert_num_queries, size
+):
     CareerPageResourceFactory.create_batch(size)
     with django_assert_num_queries(1):
         assert client.get("/resources/").status_code == 200

@@ -91,7 +91,7 @@ def test_search_pagination_keeps_the_query(client, db):
     "query", [{}, {"q": "nurse"}, {"group": "15-0000", "zone": "4", "q": "analyst"}]
 )
 def test_career_search_query_count_is_constant(
-    client, db, django_assert_num_queries, size, query
+    no_page_cache, client, db, django_assert_num_queries, size, query
 ):
     for number in range(size):
         CareerPageFactory(

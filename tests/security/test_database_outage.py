@@ -39,7 +39,7 @@ def database_unreachable():
         connection.settings_dict.update(real)
 
 
-def test_database_outage_pages_503_then_recover():
+def test_database_outage_pages_503_then_recover(no_page_cache):
     page = CareerPageFactory(career_name="Actuary")
     client = Client(raise_request_exception=False)
     assert client.get(page.get_absolute_url()).status_code == 200
@@ -61,7 +61,22 @@ def test_database_outage_pages_503_then_recover():
     assert client.get("/healthz").json()["status"] == "ok"
 
 
-def test_database_restart_stale_persistent_connection_replaced():
+def test_database_outage_cached_pages_are_still_served():
+    """The page cache needs no database: what visitors saw stays up."""
+    page = CareerPageFactory(career_name="Actuary")
+    client = Client(raise_request_exception=False)
+    assert client.get(page.get_absolute_url()).status_code == 200
+
+    with database_unreachable():
+        response = client.get(page.get_absolute_url())
+        assert response.status_code == 200
+        assert response["X-Cache"] == "HIT"
+        assert "Actuary" in response.content.decode()
+        assert client.get("/careers/?q=never-cached").status_code == 503
+        assert client.get("/healthz").status_code == 503
+
+
+def test_database_restart_stale_persistent_connection_replaced(no_page_cache):
     page = CareerPageFactory()
     client = Client(raise_request_exception=False)
     assert client.get(page.get_absolute_url()).status_code == 200

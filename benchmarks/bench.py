@@ -1,0 +1,231 @@
+"""Load benchmark: the full catalogue behind gunicorn, driven by wrk on loopback.
+
+    make bench                      # or: .venv/bin/python benchmarks/bench.py
+    .venv/bin/python benchmarks/bench.py --seconds 20 --connections 32
+
+It builds a fresh database in a temporary folder (SQLite, or the DATABASE_URL you
+export), times loading the whole shipped catalogue (real O*NET + BLS data), starts
+gunicorn with production settings twice on loopback (page cache on, and off), then
+runs wrk against each target for a fixed time and prints requests per second, p50
+and p99 latency, and each target's throughput as a share of the static file's,
+measured in the same run. Needs `wrk` (Debian package `wrk`).
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+REFERENCE = "/careers/machine-learning-engineer/"
+COMPARE = "/careers/compare/?careers=machine-learning-engineer&careers=data-scientist"
+
+
+def say(text=""):
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
+
+
+def production_env(workdir, **extra):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
+        # Plain HTTP on loopback: no redirect to HTTPS, no HSTS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
+        ),
+        "EMAIL_URL": "dummymail://",
+        # The signup target posts far more often than any person could.
+        "NEWSLETTER_RATE_LIMIT_PER_IP": "1000000000",
+        "NEWSLETTER_RATE_LIMIT_PER_EMAIL": "1000000000",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.update(extra)
+    return env
+
+
+def manage(env, *args):
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout, time.perf_counter() - started
+
+
+def start_gunicorn(env, port, log):
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-c",
+            "careerguide/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "careerguide.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    sys.exit(f"gunicorn on port {port} did not start; see {log.name}")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def fetch(url, opener=None):
+    with (opener or urllib.request.build_opener()).open(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def signup_script(workdir, base):
+    """A wrk Lua script that posts the signup form with a real CSRF token."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = fetch(f"{base}/newsletter/", opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c.value for c in jar if c.name == "csrftoken")
+    script = workdir / "signup.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+        f'wrk.body = "email=bench%40example.com&consent=yes'
+        f'&csrfmiddlewaretoken={token}"\n'
+    )
+    return script
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk(url, seconds, connections, threads, script=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    latency = {
+        percent: float(value) * UNITS[unit]
+        for percent, value, unit in re.findall(
+            r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M
+        )
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="careerguide-bench-"))
+    env = production_env(workdir)
+    say(f"Database: {env['DATABASE_URL'].split('@')[-1]}")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "load_demo")
+    output, seconds = manage(env, "load_catalogue")
+    rows = int(re.search(r"Done: ([\d,]+) created", output).group(1).replace(",", ""))
+    rate = rows / seconds
+    say(f"Full catalogue import: {rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
+
+    log = (workdir / "gunicorn.log").open("w")
+    cached = start_gunicorn(env, 8801, log)
+    uncached = start_gunicorn(
+        production_env(workdir, PAGE_CACHE_SECONDS="0"), 8802, log
+    )
+    try:
+        cached_base, uncached_base = "http://127.0.0.1:8801", "http://127.0.0.1:8802"
+        page = fetch(cached_base + REFERENCE)
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        say(
+            f"Career page HTML: {len(page.encode()) / 1024:.1f} KB; stylesheet "
+            f"{len(fetch(cached_base + stylesheet).encode()) / 1024:.1f} KB"
+        )
+        targets = [
+            ("static file (whitenoise)", cached_base + stylesheet, None),
+            ("career page, cache warm", cached_base + REFERENCE, None),
+            ("career page, cache off", uncached_base + REFERENCE, None),
+            ("search 'nurse', cache off", uncached_base + "/careers/?q=nurse", None),
+            ("compare page, cache off", uncached_base + COMPARE, None),
+            (
+                "signup POST",
+                cached_base + "/newsletter/",
+                signup_script(workdir, cached_base),
+            ),
+        ]
+        results = []
+        for name, url, script in targets:
+            say(f"... {name}")
+            results.append(
+                (name, wrk(url, args.seconds, args.connections, args.threads, script))
+            )
+    finally:
+        stop(cached)
+        stop(uncached)
+        log.close()
+
+    static_rps = results[0][1]["rps"]
+    say()
+    columns = ("req/s", "p50 ms", "p99 ms", "× static", "errors")
+    say(f"{'target':<28}" + "".join(f"{column:>10}" for column in columns))
+    for name, result in results:
+        ratio = result["rps"] / static_rps
+        say(
+            f"{name:<28}{result['rps']:>10,.0f}{result['p50']:>10.2f}"
+            f"{result['p99']:>10.2f}{ratio:>10.2f}{result['errors']:>10}"
+        )
+    say(
+        f"\nwrk -t{args.threads} -c{args.connections} -d{args.seconds}s per target, "
+        f"{os.cpu_count()} cores; gunicorn: {(workdir / 'gunicorn.log')}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Whole-page cache for the public pages, invalidated precisely.
+
+Django's cache middleware will not cache a page that uses the CSRF token (it varies
+on Cookie), and every career page carries the newsletter form. So this cache stores
+the rendered page with the form's token replaced by a placeholder, and puts a fresh
+token for this visitor back in on the way out. A hit costs no database query.
+
+Freshness: every entry's key holds the current *content version*. Any change to
+career content (a save or delete of an occupations/resources model, an import, an
+admin action) replaces the version, so all pages are rebuilt on their next visit.
+Scheduled pages go live by themselves: the version also expires at the next
+scheduled publication time.
+
+Visitors with a session (staff in the admin, previews) always get a fresh render.
+"""
+
+import hashlib
+import re
+import time
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags, quote_etag
+
+STATE_KEY = "page-cache:state"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+# Headers that belong to one response, never to a shared copy.
+PRIVATE_HEADERS = {"set-cookie", "vary", "content-length", "etag", "x-cache"}
+
+
+def invalidate():
+    """Start a new content version now, and again when the transaction commits.
+
+    Now, so that this process never serves the old page again; after the commit,
+    because a visitor may have cached the old content in between.
+    """
+    _reset()
+    transaction.on_commit(_reset)
+
+
+CONTENT_APPS = {"occupations", "resources"}
+
+
+def invalidate_on_content_change(sender, **kwargs):
+    """Signal receiver: career content (not subscribers, not users) changed."""
+    if sender._meta.app_label in CONTENT_APPS:
+        invalidate()
+
+
+def _reset():
+    # No query here: a save can come in the hundreds (an admin formset, load_demo).
+    # The next visitor looks up when the next scheduled page goes live.
+    _store({"version": uuid.uuid4().hex, "expires": None, "checked": False})
+
+
+def _store(state):
+    # Outlive every entry: a lost state only costs a rebuild, never a stale page.
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def _current_version():
+    from .models import CareerPage
+
+    state = cache.get(STATE_KEY)
+    expired = state is not None and state["expires"] and time.time() >= state["expires"]
+    if state is None or expired or not state["checked"]:
+        next_publication = CareerPage.objects.next_publication_time()
+        state = _store(
+            {
+                "version": state["version"]
+                if state and not expired
+                else uuid.uuid4().hex,
+                "expires": next_publication.timestamp() if next_publication else None,
+                "checked": True,
+            }
+        )
+    return state["version"]
+
+
+def _is_cacheable(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _entry_from(response):
+    body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() not in PRIVATE_HEADERS
+    }
+    return {
+        "body": body,
+        "headers": headers,
+        "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+    }
+
+
+def _response_from(entry, request, hit):
+    if entry["etag"] in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        body = entry["body"]
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body)
+        for name, value in entry["headers"].items():
+            response[name] = value
+    response["ETag"] = entry["etag"]
+    response["X-Cache"] = "HIT" if hit else "MISS"
+    # Browsers may keep a copy but must ask first: the ETag makes that cheap.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def cache_public_page(view):
+    """Serve `view` from the page cache for anonymous GET and HEAD requests."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not _is_cacheable(request):
+            return view(request, *args, **kwargs)
+        # Hashed: URLs can be long and odd, cache keys must be short and plain.
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{_current_version()}:{path}"
+        entry = cache.get(key)
+        if entry is not None:
+            return _response_from(entry, request, hit=True)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response = response.render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        entry = _entry_from(response)
+        cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        return _response_from(entry, request, hit=False)
+
+    return cached_view

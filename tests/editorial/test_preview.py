@@ -1,0 +1,134 @@
+"""Preview: staff see a draft or unsaved changes as visitors would, nothing is saved,
+and the preview is never cached or indexed."""
+
+import pytest
+
+from occupations.models import CareerPage
+from tests.editorial.conftest import admin_url, change_form_data
+from tests.factories import CareerPageFactory, OccupationFactory
+from tests.html_text import visible_text
+from tests.security.test_headers import inline_code
+
+pytestmark = pytest.mark.django_db
+
+BANNER = "Preview — not published."
+
+
+def preview_url(page):
+    return admin_url(CareerPage, "preview", page.pk)
+
+
+def assert_private(response):
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+    assert "public" not in directives
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_preview_of_draft_shows_the_page_with_banner(admin_client, client):
+    page = CareerPageFactory(
+        status=CareerPage.Status.DRAFT, duties="Drafted **duties** text."
+    )
+    assert client.get(page.get_absolute_url()).status_code == 404
+    response = admin_client.get(preview_url(page))
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert BANNER in text
+    assert page.title in text and "Drafted duties text." in text
+    assert_private(response)
+    page.refresh_from_db()
+    assert page.status == CareerPage.Status.DRAFT  # the preview changed nothing
+
+
+def test_preview_needs_staff_login(client):
+    page = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    response = client.get(preview_url(page))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_preview_unsaved_changes_renders_them_and_saves_nothing(admin_client):
+    page = CareerPageFactory(status=CareerPage.Status.DRAFT, duties="Old duties.")
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    data = change_form_data(form, duties="Unsaved *new* duties.")
+    response = admin_client.post(preview_url(page), data)
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert BANNER in text and "Unsaved new duties." in text
+    assert_private(response)
+    page.refresh_from_db()
+    assert (page.duties, page.status) == ("Old duties.", CareerPage.Status.DRAFT)
+    assert page.history.count() == 1  # only the creation
+
+
+def test_preview_of_new_page_from_add_form_saves_nothing(admin_client):
+    occupation = OccupationFactory()
+    form = admin_client.get(admin_url(CareerPage, "add"))
+    data = change_form_data(
+        form,
+        title="Brand New Career Path in 2025",
+        career_name="Brand New",
+        career_name_plural="Brand News",
+        slug="brand-new",
+        headline_year=2025,
+        occupation=occupation.pk,
+        introduction="Never saved.",
+    )
+    response = admin_client.post(admin_url(CareerPage, "preview_new"), data)
+    assert response.status_code == 200, response.content
+    assert "Never saved." in visible_text(response.content)
+    assert not CareerPage.objects.filter(slug="brand-new").exists()
+
+
+def test_preview_with_form_errors_explains_them(admin_client):
+    page = CareerPageFactory()
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    data = change_form_data(form, headline_year="1066", slug="")
+    response = admin_client.post(preview_url(page), data)
+    assert response.status_code == 400
+    text = visible_text(response.content)
+    assert "cannot be previewed" in text
+    assert "This field is required." in text
+    assert "2000" in text  # the headline year's allowed range
+
+
+def test_preview_sanitises_editor_markup(admin_client):
+    page = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    payload = (
+        "<script>alert(1)</script>[x](javascript:alert(1)) "
+        "<img src=x onerror=alert(1)> [out](https://example.org/)"
+    )
+    response = admin_client.post(
+        preview_url(page), change_form_data(form, duties=payload)
+    )
+    found = inline_code(response.content.decode())
+    assert not [s for s in found.inline_scripts if "alert" in s]
+    assert found.attributes == []
+    assert (
+        'href="https://example.org/" rel="noopener noreferrer"'
+        in response.content.decode()
+    )
+
+
+def test_change_form_has_preview_button_and_view_on_site_for_drafts(admin_client):
+    draft = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    live = CareerPageFactory()
+    content = admin_client.get(admin_url(CareerPage, "change", draft.pk)).content
+    content = content.decode()
+    assert f'formaction="{preview_url(draft)}" formtarget="_blank"' in content
+    assert f'href="{preview_url(draft)}" class="viewsitelink"' in content
+    found = inline_code(content)
+    assert found.inline_scripts == [] and found.attributes == []
+    live_form = admin_client.get(admin_url(CareerPage, "change", live.pk))
+    assert f'href="{live.get_absolute_url()}" class="viewsitelink"' in (
+        live_form.content.decode()
+    )
+
+
+def test_preview_refused_to_staff_without_page_permission(client):
+    from tests.factories import UserFactory
+
+    page = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(preview_url(page)).status_code == 403

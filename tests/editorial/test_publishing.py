@@ -1,0 +1,107 @@
+"""Draft, published and scheduled pages: what visitors see and what the admin shows."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from occupations.models import CareerPage
+from tests.editorial.conftest import admin_url
+from tests.factories import CareerPageFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def listed(client, **params):
+    response = client.get(reverse("occupations:list"), params)
+    return [page.slug for page in response.context["career_pages"]]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_draft_page_is_404_and_absent_from_list_search_and_home(client):
+    draft = CareerPageFactory(
+        status=CareerPage.Status.DRAFT, career_name="Hidden Draftsman"
+    )
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.slug not in listed(client)
+    assert draft.slug not in listed(client, q="Hidden Draftsman")
+    assert "Hidden Draftsman" not in client.get("/").content.decode()
+
+
+def test_scheduled_page_goes_live_by_itself_at_its_time(client):
+    with time_machine.travel(NOW, tick=False):
+        page = CareerPageFactory(
+            career_name="Future Forester",
+            published_at=NOW + datetime.timedelta(hours=2),
+        )
+        assert client.get(page.get_absolute_url()).status_code == 404
+        assert page.slug not in listed(client, q="Future Forester")
+    with time_machine.travel(NOW + datetime.timedelta(hours=2, seconds=1), tick=False):
+        response = client.get(page.get_absolute_url())
+        assert response.status_code == 200
+        assert "Last updated" in response.content.decode()
+        assert page.slug in listed(client, q="Future Forester")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_changelist_status_column_and_filter_show_scheduled_pages(admin_client):
+    scheduled = CareerPageFactory(
+        title="Scheduled one", published_at=NOW + datetime.timedelta(days=1)
+    )
+    CareerPageFactory(title="Live one", published_at=NOW - datetime.timedelta(days=1))
+    CareerPageFactory(title="Draft one", status=CareerPage.Status.DRAFT)
+    url = admin_url(CareerPage, "changelist")
+
+    content = admin_client.get(url).content.decode()
+    assert "Scheduled for 3 June 2025, 09:00 UTC" in content
+
+    def titles(publication):
+        response = admin_client.get(url, {"publication": publication})
+        return [page.title for page in response.context["cl"].result_list]
+
+    assert titles("scheduled") == [scheduled.title]
+    assert titles("live") == ["Live one"]
+    assert titles("draft") == ["Draft one"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_publish_now_action_makes_drafts_and_scheduled_pages_live(admin_client, client):
+    draft = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    scheduled = CareerPageFactory(published_at=NOW + datetime.timedelta(days=3))
+    response = admin_client.post(
+        admin_url(CareerPage, "changelist"),
+        {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]},
+        follow=True,
+    )
+    assert "Published 2 page(s)." in response.content.decode()
+    for page in (draft, scheduled):
+        assert client.get(page.get_absolute_url()).status_code == 200
+        assert page.history.latest().history_user.username == "admin"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unpublish_action_takes_pages_off_the_site(admin_client, client):
+    page = CareerPageFactory(published_at=NOW - datetime.timedelta(days=3))
+    admin_client.post(
+        admin_url(CareerPage, "changelist"),
+        {"action": "unpublish", "_selected_action": [page.pk]},
+    )
+    assert client.get(page.get_absolute_url()).status_code == 404
+    page.refresh_from_db()
+    assert page.status == CareerPage.Status.DRAFT
+    assert page.history.latest().history_change_reason == "Unpublished (admin action)"
+
+
+def test_is_live_matches_published_queryset():
+    with time_machine.travel(NOW, tick=False):
+        pages = [
+            CareerPageFactory(status=CareerPage.Status.DRAFT),
+            CareerPageFactory(published_at=NOW + datetime.timedelta(minutes=1)),
+            CareerPageFactory(published_at=timezone.now()),
+        ]
+        live = set(CareerPage.objects.published().values_list("pk", flat=True))
+        assert {page.pk for page in pages if page.is_live} == live == {pages[2].pk}

@@ -1,0 +1,116 @@
+"""Public pages come from the page cache, and never go stale."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from occupations.models import CareerPage, WageEstimate
+from tests.factories import CareerPageFactory
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REFERENCE_URL = "/careers/machine-learning-engineer/"
+CACHED_URLS = ["/", "/careers/", "/careers/?q=engineer", REFERENCE_URL, "/resources/"]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_public_page_second_visit_is_a_hit_without_queries(
+    client, demo, django_assert_num_queries, url
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Cache"] == "HIT"
+    assert visible_text(second.content) == visible_text(first.content)
+
+
+def test_cached_career_page_form_has_a_working_csrf_token(demo):
+    from django.test import Client
+
+    warmer = Client(enforce_csrf_checks=True)
+    warmer.get(REFERENCE_URL)  # fills the cache with someone else's token
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get(REFERENCE_URL)
+    assert response["X-Cache"] == "HIT"
+    token = re.search(
+        rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content
+    ).group(1)
+    signup = visitor.post(
+        reverse("newsletter:signup"),
+        {
+            "email": "cached@example.com",
+            "consent": "yes",
+            "source_page": "machine-learning-engineer",
+            "csrfmiddlewaretoken": token.decode(),
+        },
+    )
+    assert signup.status_code == 302
+
+
+def test_conditional_get_with_matching_etag_is_304(client, demo):
+    etag = client.get(REFERENCE_URL)["ETag"]
+    response = client.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_career_page_save_invalidates_the_page(client, demo):
+    client.get(REFERENCE_URL)
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    page.title = "Machine Learning Engineer Career Path in 2025"
+    page.save()
+    response = client.get(REFERENCE_URL)
+    assert response["X-Cache"] == "MISS"
+    assert "Career Path in 2025" in visible_text(response.content)
+
+
+def test_figure_change_invalidates_the_page(client, demo):
+    client.get(REFERENCE_URL)
+    WageEstimate.objects.filter(occupation__code="15-2031.00").first().delete()
+    text = visible_text(client.get(REFERENCE_URL).content)
+    assert "Wage estimates for this occupation are not published." in text
+
+
+def test_import_invalidates_cached_pages(client, demo):
+    from pathlib import Path
+
+    client.get(REFERENCE_URL)
+    data = Path(__file__).parent.parent / "occupations" / "data" / "bls"
+    call_command("import_wages", data / "national_M2024_dl.xlsx", verbosity=0)
+    text = visible_text(client.get(REFERENCE_URL).content)
+    assert "Annual Median Salary: $91,290" in text
+
+
+def test_scheduled_page_goes_live_without_a_save(client, db):
+    soon = timezone.now() + timedelta(hours=1)
+    CareerPageFactory(
+        career_name="Scheduled Career", slug="scheduled", published_at=soon
+    )
+    assert "Scheduled Career" not in visible_text(client.get("/careers/").content)
+    assert client.get("/careers/scheduled/").status_code == 404
+    with time_machine.travel(soon + timedelta(seconds=1)):
+        assert "Scheduled Career" in visible_text(client.get("/careers/").content)
+        assert client.get("/careers/scheduled/").status_code == 200
+
+
+def test_signed_in_staff_always_get_a_fresh_page(admin_client, demo):
+    admin_client.get(REFERENCE_URL)
+    assert "X-Cache" not in admin_client.get(REFERENCE_URL)
+
+
+def test_unknown_page_is_not_cached(client, db):
+    assert client.get("/careers/nope/").status_code == 404
+    assert "X-Cache" not in client.get("/careers/nope/")
