@@ -30,6 +30,17 @@ ONET_SOC_CODE_VALIDATOR = RegexValidator(
     r"^\d{2}-\d{4}\.\d{2}$", "Enter an O*NET-SOC code such as 15-2031.00."
 )
 
+# /careers/compare/ and /careers/feed/ come before /careers/<slug>/: a page with one
+# of these slugs could never be reached.
+RESERVED_CAREER_SLUGS = ("compare", "feed")
+
+
+def validate_career_slug(value):
+    if value in RESERVED_CAREER_SLUGS:
+        raise ValidationError(
+            f"“{value}” is taken by another page of the site; choose another slug."
+        )
+
 
 def edited_fields(obj, names):
     """Names of `obj`'s shown texts that differ from their imported `onet_` twin."""
@@ -844,7 +855,9 @@ class CareerPage(models.Model):
     title = models.CharField(
         max_length=200, help_text='e.g. "Machine Learning Engineer Career Path in 2024"'
     )
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, validators=[validate_career_slug]
+    )
     career_name = models.CharField(
         max_length=100, help_text='Used in headings, e.g. "Machine Learning Engineer".'
     )

@@ -6,7 +6,6 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Newsletter email links point at the test client's host, so tests can follow them.
 os.environ.setdefault("SITE_URL", "http://testserver")
-os.environ.setdefault("SITE_URL", "http://testserver")
 
 from .base import *  # noqa: E402,F403
 
@@ -15,7 +14,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory unless CACHE_URL names a real cache: CI runs the caching and
+# rate-limit tests against Redis too, as production shares one between servers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tests")}  # noqa: F405
 # Serve static files straight from the app folders: the suite need not collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

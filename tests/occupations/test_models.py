@@ -116,3 +116,10 @@ def test_occupation_description_sentences_split_on_sentence_ends():
 def test_career_page_name_article_follows_spelling():
     assert CareerPage(career_name="Actuary").career_name_with_article == "an Actuary"
     assert CareerPage(career_name="Nurse").career_name_with_article == "a Nurse"
+
+
+@pytest.mark.parametrize("slug", ["compare", "feed"])
+def test_career_page_slug_reserved_for_site_pages_is_rejected(slug):
+    page = CareerPageFactory.build(slug=slug, occupation=OccupationFactory())
+    with pytest.raises(ValidationError, match="taken by another page"):
+        page.full_clean()
