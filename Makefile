@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 DEV_ENV := DEBUG=true
 
-.PHONY: run bench bench-import test test-fast lint format admin backup restore clean
+.PHONY: run bench bench-import test test-fast screenshots lint format admin backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -48,6 +48,10 @@ test: $(INSTALLED)
 ## test-fast: the suite without the real-browser tests
 test-fast: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+## screenshots: rewrite docs/screenshots/ (the career page at 390 and 1280 px wide)
+screenshots: $(INSTALLED)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser tests/browser/screenshots.py
 
 ## admin: create a local admin login (asks for a username and password)
 admin: $(INSTALLED)

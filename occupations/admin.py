@@ -24,6 +24,7 @@ from simple_history.utils import bulk_update_with_history
 
 from resources.models import CareerPageResource
 
+from . import page_cache
 from .models import (
     AlternateTitle,
     CareerPage,
@@ -600,6 +601,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             default_user=request.user,
             default_change_reason="Published now (admin action)",
         )
+        page_cache.invalidate()  # bulk updates send no save signals
         self.message_user(request, f"Published {len(pages)} page(s).", messages.SUCCESS)
 
     @admin.action(
@@ -619,6 +621,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             default_user=request.user,
             default_change_reason="Unpublished (admin action)",
         )
+        page_cache.invalidate()  # bulk updates send no save signals
         self.message_user(
             request, f"{len(pages)} page(s) are drafts now.", messages.SUCCESS
         )

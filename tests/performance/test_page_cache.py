@@ -114,3 +114,25 @@ def test_signed_in_staff_always_get_a_fresh_page(admin_client, demo):
 def test_unknown_page_is_not_cached(client, db):
     assert client.get("/careers/nope/").status_code == 404
     assert "X-Cache" not in client.get("/careers/nope/")
+
+
+def test_unpublish_action_in_admin_takes_the_cached_page_down(client, demo):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    assert client.get(REFERENCE_URL).status_code == 200
+    editor = Client()
+    editor.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    response = editor.post(
+        reverse("admin:occupations_careerpage_changelist"),
+        {"action": "unpublish", "_selected_action": [page.pk]},
+    )
+    assert response.status_code == 302
+    assert client.get(REFERENCE_URL).status_code == 404
+    editor.post(
+        reverse("admin:occupations_careerpage_changelist"),
+        {"action": "publish_now", "_selected_action": [page.pk]},
+    )
+    assert client.get(REFERENCE_URL).status_code == 200

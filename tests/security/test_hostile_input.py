@@ -1,7 +1,7 @@
 """Random and hostile input at every public URL, query parameter and the admin sign-in
 form: every answer is a 2xx, 3xx or 4xx, never a 500, and nothing is stored.
 
-(The newsletter form has its own property-based tests with its app.)
+(The newsletter form and links have theirs in tests/newsletter/test_hostile_input.py.)
 """
 
 from urllib.parse import quote
