@@ -45,17 +45,6 @@ from .models import (
 )
 from .views import CareerDetailView
 
-CAREER_PAGE_SECTIONS = (
-    "introduction",
-    "duties",
-    "qualifications",
-    "career_path",
-    "why_consider",
-    "outlook",
-    "resources_introduction",
-    "resources_conclusion",
-)
-
 
 class BatchedAutocompleteSelect(AutocompleteSelect):
     """An autocomplete whose selected labels are looked up for every row at once.
@@ -501,7 +490,7 @@ class CareerPageResourceSheet(SheetResource):
             "status",
             "published_at",
             "data_lists",
-            *CAREER_PAGE_SECTIONS,
+            *CareerPage.EDITORIAL_SECTIONS,
         )
         clean_model_instances = True
         skip_unchanged = True
@@ -573,7 +562,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
                 "fields": ("status", "published_at"),
             },
         ),
-        ("Editorial sections (Markdown)", {"fields": CAREER_PAGE_SECTIONS}),
+        ("Editorial sections (Markdown)", {"fields": CareerPage.EDITORIAL_SECTIONS}),
     )
 
     @admin.display(description="status", ordering="status")

@@ -925,6 +925,18 @@ class CareerPage(models.Model):
         blank=True, help_text="Paragraph after the resource list."
     )
 
+    # The Markdown sections, in the order the page shows them.
+    EDITORIAL_SECTIONS = (
+        "introduction",
+        "duties",
+        "qualifications",
+        "career_path",
+        "why_consider",
+        "outlook",
+        "resources_introduction",
+        "resources_conclusion",
+    )
+
     objects = CareerPageQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -247,14 +247,7 @@ class _DemoLoader:
                 "career_name_plural",
                 "headline_year",
                 "summary",
-                "introduction",
-                "duties",
-                "qualifications",
-                "career_path",
-                "why_consider",
-                "outlook",
-                "resources_introduction",
-                "resources_conclusion",
+                *CareerPage.EDITORIAL_SECTIONS,
             )
         }
         page = self.sync(

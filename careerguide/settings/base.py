@@ -273,4 +273,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start and logs every sign-in at INFO;
+    # its warnings (failed sign-ins, lockouts) are what an operator wants.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
