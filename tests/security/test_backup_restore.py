@@ -5,6 +5,7 @@ against the test database, and compares every row of every project model, the
 admin accounts and the public pages before and after.
 """
 
+import datetime
 import json
 import shlex
 import subprocess
@@ -44,6 +45,17 @@ def make_commands(target, file):
     return commands
 
 
+class MillisecondEncoder(DjangoJSONEncoder):
+    """Timestamps always to the millisecond, like the backup. (DjangoJSONEncoder
+    drops the fraction when it is zero, so 12:00:05.000123, restored as
+    12:00:05.000, would not compare equal one time in a thousand.)"""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat(timespec="milliseconds")
+        return super().default(o)
+
+
 def snapshot():
     """Every stored row of the project's models and of users, as sorted JSON.
 
@@ -55,7 +67,7 @@ def snapshot():
     ] + [get_user_model()]
     return {
         model._meta.label: sorted(
-            json.dumps(row, sort_keys=True, cls=DjangoJSONEncoder)
+            json.dumps(row, sort_keys=True, cls=MillisecondEncoder)
             for row in serializers.serialize(
                 "python",
                 model.objects.all(),
