@@ -181,3 +181,30 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     consent_version = "test"
     status = "confirmed"
     confirmed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+class SocMajorGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "occupations.SocMajorGroup"
+
+    code = factory.Sequence(lambda n: f"{10 + n % 89:02d}-0000")
+    title = factory.Sequence(lambda n: f"Group {n} Occupations")
+
+
+class AlternateTitleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "occupations.AlternateTitle"
+
+    occupation = factory.SubFactory(OccupationFactory)
+    kind = "alternate"
+    title = factory.Sequence(lambda n: f"Alternate title {n}")
+
+
+class RelatedOccupationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "occupations.RelatedOccupation"
+
+    occupation = factory.SubFactory(OccupationFactory)
+    related = factory.SubFactory(OccupationFactory)
+    tier = "primary-short"
+    index = factory.Sequence(lambda n: n % 20 + 1)

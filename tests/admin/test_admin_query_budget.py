@@ -1,5 +1,6 @@
 """Admin pages run the same number of queries with a little data and with a lot."""
 
+import factory
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -61,6 +62,18 @@ def test_career_page_change_page_is_constant(admin_client, django_assert_num_que
     )
 
 
+class NamedReleaseFactory(factories.DataReleaseFactory):
+    name = factory.Sequence(lambda n: f"Release {n}")
+
+
+class NamedSkillCategoryFactory(factories.SkillCategoryFactory):
+    name = factory.Sequence(lambda n: f"Skill category {n}")
+
+
+class NamedTechnologyCategoryFactory(factories.TechnologyCategoryFactory):
+    title = factory.Sequence(lambda n: f"Technology category {n}")
+
+
 CHANGELISTS = [
     ("occupations", "occupation", factories.OccupationFactory),
     ("occupations", "careerpage", factories.CareerPageFactory),
@@ -71,6 +84,13 @@ CHANGELISTS = [
     ("occupations", "occupationtechnology", factories.OccupationTechnologyFactory),
     ("occupations", "wageestimate", factories.WageEstimateFactory),
     ("occupations", "employmentprojection", factories.EmploymentProjectionFactory),
+    ("occupations", "datarelease", NamedReleaseFactory),
+    ("occupations", "skillcategory", NamedSkillCategoryFactory),
+    ("occupations", "technologycategory", NamedTechnologyCategoryFactory),
+    ("occupations", "socmajorgroup", factories.SocMajorGroupFactory),
+    ("occupations", "alternatetitle", factories.AlternateTitleFactory),
+    ("occupations", "relatedoccupation", factories.RelatedOccupationFactory),
+    ("newsletter", "subscriber", factories.SubscriberFactory),
     ("resources", "resource", factories.ResourceFactory),
     ("resources", "careerpageresource", factories.CareerPageResourceFactory),
 ]
