@@ -12,9 +12,10 @@ Two kinds of data live here, and the split matters for every future import:
 import re
 from itertools import groupby
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -119,6 +120,17 @@ class DataRelease(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+class OccupationQuerySet(models.QuerySet):
+    def refresh_search_vectors(self):
+        """Recompute the stored full-text vectors (PostgreSQL; elsewhere a no-op)."""
+        if connection.vendor != "postgresql":
+            return 0
+        return self.update(
+            search_vector=SearchVector("title", weight="A", config="english")
+            + SearchVector("search_document", weight="B", config="english")
+        )
+
+
 class Occupation(models.Model):
     code = models.CharField(
         "O*NET-SOC code",
@@ -178,9 +190,13 @@ class Occupation(models.Model):
         editable=False,
         help_text="Alternate and reported titles, kept by the O*NET import for search.",
     )
+    # PostgreSQL only: the title and search document, stemmed and weighted, stored so
+    # that full-text search reads it instead of computing it for every row per query.
+    search_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=("search_document",))
+    objects = OccupationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=("search_document", "search_vector"))
 
     class Meta:
         ordering = ("code",)
@@ -194,6 +210,10 @@ class Occupation(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Occupation.objects.filter(pk=self.pk).refresh_search_vectors()
 
     @property
     def edited_fields(self):

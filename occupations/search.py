@@ -11,7 +11,7 @@ by the shorter title elsewhere.
 import re
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 
 CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$")
@@ -84,15 +84,23 @@ def _relevance(phrase):
 def _postgres_match(queryset, terms):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    vector = SearchVector(
-        "career_name", "occupation__title", weight="A", config="english"
-    ) + SearchVector("occupation__search_document", weight="B", config="english")
+    # The occupation's vector is stored (title weighted A, titles document B); only
+    # the short career name is turned into a vector per query.
+    stored = F("occupation__search_vector")
+    name = SearchVector("career_name", weight="A", config="english")
     query = SearchQuery(
         " & ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
     )
     return (
-        queryset.annotate(document=vector, text_rank=SearchRank(vector, query))
-        .filter(Q(document=query) | _matches_words(terms))
+        queryset.annotate(
+            name_document=name,
+            text_rank=SearchRank(stored, query) + SearchRank(name, query),
+        )
+        .filter(
+            Q(occupation__search_vector=query)
+            | Q(name_document=query)
+            | _matches_words(terms)
+        )
         .order_by("-relevance", "-text_rank", "career_name")
     )
 

@@ -707,6 +707,8 @@ def onet_import(*, directory, release_name=None, release_date=None, write=None):
                 url="https://www.onetcenter.org/database.html",
             )
         _OnetImport(files, report).run(release)
+        # Bulk writes skip Occupation.save(): refresh the search vectors at once.
+        Occupation.objects.refresh_search_vectors()
         release.source_digest = digest
         release.save(update_fields=["source_digest"])
     report.release = release
