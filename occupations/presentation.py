@@ -142,12 +142,30 @@ def wage_chart(estimate, basis):
         "basis": basis,
         "title": f"{BASIS_LABELS[basis]}, 10th to 90th percentile",
         "desc": summary,
+        "top_code_note": _top_code_note(rows),
         "rows": rows,
         "width": CHART_WIDTH,
         "height": 8 + len(rows) * CHART_ROW,
         "bar_height": CHART_BAR,
         "label_x": CHART_LABEL_WIDTH - 8,
     }
+
+
+def _top_code_note(rows):
+    """One sentence naming every top-coded percentile of a chart, or ""."""
+    capped = [row for row in rows if row["top_coded"]]
+    if not capped:
+        return ""
+    labels = [row["label"].lower() for row in capped]
+    named = (
+        labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    )
+    plural = "s" if len(labels) > 1 else ""
+    named = named.replace(" percentile", "") + f" percentile{plural}"
+    return (
+        "The dashed, open end marks a top-coded figure: BLS publishes the "
+        f"{named} only as “{capped[0]['text']}”."
+    )
 
 
 def wage_charts(estimate):

@@ -42,6 +42,17 @@ def test_wage_chart_top_coded_value_is_drawn_open_ended_and_says_or_more(client,
     assert not re.search(r"\$239,200(?! or more)", text)
 
 
+def test_wage_chart_caption_names_all_top_coded_percentiles_once(client, db):
+    page = full_career(annual=("50440", "64060", "85720", "239200", "239200"))
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert (
+        "Annual wages, 10th to 90th percentile. The dashed, open end marks a "
+        "top-coded figure: BLS publishes the 75th and 90th percentiles only as "
+        "“$239,200 or more”."
+    ) in text
+    assert text.count("The dashed, open end") == 1
+
+
 def test_wage_chart_without_wages_draws_no_chart(client, db):
     page = CareerPageFactory()
     content = client.get(page.get_absolute_url()).content.decode()
