@@ -24,7 +24,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
 
@@ -107,7 +108,7 @@ def _entry_from(response):
     }
 
 
-def _response_from(entry, request, hit):
+def _response_from(entry, request):
     if entry["etag"] in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
@@ -118,32 +119,68 @@ def _response_from(entry, request, hit):
         for name, value in entry["headers"].items():
             response[name] = value
     response["ETag"] = entry["etag"]
-    response["X-Cache"] = "HIT" if hit else "MISS"
+    response["X-Cache"] = "HIT"
     # Browsers may keep a copy but must ask first: the ETag makes that cheap.
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
 def cache_public_page(view):
-    """Serve `view` from the page cache for anonymous GET and HEAD requests."""
+    """Mark `view` as a public page that PageCacheMiddleware may cache."""
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if not _is_cacheable(request):
-            return view(request, *args, **kwargs)
-        # Hashed: URLs can be long and odd, cache keys must be short and plain.
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{_current_version()}:{path}"
+    def public_page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    public_page.page_cacheable = True
+    return public_page
+
+
+def _is_public_page(path):
+    """Whether `path` resolves to a view marked with `cache_public_page`."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return False
+    return getattr(view, "page_cacheable", False)
+
+
+def _key(request):
+    # Hashed: URLs can be long and odd, cache keys must be short and plain.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{_current_version()}:{path}"
+
+
+class PageCacheMiddleware:
+    """Serves cached public pages before the rest of the middleware stack.
+
+    It sits right below the header middlewares (security, CSP, permissions policy)
+    and whitenoise, so a hit skips sessions, authentication, history, axes and the
+    URL resolver: close to the cost of a static file. A miss goes down the stack as
+    usual; if the view was marked with `cache_public_page` and answered 200, the
+    page is stored on the way back up, with the headers the stack added.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Its public hooks read the visitor's CSRF cookie and set it when needed.
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if not (_is_cacheable(request) and _is_public_page(request.path_info)):
+            return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it further down
+        key = _key(request)
         entry = cache.get(key)
         if entry is not None:
-            return _response_from(entry, request, hit=True)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response = response.render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        entry = _entry_from(response)
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-        return _response_from(entry, request, hit=False)
-
-    return cached_view
+            self.csrf.process_request(request)
+            response = _response_from(entry, request)
+            return self.csrf.process_response(request, response)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming:
+            entry = _entry_from(response)
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            response["ETag"] = entry["etag"]
+            response["X-Cache"] = "MISS"
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
