@@ -104,7 +104,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://careerguide")}
+# Room for every career page (~1,000) in the default local-memory cache, which
+# otherwise keeps 300 entries.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://careerguide?max_entries=5000"
+    )
+}
 # Public pages stay whole in the cache until content changes (see
 # occupations/page_cache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
