@@ -1,5 +1,7 @@
 """The site works with a keyboard alone."""
 
+from tests.browser.keyboard import tab_to, text_is
+
 
 def test_skip_link_is_first_and_moves_focus_to_main(page, demo):
     page.goto("/careers/machine-learning-engineer/")
@@ -21,14 +23,7 @@ def test_focus_is_visible_on_links(page, demo):
 
 def test_keyboard_reaches_a_career_page_from_home(page, demo):
     page.goto("/")
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == (
-            "Machine Learning Engineer"
-        ):
-            break
-    else:
-        raise AssertionError("the career link is not reachable with Tab")
+    tab_to(page, text_is("Machine Learning Engineer"), limit=30)
     page.keyboard.press("Enter")
     page.wait_for_url("**/careers/machine-learning-engineer/")
     assert page.locator("h1").inner_text() == (

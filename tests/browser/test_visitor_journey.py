@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsletter.models import Subscriber
+from tests.browser.keyboard import name_is, tab_to, text_is
 
 EMAIL = "reader@example.com"
 
@@ -19,23 +20,6 @@ def link_path(mail, label):
     matching = [url for url in urls if f"/{label}/" in url]
     assert matching, mail.body
     return urlsplit(matching[0]).path
-
-
-def tab_to(page, matches, limit=80):
-    """Press Tab until the focused element satisfies the JS predicate `matches`."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(element => {matches})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {matches}")
-
-
-def text_is(text):
-    return f"element.textContent.trim() === {text!r}"
-
-
-def name_is(name):
-    return f"element.name === {name!r}"
 
 
 class Mouse:

@@ -2,18 +2,9 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 LINK = re.compile(r"http://testserver(/newsletter/(?:confirm|unsubscribe)/[^/\s\"]+/)")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache, which outlives a single test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

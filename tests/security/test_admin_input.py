@@ -261,19 +261,7 @@ def test_admin_input_xss_payloads_never_reach_visitors(
         career_name="Actuary <script>alert(1)</script>",
         career_name_plural="Actuaries <img src=x onerror=alert(1)>",
         summary=one_line[:300],
-        **dict.fromkeys(
-            (
-                "introduction",
-                "duties",
-                "qualifications",
-                "career_path",
-                "why_consider",
-                "outlook",
-                "resources_introduction",
-                "resources_conclusion",
-            ),
-            markdown,
-        ),
+        **dict.fromkeys(CareerPage.EDITORIAL_SECTIONS, markdown),
     )
     response = add_form_post(admin_client, CareerPage, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
