@@ -14,7 +14,12 @@ class OccupationsConfig(AppConfig):
 
         # Any saved or deleted row of career content starts a new page-cache
         # version. Bulk writes send no signals: the importers invalidate themselves.
-        from .page_cache import invalidate_on_content_change
+        from .page_cache import invalidate_after_migrate, invalidate_on_content_change
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(invalidate_on_content_change, dispatch_uid="page_cache")
+        # A deploy runs `migrate`: pages (and the headers stored with them) rendered
+        # by the previous release are not served by the new one.
+        post_migrate.connect(
+            invalidate_after_migrate, sender=self, dispatch_uid="page_cache_migrate"
+        )

@@ -7,7 +7,9 @@ token for this visitor back in on the way out. A hit costs no database query.
 
 Freshness: every entry's key holds the current *content version*. Any change to
 career content (a save or delete of an occupations/resources model, an import, an
-admin action) replaces the version, so all pages are rebuilt on their next visit.
+admin action) replaces the version, so all pages are rebuilt on their next visit;
+so does `migrate`, which every deploy runs, because a page is stored with the
+headers (CSP, permissions policy) and template output of the code that made it.
 Scheduled pages go live by themselves: the version also expires at the next
 scheduled publication time.
 
@@ -18,7 +20,7 @@ import hashlib
 import re
 import time
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +36,8 @@ CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 # Headers that belong to one response, never to a shared copy.
 PRIVATE_HEADERS = {"set-cookie", "vary", "content-length", "etag", "x-cache"}
+# Browsers may keep a copy but must ask first: the ETag makes that cheap.
+CACHE_CONTROL = "private, no-cache"
 
 
 def invalidate():
@@ -53,6 +57,11 @@ def invalidate_on_content_change(sender, **kwargs):
     """Signal receiver: career content (not subscribers, not users) changed."""
     if sender._meta.app_label in CONTENT_APPS:
         invalidate()
+
+
+def invalidate_after_migrate(sender, **kwargs):
+    """Signal receiver: a deploy (or any `migrate`) ran."""
+    invalidate()
 
 
 def _reset():
@@ -95,34 +104,30 @@ def _is_cacheable(request):
 
 
 def _entry_from(response):
+    """What the cache keeps of `response`: the shared body and ready-made headers,
+    so that a hit only has to put this visitor's CSRF token in."""
     body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     headers = {
         name: value
         for name, value in response.headers.items()
         if name.lower() not in PRIVATE_HEADERS
     }
-    return {
-        "body": body,
-        "headers": headers,
-        "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
-    }
+    headers.update({"ETag": etag, "X-Cache": "HIT", "Cache-Control": CACHE_CONTROL})
+    return {"body": body, "headers": headers, "etag": etag}
 
 
 def _response_from(entry, request):
-    if entry["etag"] in parse_etags(request.headers.get("If-None-Match", "")):
+    if entry["etag"] in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
-    else:
-        body = entry["body"]
-        if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(body)
-        for name, value in entry["headers"].items():
-            response[name] = value
-    response["ETag"] = entry["etag"]
-    response["X-Cache"] = "HIT"
-    # Browsers may keep a copy but must ask first: the ETag makes that cheap.
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+        response["ETag"] = entry["etag"]
+        response["X-Cache"] = "HIT"
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
+    body = entry["body"]
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(body, headers=entry["headers"])
 
 
 def cache_public_page(view):
@@ -136,8 +141,12 @@ def cache_public_page(view):
     return public_page
 
 
+@lru_cache(maxsize=4096)
 def _is_public_page(path):
-    """Whether `path` resolves to a view marked with `cache_public_page`."""
+    """Whether `path` resolves to a view marked with `cache_public_page`.
+
+    Remembered per path: the URLconf does not change while the process runs, and
+    resolving costs a hit as much as reading the page from the cache."""
     try:
         view = resolve(path).func
     except Resolver404:
@@ -154,11 +163,12 @@ def _key(request):
 class PageCacheMiddleware:
     """Serves cached public pages before the rest of the middleware stack.
 
-    It sits right below the header middlewares (security, CSP, permissions policy)
-    and whitenoise, so a hit skips sessions, authentication, history, axes and the
-    URL resolver: close to the cost of a static file. A miss goes down the stack as
-    usual; if the view was marked with `cache_public_page` and answered 200, the
-    page is stored on the way back up, with the headers the stack added.
+    It sits right below SecurityMiddleware (HTTPS redirect, HSTS), so a hit skips
+    CSP, permissions policy, sessions, authentication, history, axes and the view:
+    close to the cost of a static file. A miss goes down the stack as usual; if the
+    view was marked with `cache_public_page` and answered 200, the page is stored
+    on the way back up with the headers the stack added (CSP included: the policy
+    has no per-response nonce), and a hit sends those headers as they are.
     """
 
     def __init__(self, get_response):
@@ -178,9 +188,9 @@ class PageCacheMiddleware:
             return self.csrf.process_response(request, response)
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming:
+            patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             response["ETag"] = entry["etag"]
             response["X-Cache"] = "MISS"
-            patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -49,13 +49,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cached public pages are served from here, above everything a cached page does
+    # not need (occupations/page_cache.py). The CSP and permissions-policy headers
+    # are stored with each page, so a hit does not build them again.
+    "occupations.page_cache.PageCacheMiddleware",
     # Before whitenoise, so static files carry the same headers as pages.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached public pages are served from here, below the header middlewares and
-    # above everything a cached page does not need (occupations/page_cache.py).
-    "occupations.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

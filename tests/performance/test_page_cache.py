@@ -60,6 +60,29 @@ def test_cached_career_page_form_has_a_working_csrf_token(demo):
     assert signup.status_code == 302
 
 
+def test_cached_page_keeps_every_security_header_of_a_fresh_render(client, demo):
+    first = client.get(REFERENCE_URL)
+    second = client.get(REFERENCE_URL)
+    assert second["X-Cache"] == "HIT"
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert second[header] == first[header]
+
+
+def test_migrate_starts_a_new_content_version(client, demo):
+    """A deploy's `migrate` retires pages stored by the previous release's code."""
+    assert client.get(REFERENCE_URL)["X-Cache"] == "MISS"
+    assert client.get(REFERENCE_URL)["X-Cache"] == "HIT"
+    call_command("migrate", verbosity=0)
+    assert client.get(REFERENCE_URL)["X-Cache"] == "MISS"
+
+
 def test_conditional_get_with_matching_etag_is_304(client, demo):
     etag = client.get(REFERENCE_URL)["ETag"]
     response = client.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag)
