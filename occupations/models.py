@@ -819,46 +819,64 @@ class CareerPageQuerySet(models.QuerySet):
         )
 
     def for_detail_page(self):
-        """Everything the career page shows, in a fixed number of queries."""
-        from resources.models import CareerPageResource
+        """The pages with their occupation, its release and its Job Zone; pass the
+        fetched pages to `prefetch_page_content()` for the lists they show."""
+        return self.select_related("occupation__release").with_job_zone()
 
-        related_page_slug = (
-            CareerPage.objects.published()
-            .filter(occupation=models.OuterRef("related"))
-            .order_by("id")
-            .values("slug")[:1]
-        )
-        return self.select_related("occupation__release").prefetch_related(
-            "occupation__tasks",
-            Prefetch(
-                "occupation__occupation_skills",
-                queryset=OccupationSkill.objects.select_related("skill__category"),
+
+def prefetch_page_content(pages):
+    """Load everything `pages` show, in seven queries whatever their number.
+
+    Each list is narrowed in the database to the rows the pages list: a curated
+    page shows only its featured rows, so the other hundred technologies an
+    occupation may have are never fetched. `CareerPage._listed()` stays the rule;
+    this only spares the rows it would drop.
+    """
+    from resources.models import CareerPageResource
+
+    all_data_occupations = [page.occupation_id for page in pages if not page.is_curated]
+    listed = Q(is_featured=True) | Q(occupation__in=all_data_occupations)
+    related_page_slug = (
+        CareerPage.objects.published()
+        .filter(occupation=models.OuterRef("related"))
+        .order_by("id")
+        .values("slug")[:1]
+    )
+    models.prefetch_related_objects(
+        pages,
+        Prefetch("occupation__tasks", queryset=Task.objects.filter(listed)),
+        Prefetch(
+            "occupation__occupation_skills",
+            queryset=OccupationSkill.objects.filter(listed).select_related(
+                "skill__category"
             ),
-            Prefetch(
-                "occupation__occupation_technologies",
-                queryset=OccupationTechnology.objects.select_related(
-                    "technology__category"
-                ),
+        ),
+        Prefetch(
+            "occupation__occupation_technologies",
+            queryset=OccupationTechnology.objects.filter(listed).select_related(
+                "technology__category"
             ),
-            Prefetch(
-                "occupation__wage_estimates",
-                queryset=WageEstimate.objects.select_related("release"),
+        ),
+        Prefetch(
+            "occupation__wage_estimates",
+            queryset=WageEstimate.objects.select_related("release"),
+        ),
+        Prefetch(
+            "occupation__projections",
+            queryset=EmploymentProjection.objects.select_related("release"),
+        ),
+        Prefetch(
+            "occupation__related_occupations",
+            queryset=RelatedOccupation.objects.select_related("related").annotate(
+                page_slug=models.Subquery(related_page_slug)
             ),
-            Prefetch(
-                "occupation__projections",
-                queryset=EmploymentProjection.objects.select_related("release"),
-            ),
-            Prefetch(
-                "occupation__related_occupations",
-                queryset=RelatedOccupation.objects.select_related("related").annotate(
-                    page_slug=models.Subquery(related_page_slug)
-                ),
-            ),
-            Prefetch(
-                "page_resources",
-                queryset=CareerPageResource.objects.select_related("resource"),
-            ),
-        )
+        ),
+        Prefetch(
+            "page_resources",
+            queryset=CareerPageResource.objects.select_related("resource"),
+        ),
+    )
+    return pages
 
 
 class CareerPage(models.Model):

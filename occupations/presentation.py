@@ -1,8 +1,8 @@
 """What a career page shows, computed once from the prefetched data: chart geometry,
 the outlook band and Bright Outlook mark, JSON-LD and the per-page data download.
 
-Everything here works on a page loaded with `CareerPage.objects.for_detail_page()`,
-so none of it costs a query.
+Everything here works on a page loaded with `CareerPage.objects.for_detail_page()`
+and `prefetch_page_content()`, so none of it costs a query.
 """
 
 import csv
@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from .models import WAGE_PERCENTILES, CareerPage
+from .models import WAGE_PERCENTILES, CareerPage, prefetch_page_content
 from .templatetags.figures import dollars, percent
 
 PERCENTILE_LABELS = {
@@ -104,6 +104,12 @@ CHART_ROW = 34
 CHART_BAR = 22
 
 
+def _svg_numbers(**numbers):
+    """Chart geometry as the text SVG attributes take. Made here, once, because
+    the template would localise every number, which costs more than drawing."""
+    return {name: str(number) for name, number in numbers.items()}
+
+
 def wage_chart(estimate, basis):
     """Bars for the five percentiles of one basis, scaled to the highest figure.
 
@@ -129,12 +135,16 @@ def wage_chart(estimate, basis):
                 "text": wage_text(estimate, field),
                 "is_median": percentile == "median",
                 "top_coded": top_coded,
-                "y": y,
-                "text_y": y + CHART_BAR / 2 + 5,
-                "x": CHART_LABEL_WIDTH,
-                "width": length,
-                "open_x": CHART_LABEL_WIDTH + length,
-                "value_x": end + 6,
+                "has_bar": bool(length),
+                **_svg_numbers(
+                    y=y,
+                    text_y=y + CHART_BAR / 2 + 5,
+                    x=CHART_LABEL_WIDTH,
+                    width=length,
+                    open_x=CHART_LABEL_WIDTH + length,
+                    open_y=y + 4,
+                    value_x=end + 6,
+                ),
             }
         )
     summary = "; ".join(f"{row['label']}: {row['text']}" for row in rows)
@@ -144,10 +154,12 @@ def wage_chart(estimate, basis):
         "desc": summary,
         "top_code_note": _top_code_note(rows),
         "rows": rows,
-        "width": CHART_WIDTH,
-        "height": 8 + len(rows) * CHART_ROW,
-        "bar_height": CHART_BAR,
-        "label_x": CHART_LABEL_WIDTH - 8,
+        **_svg_numbers(
+            width=CHART_WIDTH,
+            height=8 + len(rows) * CHART_ROW,
+            bar_height=CHART_BAR,
+            label_x=CHART_LABEL_WIDTH - 8,
+        ),
     }
 
 
@@ -238,11 +250,13 @@ def growth_chart(projection):
                 "label": label,
                 "text": percent(value),
                 "is_career": is_career,
-                "y": y,
-                "text_y": y + CHART_BAR / 2 + 5,
-                "x": round(x, 1),
-                "width": round(length, 1),
-                "value_x": round(max(zero, x + length) + 6, 1),
+                **_svg_numbers(
+                    y=y,
+                    text_y=y + CHART_BAR / 2 + 5,
+                    x=round(x, 1),
+                    width=round(length, 1),
+                    value_x=round(max(zero, x + length) + 6, 1),
+                ),
             }
         )
     horizon = projection.release.horizon_year
@@ -250,11 +264,13 @@ def growth_chart(projection):
         "title": f"Projected growth by {horizon}: this career and all occupations",
         "desc": "; ".join(f"{row['label']}: {row['text']}" for row in rows),
         "rows": rows,
-        "width": CHART_WIDTH,
-        "height": 8 + len(rows) * CHART_ROW,
-        "bar_height": CHART_BAR,
-        "label_x": CHART_LABEL_WIDTH - 8,
-        "zero_x": round(zero, 1),
+        **_svg_numbers(
+            width=CHART_WIDTH,
+            height=8 + len(rows) * CHART_ROW,
+            bar_height=CHART_BAR,
+            label_x=CHART_LABEL_WIDTH - 8,
+            zero_x=round(zero, 1),
+        ),
     }
 
 
@@ -658,8 +674,11 @@ def compare_context(values, query):
     slugs, messages = compare_slugs(values)
     found = {}
     if slugs:
-        queryset = CareerPage.objects.published().for_detail_page().with_job_zone()
-        found = {page.slug: page for page in queryset.filter(slug__in=slugs)}
+        queryset = CareerPage.objects.published().for_detail_page()
+        found = {
+            page.slug: page
+            for page in prefetch_page_content(list(queryset.filter(slug__in=slugs)))
+        }
     pages = [found[slug] for slug in slugs if slug in found]
     messages += [
         f"We found no published career “{slug[:60]}”; it may have been renamed "

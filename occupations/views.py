@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from . import presentation
 from .forms import CareerSearchForm
-from .models import CareerPage
+from .models import CareerPage, prefetch_page_content
 
 
 class HomeView(ListView):
@@ -36,7 +36,12 @@ class CareerDetailView(DetailView):
     context_object_name = "page"
 
     def get_queryset(self):
-        return CareerPage.objects.published().for_detail_page().with_job_zone()
+        return CareerPage.objects.published().for_detail_page()
+
+    def get_object(self, queryset=None):
+        page = super().get_object(queryset)
+        prefetch_page_content([page])
+        return page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -44,9 +49,11 @@ class CareerDetailView(DetailView):
 
 
 def _published_page(slug):
-    return get_object_or_404(
-        CareerPage.objects.published().for_detail_page().with_job_zone(), slug=slug
+    page = get_object_or_404(
+        CareerPage.objects.published().for_detail_page(), slug=slug
     )
+    prefetch_page_content([page])
+    return page
 
 
 def career_data_csv(request, slug):

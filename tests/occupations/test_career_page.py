@@ -124,3 +124,68 @@ def test_career_page_without_figures_says_they_are_not_published(client, db):
     text = visible_text(client.get(page.get_absolute_url()).content)
     assert "Wage estimates for this occupation are not published." in text
     assert "Employment projections for this occupation are not published." in text
+
+
+@pytest.fixture
+def shared_occupation(db):
+    """One occupation with featured and other rows, shown by a curated page and by
+    an all-data page."""
+    from tests.factories import (
+        CareerPageFactory,
+        OccupationFactory,
+        OccupationSkillFactory,
+        OccupationTechnologyFactory,
+        TaskFactory,
+    )
+
+    occupation = OccupationFactory()
+    for featured in (True, False):
+        kind = "Featured" if featured else "Other"
+        TaskFactory(
+            occupation=occupation, statement=f"{kind} task.", is_featured=featured
+        )
+        OccupationTechnologyFactory(
+            occupation=occupation,
+            technology__name=f"{kind} tool",
+            is_featured=featured,
+        )
+        OccupationSkillFactory(
+            occupation=occupation, skill__summary=f"{kind} skill", is_featured=featured
+        )
+    curated = CareerPageFactory(
+        occupation=occupation, slug="curated", data_lists=CareerPage.DataLists.CURATED
+    )
+    everything = CareerPageFactory(
+        occupation=occupation, slug="everything", data_lists=CareerPage.DataLists.ALL
+    )
+    return curated, everything
+
+
+@pytest.mark.parametrize(
+    ("slug", "shown", "left_out"),
+    [("curated", ["Featured"], ["Other"]), ("everything", ["Featured", "Other"], [])],
+)
+def test_career_page_lists_featured_rows_or_all_rows_as_the_page_says(
+    client, shared_occupation, slug, shown, left_out
+):
+    text = visible_text(client.get(f"/careers/{slug}/").content)
+    for kind in shown:
+        for row in (f"{kind} task.", f"{kind} tool", f"{kind} skill"):
+            assert row in text
+    for kind in left_out:
+        for row in (f"{kind} task.", f"{kind} tool", f"{kind} skill"):
+            assert row not in text
+
+
+def test_compare_curated_and_all_data_pages_of_one_occupation_each_list_their_rows(
+    client, shared_occupation
+):
+    response = client.get("/careers/compare/?careers=curated,everything")
+    columns = response.context["columns"]
+    assert [technology.name for technology in columns[0]["technologies"]] == [
+        "Featured tool"
+    ]
+    assert sorted(technology.name for technology in columns[1]["technologies"]) == [
+        "Featured tool",
+        "Other tool",
+    ]
