@@ -29,6 +29,12 @@ class CareerSearchForm(forms.Form):
             for zone in JobZone.objects.all()
         ]
 
+    @property
+    def browse_fields(self):
+        """The browse filters. The page writes their <select>s itself: Django's
+        widget templates render each option through two more templates."""
+        return [self["group"], self["zone"]]
+
     def filter(self, queryset):
         """`queryset` narrowed by the valid fields, searched if `q` is given."""
         data = self.cleaned_data if self.is_valid() else {}

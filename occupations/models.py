@@ -123,11 +123,14 @@ class DataRelease(models.Model):
 class OccupationQuerySet(models.QuerySet):
     def refresh_search_vectors(self):
         """Recompute the stored full-text vectors (PostgreSQL; elsewhere a no-op)."""
+        from .search import DocumentWords
+
         if connection.vendor != "postgresql":
             return 0
         return self.update(
             search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector("search_document", weight="B", config="english")
+            + SearchVector("search_document", weight="B", config="english"),
+            search_words=DocumentWords("search_document"),
         )
 
 
@@ -193,10 +196,15 @@ class Occupation(models.Model):
     # PostgreSQL only: the title and search document, stemmed and weighted, stored so
     # that full-text search reads it instead of computing it for every row per query.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the search document's words as written, for search's "a word
+    # starts with" test (`occupations.search.DocumentWords`); stored for that reason.
+    search_words = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccupationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=("search_document", "search_vector"))
+    history = HistoricalRecords(
+        excluded_fields=("search_document", "search_vector", "search_words")
+    )
 
     class Meta:
         ordering = ("code",)
@@ -792,7 +800,20 @@ class CareerPageQuerySet(models.QuerySet):
         return self.filter(status=CareerPage.Status.DRAFT)
 
     def for_list(self):
-        return self.select_related("occupation").order_by("career_name")
+        """Only the columns a career card shows: the list sorts every match, and
+        the long texts (editorial sections, O*NET descriptions, search document)
+        would ride along through the sort."""
+        return (
+            self.select_related("occupation")
+            .only(
+                "slug",
+                "career_name",
+                "summary",
+                "occupation__code",
+                "occupation__title",
+            )
+            .order_by("career_name")
+        )
 
     def editorial_first(self):
         """Pages an editor wrote come before the catalogue's data-only pages."""

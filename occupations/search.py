@@ -1,18 +1,27 @@
 """Career search: titles, O*NET alternate and reported titles, and codes.
 
-Matching is PostgreSQL full-text search (English stemming, prefix match on each
-word) when the site runs on PostgreSQL, and whole-word prefix matching on other
-databases. Both rank the same way first: an exact name or title, then a title with
-the words as whole words, then an exact alternate title ("RN"), then a title with
-words starting so, then the rest; ties are broken by full-text rank on PostgreSQL,
-by the shorter title elsewhere.
+A page matches when each word of the query starts a word of its career name, its
+occupation's title or alternate titles; on PostgreSQL, full-text search (English
+stemming, prefix match on each word) finds more. Both rank the same way first: an
+exact name or title, then a title with the words as whole words, then an exact
+alternate title ("RN"), then a title with words starting so, then the rest; ties
+are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
 """
 
 import re
 
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, Length
+
+from .models import CareerPage, Occupation
 
 CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$")
 WORD = re.compile(r"[a-z0-9]+")
@@ -29,26 +38,73 @@ def search_document(titles):
     return "|" + "|".join(names) + "|" if names else ""
 
 
+def _iregex(field, pattern, phrase):
+    """`field` matches the case-insensitive `pattern`, which needs `phrase` in it.
+
+    A LIKE on `phrase` comes first, and databases stop at the first false part of
+    an AND: only the few rows that contain the phrase at all are tried against the
+    regular expression, which on SQLite is a call back into Python per row."""
+    return Q(**{f"{field}__icontains": phrase}) & Q(**{f"{field}__iregex": pattern})
+
+
 def _word_prefix(field, phrase):
-    return Q(**{f"{field}__iregex": r"(^|[^a-z0-9])" + re.escape(phrase)})
+    return _iregex(field, r"(^|[^a-z0-9])" + re.escape(phrase), phrase)
 
 
 def _whole_words(field, phrase):
     """The phrase as whole words, singular or plural ("nurse" in "Nurses", not in
     "Nursery")."""
     pattern = r"(^|[^a-z0-9])" + re.escape(phrase) + r"(s|es)?([^a-z0-9]|$)"
-    return Q(**{f"{field}__iregex": pattern})
+    return _iregex(field, pattern, phrase)
+
+
+class DocumentWords(Func):
+    """PostgreSQL: a search document's words as a `tsvector`, each word a lexeme
+    exactly as written (no stemming, no stop words), kept in
+    `Occupation.search_words`.
+
+    `'nurse':*` then matches exactly the documents with a word starting "nurse",
+    what the LIKEs test on other databases, and a GIN index answers it."""
+
+    template = (
+        "array_to_tsvector(array_remove(string_to_array("
+        "translate(%(expressions)s, '|', ' '), ' '), ''))"
+    )
+    output_field = SearchVectorField()
+
+
+class _Matches(Func):
+    """PostgreSQL: `vector @@ query`, as a condition."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _in_document(term):
+    """A word of the occupation's search document starts with `term`."""
+    if connection.vendor == "postgresql":
+        # The lexeme as it is (a normalised term is letters and digits only).
+        word_start = Cast(Value(f"'{term}':*"), SearchQueryField())
+        matching = Occupation.objects.filter(_Matches(F("search_words"), word_start))
+        return Q(occupation__in=matching)
+    # Titles in the document start after a bar, words after a space. One LIKE for
+    # most rows: only documents that hold the term at all are searched again.
+    return Q(occupation__search_document__contains=term) & (
+        Q(occupation__search_document__contains=f"|{term}")
+        | Q(occupation__search_document__contains=f" {term}")
+    )
 
 
 def _matches_words(terms):
     """Every word starts a word somewhere in the page name, title or document."""
     condition = Q()
     for term in terms:
+        # The document first: most pages that match at all match there.
         condition &= (
-            _word_prefix("career_name", term)
+            _in_document(term)
+            | _word_prefix("career_name", term)
             | _word_prefix("occupation__title", term)
-            | Q(occupation__search_document__contains=f" {term}")
-            | Q(occupation__search_document__contains=f"|{term}")
         )
     return condition
 
@@ -58,7 +114,9 @@ def _relevance(phrase):
     return Case(
         When(
             Q(career_name__iexact=phrase)
-            | Q(occupation__title__iregex=r"^(" + "|".join(exact_names) + r")$"),
+            | _iregex(
+                "occupation__title", r"^(" + "|".join(exact_names) + r")$", phrase
+            ),
             then=Value(100),
         ),
         When(
@@ -82,25 +140,24 @@ def _relevance(phrase):
 
 
 def _postgres_match(queryset, terms):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    # The occupation's vector is stored (title weighted A, titles document B); only
-    # the short career name is turned into a vector per query.
-    stored = F("occupation__search_vector")
-    name = SearchVector("career_name", weight="A", config="english")
     query = SearchQuery(
         " & ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
     )
+    # Each full-text test is a subquery that a GIN index answers: the occupation's
+    # stored vector (title weighted A, titles document B) and the career name's
+    # vector (indexed by migration 0008). ORed into the outer query's conditions
+    # they would be computed for every page.
+    by_title = Occupation.objects.filter(search_vector=query)
+    by_name = CareerPage.objects.alias(
+        name_document=SearchVector("career_name", config="english")
+    ).filter(name_document=query)
+    name = SearchVector("career_name", weight="A", config="english")
     return (
         queryset.annotate(
-            name_document=name,
-            text_rank=SearchRank(stored, query) + SearchRank(name, query),
+            text_rank=SearchRank(F("occupation__search_vector"), query)
+            + SearchRank(name, query)
         )
-        .filter(
-            Q(occupation__search_vector=query)
-            | Q(name_document=query)
-            | _matches_words(terms)
-        )
+        .filter(Q(occupation__in=by_title) | Q(pk__in=by_name) | _matches_words(terms))
         .order_by("-relevance", "-text_rank", "career_name")
     )
 

@@ -6,7 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.factories import CareerPageFactory, OccupationFactory
+from occupations.models import JobZone
+from occupations.search import search_document
+from tests.factories import CareerPageFactory, OccupationFactory, SocMajorGroupFactory
 from tests.html_text import visible_text
 
 
@@ -101,3 +103,96 @@ def test_career_search_query_count_is_constant(
     # Count, page rows, SOC groups and job zones for the filters.
     with django_assert_num_queries(4):
         assert client.get("/careers/", query).status_code == 200
+
+
+@pytest.fixture
+def pages_matched_by_one_field_each(db):
+    """Pages a query can only find through one field: the career name an editor
+    gave the page, or an alternate title in the occupation's search document."""
+    CareerPageFactory(
+        career_name="Lamplighter",
+        slug="lamplighter",
+        occupation=OccupationFactory(title="Street Workers"),
+    )
+    CareerPageFactory(
+        career_name="The Night Watch",
+        slug="the-night-watch",
+        occupation=OccupationFactory(title="Security Guards"),
+    )
+    CareerPageFactory(
+        career_name="Chief Executive",
+        slug="chief-executive",
+        occupation=OccupationFactory(
+            title="Chief Executives",
+            search_document=search_document(["Chief Executives", "The Boss"]),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Starts a word of the page's own career name only.
+        ("lamp", ["lamplighter"]),
+        # An English stop word, which full-text search ignores: the career name as
+        # a whole word ranks above the alternate title "The Boss".
+        ("the", ["the-night-watch", "chief-executive"]),
+        # Only in an alternate title.
+        ("boss", ["chief-executive"]),
+        # Inside words ("Lamplighter", "Boss"), never at their start.
+        ("amp", []),
+        ("oss", []),
+    ],
+)
+def test_search_word_in_one_field_only_finds_exactly_those_pages(
+    client, pages_matched_by_one_field_each, query, expected
+):
+    assert result_links(client, {"q": query}) == expected
+
+
+def test_search_after_occupation_titles_change_finds_the_new_title(
+    client, pages_matched_by_one_field_each
+):
+    occupation = OccupationFactory(title="Lighthouse Keepers")
+    CareerPageFactory(slug="lighthouse-keepers", occupation=occupation)
+    # Half a word, as typed so far: English stemming turns "Tending" into "tend",
+    # which "tendi" does not start, so only the word-start test can find it.
+    assert result_links(client, {"q": "tendi"}) == []
+
+    occupation.search_document = search_document(["Lighthouse Keepers", "Tending"])
+    occupation.save()
+
+    assert result_links(client, {"q": "tendi"}) == ["lighthouse-keepers"]
+
+
+@pytest.fixture
+def browse_filters(db):
+    SocMajorGroupFactory(code="15-0000", title="Computer and Mathematical Occupations")
+    SocMajorGroupFactory(code="29-0000", title="Healthcare Practitioners Occupations")
+    for number in range(1, 6):
+        JobZone.objects.create(number=number, name=f"Job Zone {number}: Level {number}")
+
+
+def selected_options(html):
+    return re.findall(r"<option value=\"([^\"]*)\" selected>", html)
+
+
+def test_browse_filters_keep_the_chosen_options_selected(client, browse_filters):
+    html = client.get("/careers/", {"group": "29-0000", "zone": "3"}).content.decode()
+    assert selected_options(html) == ["29-0000", "3"]
+    assert '<option value="3" selected>Job Zone 3: Level 3</option>' in html
+
+
+def test_browse_filters_without_a_choice_select_the_any_option(client, browse_filters):
+    html = client.get("/careers/").content.decode()
+    assert selected_options(html) == ["", ""]
+    assert '<label>Occupation group <select name="group" id="id_group">' in html
+
+
+def test_browse_filter_error_is_tied_to_its_select(client, browse_filters):
+    html = client.get("/careers/", {"zone": "9"}).content.decode()
+    select = re.search(r'<select name="zone"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in select
+    described_by = re.search(r'aria-describedby="([^"]+)"', select).group(1)
+    message = re.search(rf'<p class="form-error" id="{described_by}">([^<]*)', html)
+    assert message.group(1).startswith("Preparation needed: Select a valid choice.")
