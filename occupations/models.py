@@ -845,27 +845,22 @@ class CareerPageQuerySet(models.QuerySet):
         return self.select_related("occupation__release").with_job_zone()
 
 
-def prefetch_page_content(pages):
-    """Load everything `pages` show, in seven queries whatever their number.
-
-    Each list is narrowed in the database to the rows the pages list: a curated
-    page shows only its featured rows, so the other hundred technologies an
-    occupation may have are never fetched. `CareerPage._listed()` stays the rule;
-    this only spares the rows it would drop.
-    """
-    from resources.models import CareerPageResource
-
+def _listed_rows(pages):
+    """The rows `pages` list, as a condition: a curated page shows only its featured
+    rows, so the other hundred technologies an occupation may have are never
+    fetched. `CareerPage._listed()` stays the rule; this only spares the rows it
+    would drop."""
     all_data_occupations = [page.occupation_id for page in pages if not page.is_curated]
-    listed = Q(is_featured=True) | Q(occupation__in=all_data_occupations)
-    related_page_slug = (
-        CareerPage.objects.published()
-        .filter(occupation=models.OuterRef("related"))
-        .order_by("id")
-        .values("slug")[:1]
-    )
+    return Q(is_featured=True) | Q(occupation__in=all_data_occupations)
+
+
+def prefetch_page_figures(pages):
+    """Load what the figures of `pages` need (their listed skills and technologies,
+    wages and projections), in four queries whatever their number. Enough for the
+    compare page."""
+    listed = _listed_rows(pages)
     models.prefetch_related_objects(
         pages,
-        Prefetch("occupation__tasks", queryset=Task.objects.filter(listed)),
         Prefetch(
             "occupation__occupation_skills",
             queryset=OccupationSkill.objects.filter(listed).select_related(
@@ -885,6 +880,26 @@ def prefetch_page_content(pages):
         Prefetch(
             "occupation__projections",
             queryset=EmploymentProjection.objects.select_related("release"),
+        ),
+    )
+    return pages
+
+
+def prefetch_page_content(pages):
+    """Load everything `pages` show: their figures, listed tasks, related careers
+    and resources, in seven queries whatever their number."""
+    from resources.models import CareerPageResource
+
+    related_page_slug = (
+        CareerPage.objects.published()
+        .filter(occupation=models.OuterRef("related"))
+        .order_by("id")
+        .values("slug")[:1]
+    )
+    models.prefetch_related_objects(
+        prefetch_page_figures(pages),
+        Prefetch(
+            "occupation__tasks", queryset=Task.objects.filter(_listed_rows(pages))
         ),
         Prefetch(
             "occupation__related_occupations",

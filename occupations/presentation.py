@@ -14,7 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from .models import WAGE_PERCENTILES, CareerPage, prefetch_page_content
+from .models import (
+    WAGE_PERCENTILES,
+    CareerPage,
+    prefetch_page_figures,
+)
 from .templatetags.figures import dollars, percent
 
 PERCENTILE_LABELS = {
@@ -677,7 +681,7 @@ def compare_context(values, query):
         queryset = CareerPage.objects.published().for_detail_page()
         found = {
             page.slug: page
-            for page in prefetch_page_content(list(queryset.filter(slug__in=slugs)))
+            for page in prefetch_page_figures(list(queryset.filter(slug__in=slugs)))
         }
     pages = [found[slug] for slug in slugs if slug in found]
     messages += [
