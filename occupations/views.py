@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from . import presentation
 from .forms import CareerSearchForm
 from .models import CareerPage, prefetch_page_content
+from .search import SearchPaginator
 
 
 class HomeView(ListView):
@@ -22,6 +23,7 @@ class CareerListView(ListView):
     template_name = "occupations/career_list.html"
     context_object_name = "career_pages"
     paginate_by = 24
+    paginator_class = SearchPaginator
 
     def get_queryset(self):
         self.form = CareerSearchForm(self.request.GET)

@@ -45,7 +45,8 @@ def test_career_page_query_count_is_constant(
 
 
 @pytest.mark.parametrize("size", [1, 30])
-# /careers/: count, rows, and the SOC groups and job zones its filters offer.
+# /careers/: the pages' ids, the shown rows, and the SOC groups and job zones its
+# filters offer.
 @pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 4)])
 def test_career_lists_query_count_is_constant(
     no_page_cache, client, django_assert_num_queries, size, url, queries

@@ -100,7 +100,7 @@ def test_career_search_query_count_is_constant(
             career_name=f"Nurse analyst {number}",
             occupation=OccupationFactory(title=f"Analysts {number}"),
         )
-    # Count, page rows, SOC groups and job zones for the filters.
+    # The matches' ids in order, the shown page's rows, SOC groups and job zones.
     with django_assert_num_queries(4):
         assert client.get("/careers/", query).status_code == 200
 
