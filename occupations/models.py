@@ -120,6 +120,11 @@ class DataRelease(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+# What search reads and pages never show: kilobytes per occupation, left out of
+# the queries that load occupations for display.
+SEARCH_FIELDS = ("search_document", "search_vector", "search_words")
+
+
 class OccupationQuerySet(models.QuerySet):
     def refresh_search_vectors(self):
         """Recompute the stored full-text vectors (PostgreSQL; elsewhere a no-op)."""
@@ -202,9 +207,7 @@ class Occupation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccupationQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=("search_document", "search_vector", "search_words")
-    )
+    history = HistoricalRecords(excluded_fields=SEARCH_FIELDS)
 
     class Meta:
         ordering = ("code",)
@@ -842,7 +845,11 @@ class CareerPageQuerySet(models.QuerySet):
     def for_detail_page(self):
         """The pages with their occupation, its release and its Job Zone; pass the
         fetched pages to `prefetch_page_content()` for the lists they show."""
-        return self.select_related("occupation__release").with_job_zone()
+        return (
+            self.select_related("occupation__release")
+            .defer(*(f"occupation__{field}" for field in SEARCH_FIELDS))
+            .with_job_zone()
+        )
 
 
 def _listed_rows(pages):
@@ -903,9 +910,9 @@ def prefetch_page_content(pages):
         ),
         Prefetch(
             "occupation__related_occupations",
-            queryset=RelatedOccupation.objects.select_related("related").annotate(
-                page_slug=models.Subquery(related_page_slug)
-            ),
+            queryset=RelatedOccupation.objects.select_related("related")
+            .defer(*(f"related__{field}" for field in SEARCH_FIELDS))
+            .annotate(page_slug=models.Subquery(related_page_slug)),
         ),
         Prefetch(
             "page_resources",

@@ -184,20 +184,19 @@ def career_pages_search(queryset, query):
 
 
 class SearchPaginator(Paginator):
-    """Pages a search with one scan of the catalogue instead of two.
+    """Pages a career search with one scan of the catalogue instead of two.
 
     Django's paginator counts the matches with one query and fetches the page with
-    another, and on SQLite each reads every career's titles. This one fetches the
-    matching pages' ids, in order, once; counts them; then loads only the rows of
-    the page shown, by id."""
+    another, and each reads every career's titles (and ranks the matches). This
+    one fetches the matching pages' ids, in order, once; counts them; then loads
+    only the rows of the page shown, by id, without searching again."""
 
     def __init__(self, queryset, *args, **kwargs):
-        self.queryset = queryset
         super().__init__(list(queryset.values_list("pk", flat=True)), *args, **kwargs)
 
     def page(self, number):
         page = super().page(number)
-        rows = self.queryset.in_bulk(page.object_list)
+        rows = CareerPage.objects.for_list().in_bulk(page.object_list)
         # A page unpublished between the two queries is simply left out.
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
         return page
