@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
 
@@ -141,14 +141,17 @@ def cache_public_page(view):
     return public_page
 
 
-@lru_cache(maxsize=4096)
 def _is_public_page(path):
-    """Whether `path` resolves to a view marked with `cache_public_page`.
+    """Whether `path` resolves to a view marked with `cache_public_page`."""
+    return _resolves_to_public_page(get_urlconf(), path)
 
-    Remembered per path: the URLconf does not change while the process runs, and
-    resolving costs a hit as much as reading the page from the cache."""
+
+@lru_cache(maxsize=4096)
+def _resolves_to_public_page(urlconf, path):
+    # Remembered per URLconf and path (a URLconf does not change while the process
+    # runs): resolving costs a hit as much as reading the page from the cache.
     try:
-        view = resolve(path).func
+        view = resolve(path, urlconf).func
     except Resolver404:
         return False
     return getattr(view, "page_cacheable", False)
