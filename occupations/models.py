@@ -861,13 +861,10 @@ def _listed_rows(pages):
     return Q(is_featured=True) | Q(occupation__in=all_data_occupations)
 
 
-def prefetch_page_figures(pages):
-    """Load what the figures of `pages` need (their listed skills and technologies,
-    wages and projections), in four queries whatever their number. Enough for the
-    compare page."""
-    listed = _listed_rows(pages)
-    models.prefetch_related_objects(
-        pages,
+def _figure_prefetches(listed):
+    """The page lists the figures need: listed skills and technologies (`listed`
+    from `_listed_rows`), wages and projections."""
+    return [
         Prefetch(
             "occupation__occupation_skills",
             queryset=OccupationSkill.objects.filter(listed).select_related(
@@ -888,7 +885,13 @@ def prefetch_page_figures(pages):
             "occupation__projections",
             queryset=EmploymentProjection.objects.select_related("release"),
         ),
-    )
+    ]
+
+
+def prefetch_page_figures(pages):
+    """Load what the figures of `pages` need, in four queries whatever their
+    number. Enough for the compare page."""
+    models.prefetch_related_objects(pages, *_figure_prefetches(_listed_rows(pages)))
     return pages
 
 
@@ -897,6 +900,7 @@ def prefetch_page_content(pages):
     and resources, in seven queries whatever their number."""
     from resources.models import CareerPageResource
 
+    listed = _listed_rows(pages)
     related_page_slug = (
         CareerPage.objects.published()
         .filter(occupation=models.OuterRef("related"))
@@ -904,10 +908,9 @@ def prefetch_page_content(pages):
         .values("slug")[:1]
     )
     models.prefetch_related_objects(
-        prefetch_page_figures(pages),
-        Prefetch(
-            "occupation__tasks", queryset=Task.objects.filter(_listed_rows(pages))
-        ),
+        pages,
+        *_figure_prefetches(listed),
+        Prefetch("occupation__tasks", queryset=Task.objects.filter(listed)),
         Prefetch(
             "occupation__related_occupations",
             queryset=RelatedOccupation.objects.select_related("related")
