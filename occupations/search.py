@@ -12,15 +12,14 @@ import re
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Length
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 
 from .models import CareerPage, Occupation
 
@@ -74,20 +73,13 @@ class DocumentWords(Func):
     output_field = SearchVectorField()
 
 
-class _Matches(Func):
-    """PostgreSQL: `vector @@ query`, as a condition."""
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
 def _in_document(term):
     """A word of the occupation's search document starts with `term`."""
     if connection.vendor == "postgresql":
-        # The lexeme as it is (a normalised term is letters and digits only).
-        word_start = Cast(Value(f"'{term}':*"), SearchQueryField())
-        matching = Occupation.objects.filter(_Matches(F("search_words"), word_start))
+        # The "simple" configuration keeps the term as it is: no stemming, no stop
+        # words (a normalised term is letters and digits only).
+        word_start = SearchQuery(f"{term}:*", search_type="raw", config="simple")
+        matching = Occupation.objects.filter(search_words=word_start)
         return Q(occupation__in=matching)
     # Titles in the document start after a bar, words after a space. One LIKE for
     # most rows: only documents that hold the term at all are searched again.
