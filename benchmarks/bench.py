@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REFERENCE = "/careers/machine-learning-engineer/"
+STATIC = "static file (whitenoise)"
 COMPARE = "/careers/compare/?careers=machine-learning-engineer&careers=data-scientist"
 
 
@@ -160,12 +161,14 @@ def wrk(url, seconds, connections, threads, script=None):
 
 def goal_report(results, static_rps, import_seconds):
     """Each goal of issue #8 with the figure measured for it, met or not."""
-    by_name = dict(results)
-    warm = by_name["career page, cache warm"]["rps"] / static_rps
-    uncached = by_name["career page, cache off"]["rps"] / static_rps
-    search = by_name["search 'nurse', cache off"]["steady"]["p50"]
+    burst = {name: figures for name, figures, _ in results}
+    steady = {name: figures for name, _, figures in results}
+    warm = burst["career page, cache warm"]["rps"] / static_rps
+    uncached = burst["career page, cache off"]["rps"] / static_rps
+    search = steady["search 'nurse', cache off"]["p50"]
+    # Every target but the static file, the ceiling the others are measured by.
     worst_name, worst = max(
-        ((name, result["steady"]["p99"]) for name, result in results[1:]),
+        ((name, figures["p99"]) for name, figures in steady.items() if name != STATIC),
         key=lambda item: item[1],
     )
     goals = [
@@ -214,10 +217,13 @@ def main():
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "load_demo")
-    output, seconds = manage(env, "load_catalogue")
+    output, import_seconds = manage(env, "load_catalogue")
     rows = int(re.search(r"Done: ([\d,]+) created", output).group(1).replace(",", ""))
-    rate = rows / seconds
-    say(f"Full catalogue import: {rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
+    rate = rows / import_seconds
+    say(
+        f"Full catalogue import: {rows:,} rows in {import_seconds:.1f} s "
+        f"({rate:,.0f} rows/s)"
+    )
 
     log = (workdir / "gunicorn.log").open("w")
     cached = start_gunicorn(env, 8801, log)
@@ -233,7 +239,7 @@ def main():
             f"{len(fetch(cached_base + stylesheet).encode()) / 1024:.1f} KB"
         )
         targets = [
-            ("static file (whitenoise)", cached_base + stylesheet, None),
+            (STATIC, cached_base + stylesheet, None),
             ("career page, cache warm", cached_base + REFERENCE, None),
             ("career page, cache off", uncached_base + REFERENCE, None),
             ("search 'nurse', cache off", uncached_base + "/careers/?q=nurse", None),
@@ -248,10 +254,10 @@ def main():
         for name, url, script in targets:
             say(f"... {name}")
             burst = wrk(url, args.seconds, args.connections, args.threads, script)
-            burst["steady"] = wrk(
+            steady = wrk(
                 url, args.seconds, args.steady_connections, args.threads, script
             )
-            results.append((name, burst))
+            results.append((name, burst, steady))
     finally:
         stop(cached)
         stop(uncached)
@@ -265,19 +271,18 @@ def main():
     )
     columns = ("req/s", "× static", "p50 ms", "p99 ms", "p50 ms", "p99 ms", "errors")
     say(f"{'target':<28}" + "".join(f"{column:>10}" for column in columns))
-    for name, result in results:
-        steady = result["steady"]
+    for name, burst, steady in results:
         say(
-            f"{name:<28}{result['rps']:>10,.0f}{result['rps'] / static_rps:>10.2f}"
-            f"{result['p50']:>10.2f}{result['p99']:>10.2f}"
+            f"{name:<28}{burst['rps']:>10,.0f}{burst['rps'] / static_rps:>10.2f}"
+            f"{burst['p50']:>10.2f}{burst['p99']:>10.2f}"
             f"{steady['p50']:>10.2f}{steady['p99']:>10.2f}"
-            f"{result['errors'] + steady['errors']:>10}"
+            f"{burst['errors'] + steady['errors']:>10}"
         )
     say(
         f"\nwrk -t{args.threads} -d{args.seconds}s per target and load, "
         f"{os.cpu_count()} cores; gunicorn: {(workdir / 'gunicorn.log')}"
     )
-    goal_report(results, static_rps, seconds)
+    goal_report(results, static_rps, import_seconds)
 
 
 if __name__ == "__main__":
