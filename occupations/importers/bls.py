@@ -85,6 +85,26 @@ def _match(codes_and_values, index):
     return matched, unmatched
 
 
+def _sync_release_figures(model, release, rows, *, value_fields, report, label):
+    """Make `release`'s rows of `model` (wage estimates, projections) those of
+    `rows`, [(SOC code, values), …], matched to O*NET occupations."""
+    matched, unmatched = _match(rows, _soc_index())
+    sync_rows(
+        model,
+        key_fields=("occupation_id", "release_id"),
+        value_fields=value_fields,
+        incoming={
+            (occupation_id, release.pk): values
+            for occupation_id, values in matched.items()
+        },
+        existing=model.objects.filter(release=release),
+        report=report,
+        label=label,
+    )
+    if unmatched:
+        report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
+
+
 def _release(kind, name, defaults, report):
     release = DataRelease.objects.filter(kind=kind, name=name).first()
     if release is None:
@@ -201,21 +221,14 @@ def wages_import(*, path, year=None, write=None):
             label="SOC major groups",
             remove=False,
         )
-        matched, unmatched = _match(rows, _soc_index())
-        sync_rows(
+        _sync_release_figures(
             WageEstimate,
-            key_fields=("occupation_id", "release_id"),
+            release,
+            rows,
             value_fields=(*WAGE_FIELDS, "annual_only", "hourly_only"),
-            incoming={
-                (occupation_id, release.pk): values
-                for occupation_id, values in matched.items()
-            },
-            existing=WageEstimate.objects.filter(release=release),
             report=report,
             label=f"Wage estimates ({name})",
         )
-    if unmatched:
-        report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
     report.release = release
     return report
 
@@ -346,10 +359,10 @@ def projections_import(*, path, write=None):
         release.horizon_year = release.horizon_year or last
         release.source_digest = files_digest([path])
         release.save()
-        matched, unmatched = _match(rows, _soc_index())
-        sync_rows(
+        _sync_release_figures(
             EmploymentProjection,
-            key_fields=("occupation_id", "release_id"),
+            release,
+            rows,
             value_fields=(
                 "employment_base",
                 "employment_projected",
@@ -357,15 +370,8 @@ def projections_import(*, path, write=None):
                 "annual_openings",
                 "typical_education",
             ),
-            incoming={
-                (occupation_id, release.pk): values
-                for occupation_id, values in matched.items()
-            },
-            existing=EmploymentProjection.objects.filter(release=release),
             report=report,
             label=f"Projections ({name})",
         )
-    if unmatched:
-        report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
     report.release = release
     return report
