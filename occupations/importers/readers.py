@@ -81,17 +81,20 @@ def _tab_rows(path, required):
     except StopIteration:
         raise DataFileError(path, "the file is empty.") from None
     header = _check_header(path, first.split("\t"), required)
-    width = len(header)
     for number, line in lines:
-        fields = line.split("\t")
-        if len(fields) != width:
-            raise DataFileError(
-                path,
-                f"{len(fields)} fields where the header has {width}; "
-                "the file is damaged or truncated.",
-                number,
-            )
-        yield number, dict(zip(header, fields, strict=True))
+        yield number, _row(path, header, line.split("\t"), number)
+
+
+def _row(path, header, fields, number):
+    """A text file's data line as {column: value}: exactly one value per column."""
+    if len(fields) != len(header):
+        raise DataFileError(
+            path,
+            f"{len(fields)} fields where the header has {len(header)}; "
+            "the file is damaged or truncated.",
+            number,
+        )
+    return dict(zip(header, fields, strict=True))
 
 
 def _csv_rows(path, required, header_match):
@@ -109,14 +112,7 @@ def _csv_rows(path, required, header_match):
                 continue
             if not any(row):
                 continue
-            if len(row) != len(header):
-                raise DataFileError(
-                    path,
-                    f"{len(row)} fields where the header has {len(header)}; "
-                    "the file is damaged or truncated.",
-                    number,
-                )
-            yield number, dict(zip(header, row, strict=True))
+            yield number, _row(path, header, row, number)
     except csv.Error as error:
         raise DataFileError(
             path, f"not valid CSV ({error}).", reader.line_num
