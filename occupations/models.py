@@ -863,7 +863,12 @@ def _listed_rows(pages):
 
 def _figure_prefetches(listed):
     """The page lists the figures need: listed skills and technologies (`listed`
-    from `_listed_rows`), wages and projections."""
+    from `_listed_rows`), wages and projections.
+
+    Here and in `prefetch_page_content` each list names its own order: the models'
+    default orders start with the parent, which sorts by the parent's own order and
+    so joins the parent's table into every query, while prefetching sorts the rows
+    into their parents anyway."""
     return [
         Prefetch(
             "occupation__occupation_skills",
@@ -879,11 +884,15 @@ def _figure_prefetches(listed):
         ),
         Prefetch(
             "occupation__wage_estimates",
-            queryset=WageEstimate.objects.select_related("release"),
+            queryset=WageEstimate.objects.select_related("release").order_by(
+                "-release__reference_date"
+            ),
         ),
         Prefetch(
             "occupation__projections",
-            queryset=EmploymentProjection.objects.select_related("release"),
+            queryset=EmploymentProjection.objects.select_related("release").order_by(
+                "-release__reference_date"
+            ),
         ),
     ]
 
@@ -910,16 +919,22 @@ def prefetch_page_content(pages):
     models.prefetch_related_objects(
         pages,
         *_figure_prefetches(listed),
-        Prefetch("occupation__tasks", queryset=Task.objects.filter(listed)),
+        Prefetch(
+            "occupation__tasks",
+            queryset=Task.objects.filter(listed).order_by("position", "rank", "id"),
+        ),
         Prefetch(
             "occupation__related_occupations",
             queryset=RelatedOccupation.objects.select_related("related")
             .defer(*(f"related__{field}" for field in SEARCH_FIELDS))
-            .annotate(page_slug=models.Subquery(related_page_slug)),
+            .annotate(page_slug=models.Subquery(related_page_slug))
+            .order_by("index"),
         ),
         Prefetch(
             "page_resources",
-            queryset=CareerPageResource.objects.select_related("resource"),
+            queryset=CareerPageResource.objects.select_related("resource").order_by(
+                "position", "id"
+            ),
         ),
     )
     return pages

@@ -89,6 +89,13 @@ def _in_document(term):
     )
 
 
+def _title_word_prefix(term):
+    """A word of the occupation's title starts with `term`, tested in a subquery:
+    in the outer query the test needs every page joined to its occupation before
+    any row can be dropped, which on PostgreSQL doubled the search's time."""
+    return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
+
+
 def _matches_words(terms):
     """Every word starts a word somewhere in the page name, title or document."""
     condition = Q()
@@ -97,7 +104,7 @@ def _matches_words(terms):
         condition &= (
             _in_document(term)
             | _word_prefix("career_name", term)
-            | _word_prefix("occupation__title", term)
+            | _title_word_prefix(term)
         )
     return condition
 
