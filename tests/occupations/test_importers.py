@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from occupations.models import (
     AlternateTitle,
@@ -329,3 +330,28 @@ def test_top_coded_wage_shows_as_or_more(client, db):
     page = CareerPageFactory(occupation=wage.occupation)
     text = visible_text(client.get(page.get_absolute_url()).content)
     assert "Annual Median Salary: $239,200 or more" in text
+
+
+def _planner_knows_rows(table):
+    """Whether the database's planner statistics have seen `table`'s rows."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # -1 until the table is first analysed (or vacuumed).
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0] > 0
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0] > 0
+
+
+def test_import_leaves_the_planner_statistics_up_to_date(db):
+    table = WageEstimate._meta.db_table
+    assert not _planner_knows_rows(table)
+
+    run("import_onet", str(ONET))
+    run("import_wages", str(WAGES_2024))
+
+    assert WageEstimate.objects.exists()
+    assert _planner_knows_rows(table)

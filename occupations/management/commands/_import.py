@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from occupations.importers.readers import DataFileError
+from occupations.importers.sync import planner_statistics_refresh
 
 
 class ImportCommand(BaseCommand):
@@ -12,6 +13,7 @@ class ImportCommand(BaseCommand):
             report = function(write=write, **kwargs)
         except DataFileError as error:
             raise CommandError(f"{error} Nothing was changed.") from None
+        planner_statistics_refresh()
         if self.verbosity >= 1:
             for line in report.lines():
                 self.stdout.write(line)
