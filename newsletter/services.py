@@ -88,31 +88,44 @@ def subscriber_subscribe(*, email, source_page=None):
     typed it learns nothing.
     """
     email = email_normalize(email)
-    now = timezone.now()
-    with transaction.atomic():
-        # get_or_create retries the read when a concurrent signup inserted first,
-        # so two simultaneous requests end with one row and no error.
-        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
-            email=email,
-            defaults={
-                "source_page": source_page,
-                "consent_version": CONSENT_VERSION,
-                "signed_up_at": now,
-            },
-        )
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-            subscriber.status = Subscriber.Status.PENDING
-            subscriber.source_page = source_page
-            subscriber.consent_version = CONSENT_VERSION
-            subscriber.signed_up_at = now
-            subscriber.confirmed_at = None
-            subscriber.save()
-        if subscriber.status == Subscriber.Status.CONFIRMED:
-            kind = "already_subscribed"
-        else:
-            kind = "confirm"
-        transaction.on_commit(lambda: _email_send(subscriber, kind))
+    # A repeat (pending or confirmed) changes nothing: a read answers it. The write
+    # transaction would take SQLite's database-wide write lock for nothing.
+    subscriber = (
+        Subscriber.objects.filter(email=email)
+        .exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        .first()
+    )
+    if subscriber is None:
+        subscriber = _opt_in_start(email, source_page)
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        kind = "already_subscribed"
+    else:
+        kind = "confirm"
+    transaction.on_commit(lambda: _email_send(subscriber, kind))
     return subscriber
+
+
+def _opt_in_start(email, source_page):
+    """Start a pending opt-in for `email`: a new row, or its unsubscribed row again.
+
+    Each write is a single statement: the database's write lock (on SQLite, the
+    whole file's) is held while the statement runs, not from a read to a write,
+    so signups seldom queue behind each other. Two simultaneous signups of one
+    address still end with one row and no error: the second insert is ignored."""
+    opt_in = {
+        "status": Subscriber.Status.PENDING,
+        "source_page": source_page,
+        "consent_version": CONSENT_VERSION,
+        "signed_up_at": timezone.now(),
+        "confirmed_at": None,
+    }
+    Subscriber.objects.bulk_create(
+        [Subscriber(email=email, **opt_in)], ignore_conflicts=True
+    )
+    Subscriber.objects.filter(
+        email=email, status=Subscriber.Status.UNSUBSCRIBED
+    ).update(**opt_in)
+    return Subscriber.objects.get(email=email)
 
 
 def subscriber_confirm(*, token):

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsletter.models import Subscriber
@@ -177,6 +179,19 @@ def test_signup_pending_address_gets_confirmation_again(client, signup):
     # Both emails confirm the same opt-in, so either link works.
     client.post(last_links()["confirm"])
     assert Subscriber.objects.get().status == "confirmed"
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed"])
+def test_signup_repeat_only_reads(client, signup, status):
+    """A repeat changes nothing, so it opens no write transaction: on SQLite that
+    would take the database-wide write lock, and queue behind other writers."""
+    SubscriberFactory(email="reader@example.com", status=status)
+    with CaptureQueriesContext(connection) as queries:
+        response = signup("Reader@Example.com")
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    statements = [query["sql"].split()[0].upper() for query in queries]
+    assert statements and set(statements) == {"SELECT"}
 
 
 def test_signup_mail_server_failure_still_answers_the_same(signup, settings):
