@@ -117,7 +117,11 @@ def fetch(url, opener=None):
 
 
 def signup_script(workdir, base):
-    """A wrk Lua script that posts the signup form with a real CSRF token."""
+    """A wrk Lua script that posts the signup form with a real CSRF token.
+
+    Each request signs up a new address (load generator thread, run, count), so
+    every one writes a subscriber and sends a confirmation: a repeat of one
+    address only reads, and would measure the cheap path."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = fetch(f"{base}/newsletter/", opener)
@@ -128,8 +132,20 @@ def signup_script(workdir, base):
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
-        f'wrk.body = "email=bench%40example.com&consent=yes'
-        f'&csrfmiddlewaretoken={token}"\n'
+        "local threads = 0\n"
+        "function setup(thread)\n"
+        "  threads = threads + 1\n"
+        '  thread:set("id", threads)\n'
+        "end\n"
+        "function init(args)\n"
+        "  run, count = os.time(), 0\n"
+        "end\n"
+        "function request()\n"
+        "  count = count + 1\n"
+        "  return wrk.format(nil, nil, nil, string.format(\n"
+        '    "email=bench-%d-%d-%d%%40example.com&consent=yes"\n'
+        f'    .. "&csrfmiddlewaretoken={token}", run, id, count))\n'
+        "end\n"
     )
     return script
 
