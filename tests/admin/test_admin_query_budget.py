@@ -106,3 +106,25 @@ def test_changelist_is_constant(
         factory.create_batch(size)
 
     assert_constant(admin_client, django_assert_num_queries, build, lambda _: url)
+
+
+# Occupations and career pages, the change pages with inlines, have their own tests
+# above that grow the rows those inlines list.
+CHANGE_PAGES = [
+    row for row in CHANGELISTS if row[1] not in {"occupation", "careerpage"}
+]
+
+
+@pytest.mark.parametrize(
+    ("app", "model", "factory"), CHANGE_PAGES, ids=lambda v: str(v)
+)
+def test_change_page_is_constant(
+    admin_client, django_assert_num_queries, app, model, factory
+):
+    """One record's change page, with 1 and then 40 records of its kind around it:
+    choice lists and autocomplete widgets must not cost a query per record."""
+
+    def build(size):
+        return factory.create_batch(size)[0]
+
+    assert_constant(admin_client, django_assert_num_queries, build, change_url)
