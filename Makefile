@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 DEV_ENV := DEBUG=true
 
-.PHONY: run bench bench-import test test-fast screenshots lint format admin backup restore clean
+.PHONY: run bench bench-render bench-import test test-fast screenshots lint format admin backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -27,6 +27,10 @@ run: $(INSTALLED)
 ## bench: load the full catalogue, serve it with gunicorn, measure with wrk
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
+
+## bench-render: where an uncached career page's time goes, step by step
+bench-render: $(INSTALLED)
+	$(BIN)/python benchmarks/render_bench.py
 
 ## bench-import: time importing release files; DATA=folder with onet/ and bls/
 bench-import: $(INSTALLED)
