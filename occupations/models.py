@@ -664,6 +664,11 @@ class EmploymentProjection(models.Model):
         return self.annual_openings * 1000
 
 
+def job_zone_short_name(name):
+    """ "Extensive Preparation Needed" from "Job Zone Five: Extensive …"."""
+    return name.split(":", 1)[-1].strip()
+
+
 class JobZone(models.Model):
     """O*NET's Job Zone Reference: what each level of preparation means."""
 
@@ -690,8 +695,7 @@ class JobZone(models.Model):
 
     @property
     def short_name(self):
-        """ "Extensive Preparation Needed" from "Job Zone Five: Extensive …"."""
-        return self.name.split(":", 1)[-1].strip()
+        return job_zone_short_name(self.name)
 
 
 class SocMajorGroup(models.Model):
@@ -781,9 +785,7 @@ class AlternateTitle(models.Model):
 class CareerPageQuerySet(models.QuerySet):
     def next_publication_time(self):
         """When the next scheduled page goes live, or None."""
-        return self.filter(
-            status=CareerPage.Status.PUBLISHED, published_at__gt=timezone.now()
-        ).aggregate(first=models.Min("published_at"))["first"]
+        return self.scheduled().aggregate(first=models.Min("published_at"))["first"]
 
     def published(self):
         """What visitors may see: published pages whose publish time has come.

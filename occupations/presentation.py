@@ -17,6 +17,7 @@ from django.urls import reverse
 from .models import (
     WAGE_PERCENTILES,
     CareerPage,
+    job_zone_short_name,
     prefetch_page_figures,
 )
 from .templatetags.figures import dollars, percent
@@ -302,10 +303,7 @@ def education(page):
         "onet_level": occupation.education_level,
         "onet_percent": occupation.education_level_percent,
         "job_zone": occupation.job_zone,
-        # "Job Zone Five: Extensive Preparation Needed" -> its plain name.
-        "job_zone_name": (getattr(page, "job_zone_name", "") or "")
-        .split(":", 1)[-1]
-        .strip(),
+        "job_zone_name": job_zone_short_name(getattr(page, "job_zone_name", "") or ""),
         "job_zone_education": getattr(page, "job_zone_education", "") or "",
     }
 

@@ -37,13 +37,8 @@ class CareerDetailView(DetailView):
     template_name = "occupations/career_detail.html"
     context_object_name = "page"
 
-    def get_queryset(self):
-        return CareerPage.objects.published().for_detail_page()
-
     def get_object(self, queryset=None):
-        page = super().get_object(queryset)
-        prefetch_page_content([page])
-        return page
+        return _published_page(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -51,6 +46,7 @@ class CareerDetailView(DetailView):
 
 
 def _published_page(slug):
+    """The published page `slug` with everything it shows, or 404."""
     page = get_object_or_404(
         CareerPage.objects.published().for_detail_page(), slug=slug
     )
