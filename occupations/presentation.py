@@ -429,6 +429,17 @@ def _source(release, program):
     return f"{program}, {release.name}. {release.attribution}".strip()
 
 
+def _figure(section, measure, value, source, unit="", qualifier=""):
+    return {
+        "section": section,
+        "measure": measure,
+        "value": value,
+        "qualifier": qualifier,
+        "unit": unit,
+        "source": source,
+    }
+
+
 def career_figures(page):
     """The figures the page shows, one dict per figure, each naming its source."""
     occupation = page.occupation
@@ -441,22 +452,22 @@ def career_figures(page):
                 field = f"{basis}_{percentile}"
                 value = getattr(estimate, field)
                 rows.append(
-                    {
-                        "section": "wages",
-                        "measure": f"{basis} {PERCENTILE_LABELS[percentile].lower()}",
-                        "value": None if value is None else _number(value),
-                        "qualifier": "or more"
+                    _figure(
+                        "wages",
+                        f"{basis} {PERCENTILE_LABELS[percentile].lower()}",
+                        None if value is None else _number(value),
+                        source,
+                        unit="USD per year" if basis == "annual" else "USD per hour",
+                        qualifier="or more"
                         if estimate.is_top_coded(field)
                         else ("not available" if value is None else ""),
-                        "unit": "USD per year" if basis == "annual" else "USD per hour",
-                        "source": source,
-                    }
+                    )
                 )
     projection = occupation.projection
     if projection is not None:
         release = projection.release
         source = _source(release, "BLS Employment Projections")
-        period = f"{release.name}"
+        section = f"outlook {release.name}"
         facts = [
             ("projected growth", projection.growth_percent, "percent"),
             (
@@ -468,64 +479,29 @@ def career_figures(page):
         ]
         for measure, value, unit in facts:
             if value is not None:
-                rows.append(
-                    {
-                        "section": f"outlook {period}",
-                        "measure": measure,
-                        "value": _number(value),
-                        "qualifier": "",
-                        "unit": unit,
-                        "source": source,
-                    }
-                )
+                rows.append(_figure(section, measure, _number(value), source, unit))
         band = growth_band(
             projection.growth_percent, release.all_occupations_growth_percent
         )
         if band:
-            rows.append(
-                {
-                    "section": f"outlook {period}",
-                    "measure": "growth compared with all occupations",
-                    "value": band,
-                    "qualifier": "",
-                    "unit": "",
-                    "source": source,
-                }
-            )
+            measure = "growth compared with all occupations"
+            rows.append(_figure(section, measure, band, source))
         if projection.typical_education:
+            measure = "typical education needed for entry"
             rows.append(
-                {
-                    "section": "education",
-                    "measure": "typical education needed for entry",
-                    "value": projection.typical_education,
-                    "qualifier": "",
-                    "unit": "",
-                    "source": source,
-                }
+                _figure("education", measure, projection.typical_education, source)
             )
     if occupation.release is not None:
         source = _source(occupation.release, "O*NET")
         if occupation.job_zone:
+            unit = "1 (little preparation) to 5 (extensive)"
             rows.append(
-                {
-                    "section": "education",
-                    "measure": "job zone",
-                    "value": occupation.job_zone,
-                    "qualifier": "",
-                    "unit": "1 (little preparation) to 5 (extensive)",
-                    "source": source,
-                }
+                _figure("education", "job zone", occupation.job_zone, source, unit)
             )
         if occupation.education_level:
+            measure = "most common required education"
             rows.append(
-                {
-                    "section": "education",
-                    "measure": "most common required education",
-                    "value": occupation.education_level,
-                    "qualifier": "",
-                    "unit": "",
-                    "source": source,
-                }
+                _figure("education", measure, occupation.education_level, source)
             )
     return rows
 
@@ -566,17 +542,18 @@ def figures_json(page):
     }
 
 
+# The wage table's rows: (label, (annual field, hourly field)).
+WAGE_TABLE_ROWS = [
+    (PERCENTILE_LABELS[percentile], (f"annual_{percentile}", f"hourly_{percentile}"))
+    for percentile in WAGE_PERCENTILES
+]
+
+
 def career_page_context(page):
     """The pictures and machine-readable data a career page adds to its sections."""
     return {
         "wage_charts": wage_charts(page.occupation.wage_estimate),
-        "wage_rows": [
-            (
-                PERCENTILE_LABELS[percentile],
-                (f"annual_{percentile}", f"hourly_{percentile}"),
-            )
-            for percentile in WAGE_PERCENTILES
-        ],
+        "wage_rows": WAGE_TABLE_ROWS,
         "outlook": outlook(page.occupation.projection),
         "education": education(page),
         "json_ld": json_for_script(career_json_ld(page)),
@@ -672,7 +649,7 @@ def compare_attribution(pages):
 
 def compare_context(values, query):
     """Everything the compare page shows for `?careers=…&q=…`, in a fixed number
-    of queries: one for the pages and their data, one more for a search."""
+    of queries: the pages, four for their figures, one more for a search."""
     slugs, messages = compare_slugs(values)
     found = {}
     if slugs:
