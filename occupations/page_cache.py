@@ -20,6 +20,7 @@ import hashlib
 import re
 import time
 import uuid
+from contextlib import contextmanager
 from functools import lru_cache, wraps
 
 from django.conf import settings
@@ -48,6 +49,15 @@ def invalidate():
     """
     _reset()
     transaction.on_commit(_reset)
+
+
+@contextmanager
+def bulk_write():
+    """A transaction for bulk writes to career content (imports): they send no
+    save signals, so the content version is replaced here instead."""
+    with transaction.atomic():
+        invalidate()
+        yield
 
 
 CONTENT_APPS = {"occupations", "resources"}

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -193,9 +192,7 @@ def wages_import(*, path, year=None, write=None):
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} detailed")
     if not rows:
         raise DataFileError(path, "no detailed occupation rows (O_GROUP 'detailed').")
-    with transaction.atomic():
-        # Bulk writes send no signals: start a new page-cache version on commit.
-        page_cache.invalidate()
+    with page_cache.bulk_write():
         release = _release(
             DataRelease.Kind.WAGES,
             name,
@@ -340,9 +337,7 @@ def projections_import(*, path, write=None):
     first, last = PERCENT_CHANGE.search(columns["growth"]).groups()
     first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
     name = f"{first}–{last % 100:02d}"
-    with transaction.atomic():
-        # Bulk writes send no signals: start a new page-cache version on commit.
-        page_cache.invalidate()
+    with page_cache.bulk_write():
         release = _release(
             DataRelease.Kind.PROJECTIONS,
             name,

@@ -8,7 +8,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
@@ -179,8 +178,6 @@ def career_pages_create():
                 data_lists=CareerPage.DataLists.ALL,
             )
         )
-    with transaction.atomic():
-        # Bulk writes send no signals: start a new page-cache version on commit.
-        page_cache.invalidate()
+    with page_cache.bulk_write():
         CareerPage.objects.bulk_create(pages, batch_size=500)
     return len(pages)

@@ -7,8 +7,6 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
-
 from .. import page_cache
 from ..models import (
     AlternateTitle,
@@ -692,9 +690,7 @@ def onet_import(*, directory, release_name=None, release_date=None, write=None):
     report = ImportReport(write)
     report.write(f"Importing {name} from {len(files)} files")
     digest = files_digest(files.values())
-    with transaction.atomic():
-        # Bulk writes send no signals: start a new page-cache version on commit.
-        page_cache.invalidate()
+    with page_cache.bulk_write():
         release = DataRelease.objects.filter(
             kind=DataRelease.Kind.ONET, name=name
         ).first()
