@@ -78,6 +78,14 @@ def manage(env, *args):
     return result.stdout, time.perf_counter() - started
 
 
+def catalogue_database(env):
+    """Migrate the database `env` names and load the demo and the whole shipped
+    catalogue into it; returns load_catalogue's output and seconds."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    return manage(env, "load_catalogue")
+
+
 def start_gunicorn(env, port, log):
     process = subprocess.Popen(
         [
@@ -230,10 +238,8 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="careerguide-bench-"))
     env = production_env(workdir)
     say(f"Database: {env['DATABASE_URL'].split('@')[-1]}")
-    manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    manage(env, "load_demo")
-    output, import_seconds = manage(env, "load_catalogue")
+    output, import_seconds = catalogue_database(env)
     rows = int(re.search(r"Done: ([\d,]+) created", output).group(1).replace(",", ""))
     rate = rows / import_seconds
     say(

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import PYTHON, ROOT, manage, production_env, say
+from bench import PYTHON, ROOT, catalogue_database, production_env, say
 
 SLUGS = ["machine-learning-engineer", "software-developers"]
 
@@ -115,9 +115,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="careerguide-render-") as workdir:
         env = production_env(Path(workdir), PAGE_CACHE_SECONDS="0")
         say(f"Database: {env['DATABASE_URL'].split('@')[-1]}")
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
-        manage(env, "load_catalogue")
+        catalogue_database(env)
         command = [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)]
         return subprocess.run([*command, *args.slugs], env=env, check=False).returncode
 
