@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from resources.models import CareerPageResource
+from resources.services import page_links_as_of, page_links_restore
 
 from . import page_cache
 from .models import (
@@ -170,6 +171,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
+
+    # django-simple-history's views look the ids in the address up as they come,
+    # so ".../x/history/" was a 500: answer as Django's own admin views do.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not _is_valid_pk(self.model, unquote(object_id)):
+            return self._get_obj_does_not_exist_redirect(
+                request, self.model._meta, object_id
+            )
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The library only hides the Revert button from those who may view but not
+        # change; its view saves any POST. Refuse it here.
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        if not (
+            _is_valid_pk(self.model, unquote(object_id))
+            and _is_valid_pk(self.model.history.model, version_id)
+        ):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _is_valid_pk(model, value):
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SpreadsheetMixin(ImportExportMixin):
@@ -640,6 +671,43 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             )
         extra_context = {**(extra_context or {}), "preview_url": preview_url}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # --- Revert ----------------------------------------------------------------
+
+    object_history_form_template = "admin/occupations/careerpage/revert_form.html"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting a page reverts its resource links too: they are edited in the
+        page's form, so an editor expects them back as they were in that version
+        (until the page's next revision). The form lists them before the revert."""
+        try:
+            version = CareerPage.history.get(
+                id=unquote(object_id), history_id=version_id
+            )
+        except (CareerPage.history.model.DoesNotExist, ValueError, ValidationError):
+            raise Http404("No such version of this career page.") from None
+        page = version.instance
+        following = version.next_record
+        links = (
+            page_links_as_of(page, following.history_date)
+            if following
+            else None  # the latest version: nothing to put back
+        )
+        extra_context = {**(extra_context or {}), "resource_links_then": links}
+        with transaction.atomic():
+            response = super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+            reverted = request.method == "POST" and response.status_code == 302
+            if reverted and links is not None:
+                changed = page_links_restore(page, links)
+                self.message_user(
+                    request,
+                    f"Resource links restored as they were in that version "
+                    f"({changed} change{'s' if changed != 1 else ''}).",
+                    messages.SUCCESS,
+                )
+        return response
 
     def preview_view(self, request, object_id=None):
         """The real career page for a saved page (GET) or for the change form's

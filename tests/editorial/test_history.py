@@ -1,10 +1,16 @@
 """Revision history: who changed what and when, with a diff, and revert."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from occupations.models import CareerPage, Task
 from tests.editorial.conftest import admin_url, change_form_data
-from tests.factories import CareerPageFactory, TaskFactory
+from tests.factories import (
+    CareerPageFactory,
+    CareerPageResourceFactory,
+    TaskFactory,
+    UserFactory,
+)
 from tests.html_text import visible_text
 from tests.security.test_headers import inline_code
 
@@ -47,6 +53,99 @@ def test_history_revert_restores_an_earlier_version(admin_client, client):
         client.get(page.get_absolute_url()).content
     )
     assert page.history.count() == 3  # created, changed, reverted
+
+
+def links_of(page):
+    return [
+        (link.resource.name, link.description)
+        for link in page.page_resources.order_by("position", "id")
+    ]
+
+
+def test_revert_puts_back_the_resource_links_of_that_version(admin_client, client):
+    page = CareerPageFactory(duties="Original duties.")
+    kept = CareerPageResourceFactory(
+        page=page, resource__name="Kept", description="As first written.", position=1
+    )
+    dropped = CareerPageResourceFactory(
+        page=page, resource__name="Dropped", description="Gone later.", position=2
+    )
+    gone = CareerPageResourceFactory(page=page, resource__name="Deleted later")
+    edit_page(admin_client, page, duties="Second duties.")
+    # After that revision the links change: edited, removed, one added, and one
+    # resource deleted altogether.
+    kept.description = "Rewritten."
+    kept.save()
+    dropped.delete()
+    gone.delete()
+    gone.resource.delete()
+    CareerPageResourceFactory(page=page, resource__name="Added later")
+
+    first = page.history.earliest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
+    form = admin_client.get(revert_url)
+    text = visible_text(form.content)
+    assert "resource links back as they were in this version" in text
+    assert "Kept: As first written." in text and "Dropped: Gone later." in text
+    assert "a resource deleted since (not restored)" in text
+    assert "Added later" not in text
+
+    response = admin_client.post(revert_url, change_form_data(form), follow=True)
+    assert "Resource links restored as they were in that version (3 changes)." in (
+        visible_text(response.content)
+    )
+    page.refresh_from_db()
+    assert page.duties == "Original duties."
+    assert links_of(page) == [("Kept", "As first written."), ("Dropped", "Gone later.")]
+    public = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Dropped" in public and "Added later" not in public
+    # The restored links are revisions of their own: the revert can be undone.
+    second = page.history.order_by("history_date")[1]
+    undo_url = admin_url(CareerPage, "simple_history", page.pk, second.history_id)
+    undo = admin_client.get(undo_url)
+    assert admin_client.post(undo_url, change_form_data(undo)).status_code == 302
+    page.refresh_from_db()
+    assert page.duties == "Second duties."
+    assert links_of(page) == [("Added later", ""), ("Kept", "Rewritten.")]
+
+
+def test_revert_to_the_latest_version_leaves_the_links_alone(admin_client):
+    page = CareerPageFactory()
+    edit_page(admin_client, page, duties="Latest duties.")
+    CareerPageResourceFactory(page=page, resource__name="Added after")
+    latest = page.history.latest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, latest.history_id)
+    form = admin_client.get(revert_url)
+    assert "resource links" not in visible_text(form.content)
+    assert admin_client.post(revert_url, change_form_data(form)).status_code == 302
+    assert links_of(page) == [("Added after", "")]
+
+
+def test_who_may_only_view_a_page_cannot_revert_it(client):
+    page = CareerPageFactory(duties="Original duties.")
+    page.duties = "Current duties."
+    page.save()
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_careerpage"))
+    client.force_login(viewer)
+    first = page.history.earliest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
+    form = client.get(revert_url)
+    assert form.status_code == 200  # the old version may be looked at
+    assert client.post(revert_url, change_form_data(form)).status_code == 403
+    page.refresh_from_db()
+    assert page.duties == "Current duties."
+
+
+@pytest.mark.parametrize("model", [CareerPage, Task])
+def test_a_history_address_that_names_nothing_is_not_an_error(admin_client, model):
+    obj = CareerPageFactory() if model is CareerPage else TaskFactory()
+    version = obj.history.latest().history_id
+    for args in ((obj.pk, "x"), ("x", version), (obj.pk, version + 1000)):
+        url = admin_url(model, "simple_history", *args)
+        assert admin_client.get(url).status_code == 404, url
+    response = admin_client.get(admin_url(model, "history", "x"), follow=True)
+    assert "doesn’t exist. Perhaps it was deleted?" in visible_text(response.content)
 
 
 def test_history_records_data_edits_too(admin_client):

@@ -1,0 +1,52 @@
+"""A career page's resource links as they were at an earlier time, and putting
+them back: reverting a page in the admin reverts its links with it.
+
+The links are edited as part of the page (an inline of its admin form), but each
+has its own revision history; these read and apply that history.
+"""
+
+from django.db import transaction
+
+from .models import CareerPageResource
+
+
+def page_links_as_of(page, until):
+    """The links `page` had just before `until`: each link's latest revision from
+    before then, unless that revision deleted it. In the editor's order; a link
+    whose resource has since been deleted carries `resource=None`."""
+    return list(
+        CareerPageResource.history.filter(page_id=page.pk, history_date__lt=until)
+        .latest_of_each()
+        .exclude(history_type="-")
+        .select_related("resource")
+        .order_by("position", "id")
+    )
+
+
+def page_links_restore(page, links):
+    """Make `page`'s links exactly `links` (from `page_links_as_of`): remove the
+    others, add or correct these. Each change is saved on its own, so it is a
+    revision of its own and the page cache is invalidated as for an admin edit.
+
+    Returns how many links changed; links whose resource is gone are skipped."""
+    wanted = {link.resource_id: link for link in links if link.resource is not None}
+    changed = 0
+    with transaction.atomic():
+        current = {link.resource_id: link for link in page.page_resources.all()}
+        for resource_id, link in current.items():
+            if resource_id not in wanted:
+                link.delete()
+                changed += 1
+        for resource_id, old in wanted.items():
+            link = current.get(resource_id) or CareerPageResource(
+                page=page, resource_id=resource_id
+            )
+            if link.pk and (link.description, link.position) == (
+                old.description,
+                old.position,
+            ):
+                continue
+            link.description, link.position = old.description, old.position
+            link.save()
+            changed += 1
+    return changed
