@@ -127,17 +127,34 @@ def _entry_from(response):
     return {"body": body, "headers": headers, "etag": etag}
 
 
+def _visitor_etag(entry, request):
+    """The ETag of `entry` for this visitor.
+
+    A page with the signup form holds a CSRF token that works only with the
+    visitor's CSRF secret (their cookie), so its ETag names the secret too: after a
+    sign-in or sign-out rotated the secret, or the cookie was cleared, the browser's
+    copy no longer matches and it gets the page again with a working token instead
+    of a 304 that keeps the dead one."""
+    if CSRF_PLACEHOLDER not in entry["body"]:
+        return entry["etag"]
+    get_token(request)  # the visitor's secret, or a new one the response will set
+    mixed = f"{entry['etag']}:{request.META['CSRF_COOKIE']}"
+    return quote_etag(hashlib.sha256(mixed.encode()).hexdigest()[:32])
+
+
 def _response_from(entry, request):
-    if entry["etag"] in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+    etag = _visitor_etag(entry, request)
+    if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
-        response["ETag"] = entry["etag"]
         response["X-Cache"] = "HIT"
         response["Cache-Control"] = CACHE_CONTROL
-        return response
-    body = entry["body"]
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    return HttpResponse(body, headers=entry["headers"])
+    else:
+        body = entry["body"]
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body, headers=entry["headers"])
+    response["ETag"] = etag
+    return response
 
 
 def cache_public_page(view):
@@ -204,6 +221,6 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            response["ETag"] = entry["etag"]
+            response["ETag"] = _visitor_etag(entry, request)
             response["X-Cache"] = "MISS"
         return response

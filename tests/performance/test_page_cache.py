@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from occupations.models import CareerPage, WageEstimate
 from tests.factories import CareerPageFactory
@@ -88,6 +89,55 @@ def test_conditional_get_with_matching_etag_is_304(client, demo):
     response = client.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     assert response.content == b""
+
+
+def signup_with_token_from(client, response):
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
+    return client.post(
+        reverse("newsletter:signup"),
+        {
+            "email": "etag@example.com",
+            "consent": "yes",
+            "csrfmiddlewaretoken": token.group(1).decode(),
+        },
+    )
+
+
+def rotate_csrf_secret(client):
+    client.cookies["csrftoken"] = get_random_string(32)  # a valid, different secret
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["miss", "hit"])
+def test_a_304_never_leaves_a_browser_with_a_dead_csrf_token(demo, warm):
+    """A page with the signup form matches a browser's copy only while the
+    browser's CSRF cookie is the one that copy's token was made for."""
+    from django.test import Client
+
+    if warm:
+        Client().get(REFERENCE_URL)
+    browser = Client(enforce_csrf_checks=True)
+    first = browser.get(REFERENCE_URL)
+    assert first["X-Cache"] == ("HIT" if warm else "MISS")
+    etag = first["ETag"]
+    assert browser.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # Signing in or out rotates the secret; clearing cookies drops it.
+    for rotate in (rotate_csrf_secret, lambda client: client.cookies.clear()):
+        rotate(browser)
+        again = browser.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 200
+        assert again["ETag"] != etag
+        assert signup_with_token_from(browser, again).status_code == 302
+        etag = again["ETag"]
+    # Another visitor's copy is not this visitor's either.
+    stranger = Client()
+    assert stranger.get(REFERENCE_URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_page_without_a_form_has_one_etag_for_everyone(demo):
+    from django.test import Client
+
+    etag = Client().get("/resources/")["ETag"]
+    assert Client().get("/resources/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_career_page_save_invalidates_the_page(client, demo):
