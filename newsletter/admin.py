@@ -6,7 +6,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .models import Subscriber, email_normalize
+from .forms import SubscriberEmailField
+from .models import Subscriber
 from .services import subscriber_erase, subscriber_subscribe
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,12 +22,11 @@ def csv_safe(value):
 class SubscriberAddForm(forms.ModelForm):
     """Adding an address in the admin sends it the double opt-in email."""
 
+    email = SubscriberEmailField(max_length=254)
+
     class Meta:
         model = Subscriber
         fields = ("email",)
-
-    def clean_email(self):
-        return email_normalize(self.cleaned_data["email"])
 
 
 @admin.register(Subscriber)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from occupations.models import CareerPage
 
@@ -6,8 +7,24 @@ from .consent import CONSENT_TEXT
 from .models import email_normalize
 
 
+class SubscriberEmailField(forms.EmailField):
+    """An address as subscribers are stored (`email_normalize`); one the
+    newsletter does not send to is an invalid address."""
+
+    def clean(self, value):
+        email = super().clean(value)
+        if not email:
+            return email
+        try:
+            return email_normalize(email)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+
+
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = SubscriberEmailField(
         label="Email address",
         max_length=254,
         error_messages={
@@ -23,9 +40,6 @@ class SignupForm(forms.Form):
     website = forms.CharField(required=False)
     # The career page the form was on, by slug; anything unknown records no page.
     source_page = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_email(self):
-        return email_normalize(self.cleaned_data["email"])
 
     def clean_source_page(self):
         slug = self.cleaned_data["source_page"]

@@ -10,16 +10,33 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# RFC 5321, 4.5.3.1.1: longer local parts are not delivered.
+LOCAL_PART_MAX_LENGTH = 64
+
 
 def email_normalize(value):
-    """The stored form of an address: surrounding spaces gone, all lower case.
+    """The stored form of an address (all lower case, the domain in ASCII), or
+    ValueError for an address the newsletter does not send to.
 
-    RFC 5321 lets a mail server treat the local part case-sensitively, but mail
-    systems in use do not; treating "Ann@x.org" and "ann@x.org" as two subscribers
-    would send one inbox two copies and let case variants slip past the per-address
-    rate limit. Dots and "+tags" are left alone: only some providers ignore them.
+    One inbox must be one subscriber: two rows would send it two copies and let the
+    variants slip past the per-address rate limit and an erasure. So:
+    - RFC 5321 lets a mail server treat the local part case-sensitively, but mail
+      systems in use do not: "Ann@x.org" is "ann@x.org". Dots and "+tags" are left
+      alone: only some providers ignore them.
+    - The domain is written as IDNA (punycode): "bücher.example" is
+      "xn--bcher-kva.example", and characters that do not show (zero-width spaces,
+      soft hyphens) or only look like others (full-width letters) are mapped away.
+
+    Refused: a local part longer than 64 characters, and an IP-address domain
+    ("ann@[10.0.0.1]"), which would have the mail server deliver wherever a
+    visitor points it.
     """
-    return value.strip().lower()
+    local, _, domain = value.strip().rpartition("@")
+    if not local or len(local) > LOCAL_PART_MAX_LENGTH or domain.startswith("["):
+        raise ValueError(f"not an address the newsletter sends to: {value!r}")
+    # UnicodeError, a ValueError, for a domain IDNA cannot write.
+    ascii_domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{ascii_domain}".lower()
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -29,3 +29,31 @@ def test_subscriber_upper_case_email_raises_integrity_error():
 def test_subscriber_upper_case_email_fails_full_clean():
     with pytest.raises(ValidationError):
         Subscriber(email="A@Example.com", consent_version="1").full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_writes_stored_domains_in_ascii():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("newsletter", "0001_initial")]
+    executor.migrate(before)
+    OldSubscriber = executor.loader.project_state(before).apps.get_model(
+        "newsletter", "Subscriber"
+    )
+    for email in [
+        "ann@bücher.example",
+        "bob@xn--bcher-kva.example",
+        "bob@bücher.example",  # the same inbox as the row above: left for an editor
+        "eve@[127.0.0.1]",
+    ]:
+        OldSubscriber.objects.create(email=email, consent_version="test")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("newsletter"))
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "ann@xn--bcher-kva.example",
+        "bob@bücher.example",
+        "bob@xn--bcher-kva.example",
+        "eve@[127.0.0.1]",
+    ]

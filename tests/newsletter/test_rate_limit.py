@@ -47,6 +47,16 @@ def test_rate_limit_per_email_across_client_addresses(signup, limits):
     )
 
 
+def test_rate_limit_per_email_counts_look_alike_domains_as_one(signup, limits):
+    variants = ["victim@exa\u200bmple.org", "victim@\uff45xample.org"]
+    for n, email in enumerate(variants):
+        response = signup(email, meta={"REMOTE_ADDR": f"192.0.2.{n}"})
+        assert response.status_code == 302
+    response = signup("victim@e\u00adxample.org", meta={"REMOTE_ADDR": "192.0.2.99"})
+    assert response.status_code == 429
+    assert [message.to for message in mail.outbox] == [["victim@example.org"]] * 2
+
+
 def test_rate_limit_ends_with_the_window(signup, limits):
     with time_machine.travel(7200 * 1000, tick=False):
         for n in range(4):

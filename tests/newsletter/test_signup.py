@@ -93,7 +93,18 @@ def test_signup_page_shows_form_with_labels(client):
 
 
 @pytest.mark.parametrize(
-    "email", ["not-an-address", "a@b", "two@@example.com", "", "x" * 250 + "@ex.com"]
+    "email",
+    [
+        "not-an-address",
+        "a@b",
+        "two@@example.com",
+        "",
+        "x" * 250 + "@ex.com",
+        "x" * 65 + "@example.com",  # RFC 5321: local parts end at 64
+        "ann@[127.0.0.1]",  # IP literals: no mail to where a visitor points
+        "ann@[IPv6:::1]",
+        "ann@\u200b.org",  # nothing left of the label once mapped
+    ],
 )
 def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
     response = signup(email)
@@ -119,6 +130,22 @@ def test_signup_address_is_stored_normalised_and_once(signup):
     signup("reader.name+NEWS@example.org")
     assert list(Subscriber.objects.values_list("email", flat=True)) == [
         "reader.name+news@example.org"
+    ]
+
+
+def test_signup_one_inbox_is_one_subscriber_however_its_domain_is_written(signup):
+    for email in [
+        "victim@example.org",
+        "victim@exa\u200bmple.org",  # zero-width space
+        "victim@e\u00adxample.org",  # soft hyphen
+        "victim@\uff45xample.org",  # full-width e
+        "ann@b\u00fccher.example",
+        "ann@xn--bcher-kva.example",
+    ]:
+        assert signup(email).status_code == 302
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "ann@xn--bcher-kva.example",
+        "victim@example.org",
     ]
 
 
