@@ -11,6 +11,8 @@ import logging
 from enum import Enum
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -156,13 +158,33 @@ def subscriber_unsubscribe(*, token):
     return subscriber
 
 
+ERASED_REPR = "(erased subscriber)"
+
+
 def subscriber_erase(*, email):
-    """Delete an address and its consent record (a privacy request).
+    """Delete an address and its consent record (a privacy request), and the
+    address from the admin's record of changes (its entries stay, unnamed).
 
     Returns how many rows were deleted (0 or 1). Outstanding links stop working.
     """
+    try:
+        email = email_normalize(email)
+    except (
+        ValueError
+    ):  # stored before the rule it breaks existed: erase it all the same
+        email = email.strip().lower()
     with transaction.atomic():
-        deleted, _ = Subscriber.objects.filter(email=email_normalize(email)).delete()
+        pks = [
+            str(pk)
+            for pk in Subscriber.objects.filter(email=email).values_list(
+                "pk", flat=True
+            )
+        ]
+        deleted, _ = Subscriber.objects.filter(pk__in=pks).delete()
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_id__in=pks,
+        ).update(object_repr=ERASED_REPR)
     logger.info("newsletter: erased %d subscriber(s) on request", deleted)
     return deleted
 

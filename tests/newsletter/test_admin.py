@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
@@ -106,6 +107,25 @@ def test_admin_erase_action_deletes_selected(admin_client):
     )
     assert "Erased 1 subscriber(s)." in response.content.decode()
     assert list(Subscriber.objects.all()) == [kept]
+
+
+def test_admin_erase_leaves_no_trace_of_the_address(admin_client):
+    add = reverse("admin:newsletter_subscriber_add")
+    admin_client.post(add, {"email": "a@x.org"}, follow=True)
+    added = Subscriber.objects.get()
+    admin_client.post(
+        CHANGELIST,
+        {"action": "erase_selected", "_selected_action": [added.pk]},
+        follow=True,
+    )
+    assert not Subscriber.objects.exists()
+    # The admin's record of changes keeps the entry, without the address.
+    entry = LogEntry.objects.get()
+    assert (entry.object_id, entry.object_repr) == (
+        str(added.pk),
+        "(erased subscriber)",
+    )
+    assert "a@x.org" not in admin_client.get(reverse("admin:index")).content.decode()
 
 
 def test_admin_add_sends_double_opt_in_email(
