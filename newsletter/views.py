@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import ratelimit
 from .forms import SignupForm
@@ -78,9 +78,15 @@ def unsubscribed(request):
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def one_click_unsubscribe(request, token):
-    """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", no cookies."""
+    """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", no cookies.
+
+    A mail client without one-click support opens the address in a browser
+    instead: that GET goes to the unsubscribe page and its button (link scanners
+    GET too, so a GET never unsubscribes)."""
+    if request.method != "POST":
+        return redirect("newsletter:unsubscribe", token=token)
     if request.POST.get("List-Unsubscribe") != "One-Click":
         return HttpResponse("Expected List-Unsubscribe=One-Click.", status=400)
     try:

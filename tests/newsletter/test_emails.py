@@ -64,10 +64,13 @@ def test_one_click_unsubscribe_without_rfc_body_is_refused(signup):
     assert Subscriber.objects.get().status == "pending"
 
 
-def test_one_click_unsubscribe_get_changes_nothing(client, signup):
+def test_one_click_address_opened_in_a_browser_shows_the_unsubscribe_button(
+    client, signup
+):
     signup("reader@example.com")
-    response = client.get(one_click_url(mail.outbox[0]))
-    assert response.status_code == 405
+    response = client.get(one_click_url(mail.outbox[0]), follow=True)
+    assert response.redirect_chain[0][0] == last_links()["unsubscribe"]
+    assert b'<form method="post"' in response.content
     assert Subscriber.objects.get().status == "pending"
 
 
