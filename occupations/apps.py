@@ -6,6 +6,7 @@ class OccupationsConfig(AppConfig):
     name = "occupations"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .roles import setup_roles_after_migrate
 
         # The admin roles (Editors, Newsletter managers) exist on every database

@@ -23,6 +23,9 @@ def run_manage(*args, **env_overrides):
         "ALLOWED_HOSTS": "careerguide.example.com",
         "SITE_URL": "https://careerguide.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
+        # The check does not connect: no Redis server is needed for it.
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+        "DEFAULT_FROM_EMAIL": "Careerguide <news@careerguide.example.com>",
         **env_overrides,
     }
     return subprocess.run(
@@ -48,6 +51,23 @@ def test_deploy_check_weak_configuration_is_reported():
     )
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself():
+    """With the default local-memory cache, an edit would reach one worker's
+    cached pages, and signup limits would count per worker."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", CACHE_URL=None)
+    assert result.returncode != 0
+    assert "occupations.W001" in result.stdout + result.stderr
+    assert "newsletter.W001" in result.stdout + result.stderr
+
+
+def test_deploy_check_reports_a_sender_at_localhost():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DEFAULT_FROM_EMAIL=None
+    )
+    assert result.returncode != 0
+    assert "newsletter.W002" in result.stdout + result.stderr
 
 
 def test_deploy_settings_without_secret_key_refuse_to_start():

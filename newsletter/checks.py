@@ -1,0 +1,41 @@
+"""Deployment checks (`manage.py check --deploy`) for sending the newsletter."""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core import checks
+
+from occupations.checks import default_cache_is_shared
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def rate_limit_shared_check(app_configs, **kwargs):
+    if default_cache_is_shared():
+        return []
+    return [
+        checks.Warning(
+            "Signup rate limits are counted in each worker process's own memory (or "
+            "not at all with the dummy cache): with N workers an address can be sent "
+            "N times the limit of confirmation emails.",
+            hint="Set CACHE_URL to a Redis server (redis://...) that every worker "
+            "shares.",
+            id="newsletter.W001",
+        )
+    ]
+
+
+@checks.register(deploy=True)
+def sender_address_check(app_configs, **kwargs):
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = address.rpartition("@")[2].lower()
+    if domain and domain != "localhost" and "." in domain:
+        return []
+    return [
+        checks.Warning(
+            f"Emails would be sent from {settings.DEFAULT_FROM_EMAIL!r}: receiving "
+            "servers reject or junk mail from a domain that is not yours (SPF, DMARC).",
+            hint="Set DEFAULT_FROM_EMAIL to an address at the site's own domain, "
+            'e.g. "Careerguide <news@careerguide.example>".',
+            id="newsletter.W002",
+        )
+    ]

@@ -1,0 +1,30 @@
+"""Deployment checks (`manage.py check --deploy`) for the page cache."""
+
+from django.conf import settings
+from django.core import checks
+
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def default_cache_is_shared():
+    """Whether every worker process sees the same default cache."""
+    return settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def page_cache_shared_check(app_configs, **kwargs):
+    if settings.PAGE_CACHE_SECONDS <= 0 or default_cache_is_shared():
+        return []
+    return [
+        checks.Warning(
+            "The page cache is in each worker process's own memory: an editor's "
+            "change starts a new content version in one worker only, and the others "
+            "serve their copy of the old pages for up to PAGE_CACHE_SECONDS.",
+            hint="Set CACHE_URL to a Redis server (redis://...) that every worker "
+            "shares, or run a single worker process.",
+            id="occupations.W001",
+        )
+    ]
