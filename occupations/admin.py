@@ -1,3 +1,5 @@
+from collections import Counter
+
 from diff_match_patch import diff_match_patch
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -27,6 +29,7 @@ from resources.services import page_links_as_of, page_links_restore
 
 from . import page_cache
 from .models import (
+    DUPLICATE_ONET_TASK_ID,
     AlternateTitle,
     CareerPage,
     DataRelease,
@@ -222,8 +225,37 @@ class SpreadsheetMixin(ImportExportMixin):
         return super().process_dataset(dataset, form, request, **kwargs)
 
 
+class TaskFormSet(SharedChoicesFormSet):
+    def clean(self):
+        """One O*NET task ID per occupation, checked here: Django leaves the
+        constraints that name the parent out of each row's validation (the parent
+        may not be saved yet), so a repeated ID was a database error, not a message.
+        """
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.is_valid()
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("onet_task_id") is not None
+        ]
+        shown = [form.instance.pk for form in self.forms if form.instance.pk]
+        taken = Counter(
+            Task.objects.filter(occupation=self.instance.pk, onet_task_id__isnull=False)
+            .exclude(pk__in=shown)
+            .values_list("onet_task_id", flat=True)
+            if self.instance.pk
+            else ()
+        )
+        taken.update(form.cleaned_data["onet_task_id"] for form in rows)
+        for form in rows:
+            if taken[form.cleaned_data["onet_task_id"]] > 1:
+                form.add_error("onet_task_id", DUPLICATE_ONET_TASK_ID)
+
+
 class TaskInline(SharedChoicesInline):
     model = Task
+    formset = TaskFormSet
     fields = (
         "statement",
         "onet_statement",

@@ -254,6 +254,9 @@ class Occupation(models.Model):
         return self.latest("projections")
 
 
+DUPLICATE_ONET_TASK_ID = "Another task of this occupation has this O*NET task ID."
+
+
 class Task(models.Model):
     class Type(models.TextChoices):
         CORE = "core", "Core"
@@ -303,6 +306,7 @@ class Task(models.Model):
                 fields=("occupation", "onet_task_id"),
                 condition=Q(onet_task_id__isnull=False),
                 name="unique_onet_task_per_occupation",
+                violation_error_message=DUPLICATE_ONET_TASK_ID,
             ),
         )
         indexes = (models.Index(fields=("occupation", "position")),)
@@ -744,6 +748,7 @@ class RelatedOccupation(models.Model):
             models.CheckConstraint(
                 condition=~Q(occupation=models.F("related")),
                 name="related_occupation_not_itself",
+                violation_error_message="An occupation is not related to itself.",
             ),
         )
 

@@ -6,7 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from occupations.models import CareerPage, Task, WageEstimate
+from occupations.models import CareerPage, Occupation, Task, WageEstimate
+from tests.editorial.conftest import change_form_data
 from tests.factories import SubscriberFactory
 from tests.html_text import visible_text
 
@@ -134,3 +135,29 @@ def inline_management_data(response):
                     continue
                 data[f"{prefix}-{index}-{name}"] = value
     return data
+
+
+@pytest.mark.parametrize("repeat", ["an existing task's", "another new row's"])
+def test_admin_repeated_onet_task_id_in_task_rows_is_a_form_error(
+    admin_client, demo, repeat
+):
+    occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
+    taken = occupation.tasks.exclude(onet_task_id=None).first().onet_task_id
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url))
+    shown = int(data["tasks-TOTAL_FORMS"])
+    new_rows = [99999, 99999] if repeat == "another new row's" else [taken]
+    for n, task_id in enumerate(new_rows, start=shown):
+        data |= {
+            f"tasks-{n}-statement": f"A new task {n}.",
+            f"tasks-{n}-position": "9",
+            f"tasks-{n}-onet_task_id": task_id,
+        }
+    data["tasks-TOTAL_FORMS"] = shown + len(new_rows)
+    count = occupation.tasks.count()
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Another task of this occupation has this O*NET task ID." in (
+        visible_text(response.content)
+    )
+    assert occupation.tasks.count() == count
