@@ -525,9 +525,50 @@ DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: 
 DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
 
 
+class TextCell(ie_widgets.CharWidget):
+    """A text cell, read as the admin's form reads text: surrounding spaces
+    trimmed (a title of spaces is an empty, refused title), and an empty cell,
+    which a spreadsheet gives as no value, an empty text rather than NULL."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).strip()
+
+
+class YesNoCell(ie_widgets.BooleanWidget):
+    """A yes/no cell. A word it does not know is an error: the library's own
+    widget reads "yes" or "x" as False without a word."""
+
+    WORDS = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "0": False,
+        "false": False,
+        "no": False,
+    }
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = "" if value is None else str(value).strip().lower()
+        if word in ("", "none", "null"):
+            return None
+        if word not in self.WORDS:
+            raise ValueError(f"“{value}” is not a yes/no value: write yes or no.")
+        return self.WORDS[word]
+
+
 class SheetResource(ie_resources.ModelResource):
     def get_diff_class(self):
         return CspSafeDiff
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=ie_widgets.Widget):
+        if isinstance(f, models.BooleanField):
+            return YesNoCell
+        if isinstance(f, models.CharField | models.TextField):
+            return TextCell
+        return super().widget_from_django_field(f, default)
 
 
 class CareerPageResourceSheet(SheetResource):

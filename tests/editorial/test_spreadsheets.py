@@ -115,3 +115,47 @@ def test_import_and_export_pages_need_no_inline_code(admin_client):
         assert response.status_code == 200, url
         found = inline_code(response.content.decode())
         assert found.inline_scripts == [] and found.attributes == [], url
+
+
+@pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
+def test_an_unchanged_export_imports_again_without_errors(admin_client, file_format):
+    """Empty editorial sections are empty cells, which a spreadsheet reads back as
+    no value: they must come back as empty texts."""
+    CareerPageFactory(duties="")
+    exported = export(admin_client, CareerPage, file_format).content
+    name = "pages.xlsx" if file_format == XLSX_FORMAT else "pages.csv"
+    response = admin_client.post(
+        admin_url(CareerPage, "import"),
+        {
+            "import_file": SimpleUploadedFile(name, exported),
+            "format": file_format,
+            "resource": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Confirm import" in visible_text(response.content)
+    assert "Errors" not in visible_text(response.content)
+
+
+def test_import_yes_no_cells_take_words_and_refuse_the_unknown(admin_client):
+    text = "name,url,show_in_directory\nA,https://a.example/,yes\nB,https://b.example/,No\n"
+    preview = upload(admin_client, Resource, text, name="resources.csv")
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert dict(Resource.objects.values_list("name", "show_in_directory")) == {
+        "A": True,
+        "B": False,
+    }
+    text = "name,url,show_in_directory\nC,https://c.example/,maybe\n"
+    response = upload(admin_client, Resource, text, name="resources.csv")
+    assert "“maybe” is not a yes/no value: write yes or no." in visible_text(
+        response.content
+    )
+    assert not Resource.objects.filter(name="C").exists()
+
+
+def test_import_title_of_spaces_is_refused(admin_client):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("spaces", 2025)).replace("spaces Career Path", "   ")
+    response = upload(admin_client, CareerPage, text)
+    assert "title This field cannot be blank." in visible_text(response.content)
+    assert "Confirm import" not in visible_text(response.content)
