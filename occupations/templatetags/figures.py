@@ -23,7 +23,8 @@ def percent(value):
     if value is None or value == "":
         return NOT_AVAILABLE
     rounded = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    return f"{rounded}%"
+    # -0.3 rounds to Decimal("-0"), which would print as "-0%".
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded}%"
 
 
 @register.simple_tag

@@ -152,3 +152,12 @@ def test_career_page_machine_learning_engineer_stays_light(client, demo):
     css = client.get("/static/css/site.css")
     body = b"".join(css.streaming_content) if css.streaming else css.content
     assert len(response.content) + len(body) < 100_000
+
+
+def test_growth_that_rounds_to_zero_is_not_negative_zero(client, db):
+    page = full_career(growth="-0.3", slug="flat-career")
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "-0%" not in text
+    assert "This career: 0%" in text
+    compare = client.get(f"/careers/compare/?careers={page.slug}")
+    assert "-0%" not in visible_text(compare.content)
