@@ -36,8 +36,10 @@ class CareerSearchForm(forms.Form):
         return [self["group"], self["zone"]]
 
     def filter(self, queryset):
-        """`queryset` narrowed by the valid fields, searched if `q` is given."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """`queryset` narrowed by the valid fields, searched if `q` is given: a
+        field in error is left out, the others still apply."""
+        self.is_valid()
+        data = self.cleaned_data
         if data.get("group"):
             queryset = queryset.filter(occupation__code__startswith=data["group"][:3])
         if data.get("zone"):
@@ -48,4 +50,6 @@ class CareerSearchForm(forms.Form):
 
     @property
     def is_filtered(self):
-        return self.is_valid() and any(self.cleaned_data.values())
+        """Whether a valid field narrows the list (beside a field in error too)."""
+        self.is_valid()
+        return any(self.cleaned_data.values())

@@ -77,6 +77,15 @@ def test_browse_with_bad_filter_values_is_a_clear_message(client, catalogue):
     assert "Select a valid choice" in visible_text(response.content)
 
 
+def test_a_field_in_error_leaves_the_other_filters_applied(client, catalogue):
+    response = client.get("/careers/", {"group": "29-0000", "q": "x" * 101})
+    text = visible_text(response.content)
+    assert "Ensure this value has at most 100 characters" in text
+    results = result_links(client, {"group": "29-0000", "q": "x" * 101})
+    assert "registered-nurse" in results
+    assert "data-scientist" not in results
+
+
 def test_search_pagination_keeps_the_query(client, db):
     for number in range(30):
         CareerPageFactory(career_name=f"Nurse {number:02d}")
