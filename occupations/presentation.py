@@ -564,6 +564,8 @@ def career_page_context(page):
 # --- Compare ------------------------------------------------------------------------
 
 COMPARE_MAX = 3
+# Addresses looked up at most: unknown ones are dropped before the limit applies.
+COMPARE_CANDIDATES_MAX = 10
 SLUG_MAX_LENGTH = 200
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -584,14 +586,15 @@ def compare_slugs(values):
                 )
             elif slug in slugs:
                 messages.append(f"“{slug[:60]}” was listed twice; it is shown once.")
-            elif len(slugs) >= COMPARE_MAX:
-                messages.append(
-                    f"You can compare up to {COMPARE_MAX} careers; "
-                    f"“{slug[:60]}” was left out."
-                )
+            elif len(slugs) >= COMPARE_CANDIDATES_MAX:
+                messages.append(_left_out(slug))
             else:
                 slugs.append(slug)
     return slugs, messages
+
+
+def _left_out(slug):
+    return f"You can compare up to {COMPARE_MAX} careers; “{slug[:60]}” was left out."
 
 
 def compare_columns(pages):
@@ -665,11 +668,14 @@ def compare_context(values, query):
         for slug in slugs
         if slug not in found
     ]
+    # The limit counts careers found: an unknown address does not take a place.
+    messages += [_left_out(page.slug) for page in pages[COMPARE_MAX:]]
+    pages = pages[:COMPARE_MAX]
     query = " ".join(query.replace("\x00", "").split())[:100]
     matches = []
     if query and len(pages) < COMPARE_MAX:
         queryset = CareerPage.objects.published().for_list().search(query)
-        matches = list(queryset.exclude(slug__in=list(found))[:10])
+        matches = list(queryset.exclude(slug__in=[page.slug for page in pages])[:10])
     columns = compare_columns(pages)
     return {
         "columns": columns,

@@ -51,6 +51,27 @@ def test_compare_unknown_duplicate_invalid_and_extra_slugs_explained(client, db)
     assert f"You can compare up to 3 careers; “{slugs[3]}” was left out." in text
 
 
+def test_compare_an_unknown_career_does_not_take_a_place(client, db):
+    slugs = [full_career().slug for _ in range(4)]
+    text = compare(client, f"?careers=nope,{','.join(slugs)}")
+    assert "We found no published career “nope”" in text
+    assert (
+        " compared with ".join(
+            CareerPage.objects.get(slug=slug).career_name for slug in slugs[:3]
+        )
+        in text
+    )
+    assert f"You can compare up to 3 careers; “{slugs[3]}” was left out." in text
+
+
+def test_compare_career_without_projections_says_not_published(client, db):
+    first = full_career(career_name="Actuary", growth="22.0")
+    second = full_career(career_name="Baker")
+    second.occupation.projections.all().delete()
+    text = compare(client, f"?careers={first.slug},{second.slug}")
+    assert "Bright Outlook (O*NET criteria) Bright Outlook Not published" in text
+
+
 def test_compare_draft_career_is_not_shown(client, db):
     first, second = full_career(), full_career()
     CareerPage.objects.filter(pk=second.pk).update(status=CareerPage.Status.DRAFT)
