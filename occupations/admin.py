@@ -46,6 +46,7 @@ from .models import (
     Technology,
     TechnologyCategory,
     WageEstimate,
+    now_to_the_second,
 )
 from .views import CareerDetailView
 
@@ -685,7 +686,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         pages = [page for page in queryset if not page.is_live]
         for page in pages:
             page.status = CareerPage.Status.PUBLISHED
-            page.published_at = now
+            page.published_at = now_to_the_second()
             page.updated_at = now
         bulk_update_with_history(
             pages,

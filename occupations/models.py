@@ -947,6 +947,12 @@ def prefetch_page_content(pages):
     return pages
 
 
+def now_to_the_second():
+    """Publication times are whole seconds: the admin's form and spreadsheet
+    exports show no more, so a stored fraction read as a change on every save."""
+    return timezone.now().replace(microsecond=0)
+
+
 class CareerPage(models.Model):
     """An editorial career page: the public face of one occupation's data."""
 
@@ -997,7 +1003,7 @@ class CareerPage(models.Model):
     )
     published_at = models.DateTimeField(
         "publish at",
-        default=timezone.now,
+        default=now_to_the_second,
         help_text="A published page goes live at this time: set a future time to "
         "schedule it. Drafts are never shown, whatever the time.",
     )

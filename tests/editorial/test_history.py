@@ -34,6 +34,7 @@ def test_history_lists_who_changed_what_with_a_diff(admin_client):
     assert "Changed" in text and "admin" in text
     assert "Duties: First version. → Second version." in text
     assert "Updated at:" not in text  # timestamps are not listed as changes
+    assert "Publish at:" not in text  # nor a publish time the form rounded
     found = inline_code(response.content.decode())
     assert found.inline_scripts == [] and found.attributes == []
 

@@ -133,8 +133,10 @@ def test_an_unchanged_export_imports_again_without_errors(admin_client, file_for
         },
     )
     assert response.status_code == 200
-    assert "Confirm import" in visible_text(response.content)
-    assert "Errors" not in visible_text(response.content)
+    text = visible_text(response.content)
+    assert "Confirm import" in text and "Errors" not in text
+    # Unchanged: skipped, not rewritten (nor given a revision each).
+    assert "Skipped" in text and "Update" not in text
 
 
 def test_import_yes_no_cells_take_words_and_refuse_the_unknown(admin_client):
