@@ -79,6 +79,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         obj.pk = subscriber_subscribe(email=obj.email).pk
         obj.refresh_from_db()
 
+    def delete_model(self, request, obj):
+        # The subscriber's own delete page erases too: no address left in the log.
+        subscriber_erase(email=obj.email)
+
     def has_change_permission(self, request, obj=None):
         return False if obj else super().has_change_permission(request, obj)
 

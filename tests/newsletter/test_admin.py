@@ -128,6 +128,15 @@ def test_admin_erase_leaves_no_trace_of_the_address(admin_client):
     assert "a@x.org" not in admin_client.get(reverse("admin:index")).content.decode()
 
 
+def test_admin_delete_page_erases_too(admin_client):
+    subscriber = SubscriberFactory(email="gone@x.org")
+    url = reverse("admin:newsletter_subscriber_delete", args=[subscriber.pk])
+    admin_client.post(url, {"post": "yes"}, follow=True)
+    assert not Subscriber.objects.exists()
+    assert LogEntry.objects.get().object_repr == "(erased subscriber)"
+    assert "gone@x.org" not in admin_client.get(reverse("admin:index")).content.decode()
+
+
 def test_admin_add_sends_double_opt_in_email(
     admin_client, django_capture_on_commit_callbacks
 ):
