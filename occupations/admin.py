@@ -215,6 +215,7 @@ class SpreadsheetMixin(ImportExportMixin):
     """
 
     formats = (CSV, XLSX)
+    import_template_name = "admin/import_export/spreadsheet_import.html"
     # The field-picking export form needs inline event handlers, which the site's
     # Content-Security-Policy blocks; the plain form exports every listed field.
     export_form_class = ExportForm
@@ -559,6 +560,25 @@ class YesNoCell(ie_widgets.BooleanWidget):
         return self.WORDS[word]
 
 
+class WholeNumberCell(ie_widgets.IntegerWidget):
+    """The library reports "abc" in a number column as "[<class
+    'decimal.ConversionSyntax'>]"; this says what is wrong."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation
+            raise ValueError(f"“{value}” is not a whole number.") from None
+
+
+class NumberCell(ie_widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ArithmeticError:
+            raise ValueError(f"“{value}” is not a number.") from None
+
+
 class SheetResource(ie_resources.ModelResource):
     def get_diff_class(self):
         return CspSafeDiff
@@ -569,7 +589,26 @@ class SheetResource(ie_resources.ModelResource):
             return YesNoCell
         if isinstance(f, models.CharField | models.TextField):
             return TextCell
+        if isinstance(f, models.IntegerField) and not f.primary_key:
+            return WholeNumberCell
+        if isinstance(f, models.DecimalField):
+            return NumberCell
         return super().widget_from_django_field(f, default)
+
+
+class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
+    """An occupation by its O*NET-SOC code; an unknown code is named."""
+
+    def __init__(self):
+        super().__init__(Occupation, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except Occupation.DoesNotExist:
+            raise ValueError(
+                f"No occupation has the O*NET-SOC code “{value}”."
+            ) from None
 
 
 class CareerPageResourceSheet(SheetResource):
@@ -578,7 +617,7 @@ class CareerPageResourceSheet(SheetResource):
     occupation = ie_fields.Field(
         attribute="occupation",
         column_name="occupation",
-        widget=ie_widgets.ForeignKeyWidget(Occupation, field="code"),
+        widget=OccupationCodeCell(),
     )
 
     class Meta:

@@ -161,3 +161,25 @@ def test_import_title_of_spaces_is_refused(admin_client):
     response = upload(admin_client, CareerPage, text)
     assert "title This field cannot be blank." in visible_text(response.content)
     assert "Confirm import" not in visible_text(response.content)
+
+
+def test_import_of_a_file_with_the_wrong_columns_says_so_without_a_traceback(
+    admin_client,
+):
+    response = upload(admin_client, CareerPage, "foo,bar\n1,2\n")
+    text = visible_text(response.content)
+    assert "are not present" in text and "slug" in text
+    assert "Traceback" not in text and ".py" not in text
+    assert not CareerPage.objects.exists()
+
+
+def test_import_errors_name_the_value_that_is_wrong(admin_client):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("a-page", "abc")).replace(
+        occupation.code, "99-9999.99"
+    )
+    response = upload(admin_client, CareerPage, text)
+    text = visible_text(response.content)
+    assert "“abc” is not a whole number." in text
+    assert "No occupation has the O*NET-SOC code “99-9999.99”." in text
+    assert "Confirm import" not in text
