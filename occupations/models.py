@@ -10,6 +10,7 @@ Two kinds of data live here, and the split matters for every future import:
 """
 
 import re
+from decimal import Decimal
 from itertools import groupby
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -71,6 +72,7 @@ class DataRelease(models.Model):
     horizon_year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
         help_text="Projections only: the last year of the projection period (2031).",
     )
     attribution = models.TextField(
@@ -83,6 +85,7 @@ class DataRelease(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(1)],
         help_text="OEWS only: annual wages at or above this are published as “#”.",
     )
     top_code_hourly = models.DecimalField(
@@ -91,6 +94,7 @@ class DataRelease(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text="OEWS only: hourly wages at or above this are published as “#”.",
     )
     all_occupations_growth_percent = models.DecimalField(
@@ -99,6 +103,7 @@ class DataRelease(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(999)],
         help_text="Projections only: BLS “Total, all occupations” growth.",
     )
     source_digest = models.CharField(
@@ -118,6 +123,36 @@ class DataRelease(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.reference_date and self.reference_date > timezone.localdate():
+            # The newest release of a kind is the one shown: a mistyped future
+            # year would put it in front of every page.
+            errors["reference_date"] = "A release refers to a date that has passed."
+        if (
+            self.horizon_year
+            and self.reference_date
+            and self.horizon_year <= self.reference_date.year
+        ):
+            errors["horizon_year"] = "The projection period ends after its base year."
+        if self.pk and self.kind != self._stored_kind() and self._has_figures():
+            errors["kind"] = (
+                "Figures of this release are in the database: its kind stays "
+                f"“{DataRelease.Kind(self._stored_kind()).label}”."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _stored_kind(self):
+        return DataRelease.objects.filter(pk=self.pk).values_list("kind", flat=True)[0]
+
+    def _has_figures(self):
+        return (
+            self.occupations.exists()
+            or self.wage_estimates.exists()
+            or self.projections.exists()
+        )
 
 
 # What search reads and pages never show: kilobytes per occupation, left out of
@@ -191,6 +226,7 @@ class Occupation(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Share of respondents naming that level (%).",
     )
     search_document = models.TextField(
@@ -282,6 +318,7 @@ class Task(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="O*NET Task Ratings importance, 1 to 5, where rated.",
     )
     rank = models.PositiveIntegerField(

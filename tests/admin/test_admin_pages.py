@@ -6,7 +6,13 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from occupations.models import CareerPage, Occupation, Task, WageEstimate
+from occupations.models import (
+    CareerPage,
+    DataRelease,
+    Occupation,
+    Task,
+    WageEstimate,
+)
 from tests.editorial.conftest import change_form_data
 from tests.factories import SubscriberFactory
 from tests.html_text import visible_text
@@ -161,3 +167,42 @@ def test_admin_repeated_onet_task_id_in_task_rows_is_a_form_error(
         visible_text(response.content)
     )
     assert occupation.tasks.count() == count
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"top_code_annual": "0"}, "top_code_annual", "greater than or equal to 1"),
+        ({"reference_date": "9999-01-01"}, "reference_date", "a date that has passed"),
+        ({"kind": "onet"}, "kind", "its kind stays “BLS OEWS wage estimates”"),
+        ({"horizon_year": "2021"}, "horizon_year", "ends after its base year"),
+    ],
+)
+def test_admin_data_release_refuses_figures_that_would_mislead_every_page(
+    admin_client, demo, changes, field, message
+):
+    release = WageEstimate.objects.first().release
+    url = admin_url(DataRelease, "change", release.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), **changes)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[field])
+    assert DataRelease.objects.get(pk=release.pk).kind == "wages"
+
+
+@pytest.mark.parametrize(
+    "model, field, value",
+    [(Task, "importance", "9"), (Occupation, "education_level_percent", "150")],
+)
+def test_admin_refuses_figures_outside_their_scale(
+    admin_client, demo, model, field, value
+):
+    obj = model.objects.exclude(**{field: None}).first() or model.objects.first()
+    url = admin_url(model, "change", obj.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), **{field: value})
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
