@@ -549,7 +549,25 @@ WAGE_FIELDS = tuple(
 )
 
 
-class WageEstimate(models.Model):
+class BlsGroupFigures(models.Model):
+    """Figures that BLS may publish for a group of occupations that includes this
+    one, rather than for its own SOC code: an aggregate such as 13-1020, or a SOC
+    2018 occupation that O*NET splits in two (21-1018 for 21-1011 and 21-1014)."""
+
+    bls_group_code = models.CharField(
+        "BLS group code",
+        max_length=7,
+        blank=True,
+        help_text="Set when the figures are BLS's for a group including this "
+        "occupation, e.g. 21-1018; empty when they are its own.",
+    )
+    bls_group_title = models.CharField("BLS group title", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class WageEstimate(BlsGroupFigures):
     """BLS OEWS national wages of one occupation in one release; empty = unpublished."""
 
     occupation = models.ForeignKey(
@@ -627,7 +645,7 @@ class WageEstimate(models.Model):
             raise ValidationError(errors)
 
 
-class EmploymentProjection(models.Model):
+class EmploymentProjection(BlsGroupFigures):
     """BLS employment projection for one occupation over one projection period."""
 
     occupation = models.ForeignKey(

@@ -425,8 +425,13 @@ def json_for_script(data):
 FIGURE_COLUMNS = ("section", "measure", "value", "qualifier", "unit", "source")
 
 
-def _source(release, program):
-    return f"{program}, {release.name}. {release.attribution}".strip()
+def _source(release, program, figures=None):
+    """Where a figure comes from; figures BLS publishes for a group of
+    occupations (`BlsGroupFigures`) name the group."""
+    group = ""
+    if figures is not None and figures.bls_group_code:
+        group = f" for {figures.bls_group_code} {figures.bls_group_title}"
+    return f"{program}, {release.name}{group}. {release.attribution}".strip()
 
 
 def _figure(section, measure, value, source, unit="", qualifier=""):
@@ -446,7 +451,7 @@ def career_figures(page):
     rows = []
     estimate = occupation.wage_estimate
     if estimate is not None:
-        source = _source(estimate.release, "BLS OEWS")
+        source = _source(estimate.release, "BLS OEWS", estimate)
         for basis in wage_bases(estimate):
             for percentile in WAGE_PERCENTILES:
                 field = f"{basis}_{percentile}"
@@ -466,7 +471,7 @@ def career_figures(page):
     projection = occupation.projection
     if projection is not None:
         release = projection.release
-        source = _source(release, "BLS Employment Projections")
+        source = _source(release, "BLS Employment Projections", projection)
         section = f"outlook {release.name}"
         facts = [
             ("projected growth", projection.growth_percent, "percent"),

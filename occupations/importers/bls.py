@@ -50,6 +50,18 @@ PERCENT_CHANGE = re.compile(
 )
 
 
+# SOC 2018 occupations that the O*NET-SOC 2019 taxonomy splits into occupations
+# with other codes; BLS publishes one set of figures for each (from the SOC 2018
+# structure and O*NET's taxonomy: 21-1018 replaced 21-1011 and 21-1014, …).
+SOC_2018_SPLIT_BY_ONET = {
+    "21-1018": ("21-1011", "21-1014"),
+    "25-2052": ("25-2055", "25-2056"),
+    "25-9045": ("25-9042", "25-9043"),
+    "51-2028": ("51-2022", "51-2023"),
+    "53-1047": ("53-1042", "53-1043", "53-1044", "53-1049"),
+}
+
+
 def _soc_index():
     """{SOC code: [occupation id, …]}: O*NET specialties share their parent SOC."""
     index = defaultdict(list)
@@ -58,40 +70,52 @@ def _soc_index():
     return index
 
 
-def _match(codes_and_values, index):
-    """{occupation id: values}: exact SOC matches, then BLS aggregates (…0 codes
-    such as 13-1020) for the O*NET occupations with no figures of their own."""
-    matched, aggregates, unmatched = {}, [], 0
-    for code, values in codes_and_values:
+def _match(rows, index):
+    """{occupation id: values} from `rows`, [(SOC code, BLS title, values), …]:
+    exact SOC matches first; then, for the O*NET occupations with no figures of
+    their own, BLS's figures for a group including them (aggregates, …0 codes
+    such as 13-1020, and SOC 2018 occupations O*NET splits), which name the group.
+    """
+    matched, groups, unmatched = {}, [], 0
+    for code, title, values in rows:
         if index.get(code):
             for occupation_id in index[code]:
-                matched[occupation_id] = values
-        elif code.endswith("0"):
-            aggregates.append((code, values))
+                matched[occupation_id] = {
+                    **values,
+                    "bls_group_code": "",
+                    "bls_group_title": "",
+                }
+        elif code.endswith("0") or code in SOC_2018_SPLIT_BY_ONET:
+            groups.append((code, title, values))
         else:
             unmatched += 1
-    for code, values in aggregates:
+    for code, title, values in groups:
+        members = SOC_2018_SPLIT_BY_ONET.get(code)
         targets = [
             pk
             for soc, pks in index.items()
-            if soc[:6] == code[:6]
+            if (soc in members if members else soc[:6] == code[:6])
             for pk in pks
             if pk not in matched
         ]
         for occupation_id in targets:
-            matched[occupation_id] = values
+            matched[occupation_id] = {
+                **values,
+                "bls_group_code": code,
+                "bls_group_title": title,
+            }
         unmatched += not targets
     return matched, unmatched
 
 
 def _sync_release_figures(model, release, rows, *, value_fields, report, label):
     """Make `release`'s rows of `model` (wage estimates, projections) those of
-    `rows`, [(SOC code, values), …], matched to O*NET occupations."""
+    `rows`, [(SOC code, BLS title, values), …], matched to O*NET occupations."""
     matched, unmatched = _match(rows, _soc_index())
     sync_rows(
         model,
         key_fields=("occupation_id", "release_id"),
-        value_fields=value_fields,
+        value_fields=(*value_fields, "bls_group_code", "bls_group_title"),
         incoming={
             (occupation_id, release.pk): values
             for occupation_id, values in matched.items()
@@ -187,7 +211,7 @@ def wages_import(*, path, year=None, write=None):
         }
         values["annual_only"] = text(row["ANNUAL"]).upper() == "TRUE"
         values["hourly_only"] = text(row.get("HOURLY")).upper() == "TRUE"
-        rows.append((code, values))
+        rows.append((code, text(row["OCC_TITLE"])[:200], values))
     report.timed(f"read {path.name}", count, time.perf_counter() - started)
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} detailed")
     if not rows:
@@ -244,6 +268,8 @@ def _projection_columns(path, header, line):
             columns["education"] = name
         elif lowered == "occupation type":
             columns["type"] = name
+        elif "title" in lowered:
+            columns.setdefault("title", name)
         elif re.fullmatch(r"employment,? \d{4}", lowered):
             columns.setdefault("base", name)
             columns["projected"] = name
@@ -304,9 +330,16 @@ def projections_import(*, path, write=None):
         if growth is None:
             continue
         education = text(row[columns["education"]]) if "education" in columns else ""
+        # Indented in the table; followed by "* sample titles" in the CSV export.
+        title = (
+            text(row[columns["title"]]).split("*")[0].strip()
+            if "title" in columns
+            else ""
+        )
         rows.append(
             (
                 code,
+                title[:200],
                 {
                     "employment_base": _number(
                         row, columns, "base", path=path, line=line

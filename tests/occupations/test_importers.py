@@ -359,3 +359,55 @@ def test_import_leaves_the_planner_statistics_up_to_date(db):
 
     assert WageEstimate.objects.exists()
     assert _analyses(table) > before
+
+
+OEWS_HEADER = (
+    "OCC_CODE,OCC_TITLE,O_GROUP,A_PCT10,A_PCT25,A_MEDIAN,A_PCT75,A_PCT90,"
+    "H_PCT10,H_PCT25,H_MEDIAN,H_PCT75,H_PCT90,ANNUAL,HOURLY"
+)
+COUNSELORS = "Substance Abuse, Behavioral Disorder, and Mental Health Counselors"
+
+
+def test_figures_bls_publishes_for_a_group_reach_its_occupations_and_name_it(
+    client, db, tmp_path
+):
+    """SOC 2018's 21-1018 is two O*NET occupations, 21-1011 and 21-1014."""
+    from tests.factories import CareerPageFactory, OccupationFactory
+
+    for code in ("21-1011.00", "21-1014.00", "21-1012.00"):
+        OccupationFactory(code=code)
+    wages = tmp_path / "national_M2024_dl.csv"
+    wages.write_text(
+        f"{OEWS_HEADER}\n"
+        "21-1012,Educational Counselors,detailed,"
+        "40000,45000,50000,55000,60000,19,21,24,26,29,,\n"
+        f'21-1018,"{COUNSELORS}",detailed,'
+        "39090,47170,59190,76230,98210,18.79,22.68,28.46,36.65,47.22,,\n"
+    )
+    projections = tmp_path / "projections.csv"
+    projections.write_text(
+        '"Occupation Title","Occupation Code","Employment 2021","Employment 2031",'
+        '"Employment Percent Change, 2021-2031",'
+        '"Occupational Openings, 2021-2031 Annual Average"\n'
+        f'"{COUNSELORS}    * Counselor","=""21-1018""","351.0","428.5","22.1","43.6"\n'
+    )
+    run("import_wages", wages)
+    run("import_projections", projections)
+    for code in ("21-1011.00", "21-1014.00"):
+        wage = WageEstimate.objects.get(occupation__code=code)
+        assert (wage.annual_median, wage.bls_group_code) == (Decimal(59190), "21-1018")
+        assert wage.bls_group_title == COUNSELORS
+        projection = EmploymentProjection.objects.get(occupation__code=code)
+        assert (projection.growth_percent, projection.bls_group_title) == (
+            Decimal("22.1"),
+            COUNSELORS,
+        )
+    assert WageEstimate.objects.get(occupation__code="21-1012.00").bls_group_code == ""
+
+    page = CareerPageFactory(occupation=Occupation.objects.get(code="21-1014.00"))
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Annual Median Salary: $59,190" in text
+    note = f"BLS publishes these figures for “{COUNSELORS}” (21-1018), a group"
+    assert text.count(note) == 2  # under the salary and under the outlook
+    figures = client.get(f"{page.get_absolute_url()}data.json").json()
+    assert "for 21-1018 " in str(figures)
