@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
@@ -877,7 +878,9 @@ class CareerPageQuerySet(models.QuerySet):
                 "occupation__code",
                 "occupation__title",
             )
-            .order_by("career_name")
+            # As a reader expects: "Bus and Truck…" before "Bus Drivers" (SQLite
+            # and PostgreSQL's C collation sort capitals first).
+            .order_by(Lower("career_name"), "career_name")
         )
 
     def editorial_first(self):

@@ -205,3 +205,14 @@ def test_browse_filter_error_is_tied_to_its_select(client, browse_filters):
     described_by = re.search(r'aria-describedby="([^"]+)"', select).group(1)
     message = re.search(rf'<p class="form-error" id="{described_by}">([^<]*)', html)
     assert message.group(1).startswith("Preparation needed: Select a valid choice.")
+
+
+def test_career_list_is_in_alphabetical_order_whatever_the_case(client, db):
+    for name in ["Bus Drivers", "bus and Truck Mechanics", "Buyers", "Bus and Coach"]:
+        CareerPageFactory(career_name=name, slug=name.lower().replace(" ", "-"))
+    assert result_links(client, {}) == [
+        "bus-and-coach",
+        "bus-and-truck-mechanics",
+        "bus-drivers",
+        "buyers",
+    ]
