@@ -96,10 +96,24 @@ def _title_word_prefix(term):
     return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
 
 
+def word_stem(term):
+    """A plural's stem: "nurses" finds "Nurse Practitioners" as "nurse" does, as
+    PostgreSQL's English stemming has it ("secretaries" → "secretar", "boxes" →
+    "box"); other words are their own stem."""
+    if len(term) > 4 and term.endswith("ies"):
+        return term[:-3]
+    if len(term) > 4 and term.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return term[:-2]
+    if len(term) > 3 and term.endswith("s") and not term.endswith(("ss", "us", "is")):
+        return term[:-1]
+    return term
+
+
 def _matches_words(terms):
-    """Every word starts a word somewhere in the page name, title or document."""
+    """Every word (or its stem) starts a word somewhere in the page name, title or
+    document."""
     condition = Q()
-    for term in terms:
+    for term in map(word_stem, terms):
         # The document first: most pages that match at all match there.
         condition &= (
             _in_document(term)

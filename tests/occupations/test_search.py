@@ -37,6 +37,18 @@ def test_search_nurse_finds_nursing_careers_first(client, catalogue):
 
 
 @pytest.mark.parametrize(
+    ("plural", "singular"),
+    [("nurses", "nurse"), ("nurse practitioners", "nurse practitioner")],
+)
+def test_search_plural_finds_what_the_singular_finds(
+    client, catalogue, plural, singular
+):
+    found = result_links(client, {"q": plural})
+    assert set(found) >= set(result_links(client, {"q": singular}))
+    assert "nurse-practitioners" in found
+
+
+@pytest.mark.parametrize(
     ("query", "first"),
     [
         ("RN", "registered-nurse"),
