@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from occupations.page_cache import cache_public_page
 from occupations.sitemaps import sitemaps
@@ -13,7 +14,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap),
+        cache_public_page(require_safe(sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

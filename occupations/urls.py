@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import CareerPageFeed
@@ -12,7 +13,9 @@ urlpatterns = [
     path("careers/", cache_public_page(views.CareerListView.as_view()), name="list"),
     # Before the career page: "compare" and "feed" are not career slugs.
     path("careers/compare/", cache_public_page(views.career_compare), name="compare"),
-    path("careers/feed/", cache_public_page(CareerPageFeed()), name="feed"),
+    path(
+        "careers/feed/", cache_public_page(require_safe(CareerPageFeed())), name="feed"
+    ),
     path(
         "careers/<slug:slug>/",
         cache_public_page(views.CareerDetailView.as_view()),
