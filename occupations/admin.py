@@ -861,7 +861,7 @@ def render_preview(model_admin, request, page):
     visitors would get it, then every write is undone."""
     change = page is not None
     errors = None
-    with transaction.atomic():
+    with page_cache.invalidation_suspended(), transaction.atomic():
         try:
             if request.method == "POST":
                 form = model_admin.get_form(request, page, change=change)(

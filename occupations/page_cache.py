@@ -21,6 +21,7 @@ import re
 import time
 import uuid
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache, wraps
 
 from django.conf import settings
@@ -41,14 +42,30 @@ PRIVATE_HEADERS = {"set-cookie", "vary", "content-length", "etag", "x-cache"}
 CACHE_CONTROL = "private, no-cache"
 
 
+_suspended = ContextVar("page_cache_invalidation_suspended", default=False)
+
+
 def invalidate():
     """Start a new content version now, and again when the transaction commits.
 
     Now, so that this process never serves the old page again; after the commit,
     because a visitor may have cached the old content in between.
     """
+    if _suspended.get():
+        return
     _reset()
     transaction.on_commit(_reset)
+
+
+@contextmanager
+def invalidation_suspended():
+    """For writes that are always rolled back (the admin's preview of unsaved
+    changes): no visitor can see them, so they must not retire every cached page."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
 
 
 @contextmanager

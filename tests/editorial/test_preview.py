@@ -61,6 +61,24 @@ def test_preview_unsaved_changes_renders_them_and_saves_nothing(admin_client):
     assert page.history.count() == 1  # only the creation
 
 
+def test_preview_unsaved_changes_leaves_the_page_cache_alone(admin_client):
+    """Its writes are always rolled back: cached pages stay as they are."""
+    from django.test import Client
+
+    client = Client()  # a visitor, not the signed-in editor
+    page = CareerPageFactory(duties="Old duties.")
+    other = CareerPageFactory()
+    assert client.get(other.get_absolute_url())["X-Cache"] == "MISS"
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    admin_client.post(preview_url(page), change_form_data(form, duties="New."))
+    assert client.get(other.get_absolute_url())["X-Cache"] == "HIT"
+    # A real save still retires the cached pages.
+    admin_client.post(
+        admin_url(CareerPage, "change", page.pk), change_form_data(form, duties="New.")
+    )
+    assert client.get(other.get_absolute_url())["X-Cache"] == "MISS"
+
+
 def test_preview_of_new_page_from_add_form_saves_nothing(admin_client):
     occupation = OccupationFactory()
     form = admin_client.get(admin_url(CareerPage, "add"))
