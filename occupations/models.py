@@ -39,6 +39,11 @@ RESERVED_CAREER_SLUGS = ("compare", "feed")
 
 
 def validate_career_slug(value):
+    if value != value.lower():
+        # Addresses differing only in case would be two pages to search engines.
+        raise ValidationError(
+            "Use lower-case letters in the slug, e.g. “machine-learning-engineer”."
+        )
     if value in RESERVED_CAREER_SLUGS:
         raise ValidationError(
             f"“{value}” is taken by another page of the site; choose another slug."

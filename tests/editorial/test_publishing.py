@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url
+from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,20 @@ def test_is_live_matches_published_queryset():
         ]
         live = set(CareerPage.objects.published().values_list("pk", flat=True))
         assert {page.pk for page in pages if page.is_live} == live == {pages[2].pk}
+
+
+@pytest.mark.parametrize(
+    "slug, message",
+    [
+        ("Machine-Learning-Engineer", "Use lower-case letters in the slug"),
+        ("compare", "is taken by another page of the site"),
+    ],
+)
+def test_career_slug_must_be_a_page_address_of_its_own(admin_client, slug, message):
+    page = CareerPageFactory()
+    url = admin_url(CareerPage, "change", page.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), slug=slug)
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors["slug"])
