@@ -60,6 +60,13 @@ def edited_fields(obj, names):
     ]
 
 
+RELEASE_SHORT_NAMES = {
+    "onet": "O*NET",
+    "wages": "BLS OEWS",
+    "projections": "BLS Employment Projections",
+}
+
+
 class DataRelease(models.Model):
     """One release of a public data source: the "where and when" of every figure."""
 
@@ -129,6 +136,14 @@ class DataRelease(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def credit(self):
+        """The credit line under this release's figures, naming the release once:
+        the imports' own credit lines name it already, others get it added."""
+        if self.name in self.attribution:
+            return self.attribution
+        return f"{self.attribution} ({RELEASE_SHORT_NAMES[self.kind]}, {self.name})"
 
     def clean(self):
         errors = {}

@@ -27,7 +27,8 @@ NEW = ("$91,290", "$43.89", "May 2024")
 def figures(html):
     annual = re.search(r"Annual Median Salary:.*?(\$[\d,]+)", html, re.S).group(1)
     hourly = re.search(r"Hourly Median Wage:.*?(\$[\d.,]+)", html, re.S).group(1)
-    release = re.search(r"\(BLS OEWS, ([^)]+)\)", html).group(1)
+    # The demo's credit line names its release in brackets, the import's in words.
+    release = re.search(r"(?:\(BLS OEWS, |Wage Statistics, )(May \d{4})", html).group(1)
     return annual, hourly, release
 
 
