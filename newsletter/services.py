@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +98,7 @@ def subscriber_subscribe(*, email, source_page=None):
         .exclude(status=Subscriber.Status.UNSUBSCRIBED)
         .first()
     )
-    if subscriber is None:
+    if subscriber is None or _opt_in_is_outdated(subscriber):
         subscriber = _opt_in_start(email, source_page)
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
@@ -105,6 +106,16 @@ def subscriber_subscribe(*, email, source_page=None):
         kind = "confirm"
     transaction.on_commit(lambda: _email_send(subscriber, kind))
     return subscriber
+
+
+def _opt_in_is_outdated(subscriber):
+    """A pending opt-in to consent wording that has changed since: the person has
+    just agreed to the new wording, so the record must say so (and the link in the
+    earlier email, for the old wording, must no longer confirm)."""
+    return (
+        subscriber.status == Subscriber.Status.PENDING
+        and subscriber.consent_version != CONSENT_VERSION
+    )
 
 
 def _opt_in_start(email, source_page):
@@ -124,9 +135,10 @@ def _opt_in_start(email, source_page):
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, **opt_in)], ignore_conflicts=True
     )
-    Subscriber.objects.filter(
-        email=email, status=Subscriber.Status.UNSUBSCRIBED
-    ).update(**opt_in)
+    reopened = Q(status=Subscriber.Status.UNSUBSCRIBED) | (
+        Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
+    )
+    Subscriber.objects.filter(reopened, email=email).update(**opt_in)
     return Subscriber.objects.get(email=email)
 
 

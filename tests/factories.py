@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from newsletter.consent import CONSENT_VERSION
 from occupations.models import (
     CareerPage,
     DataRelease,
@@ -178,7 +179,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
         model = "newsletter.Subscriber"
 
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
-    consent_version = "test"
+    consent_version = CONSENT_VERSION
     status = "confirmed"
     confirmed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
 

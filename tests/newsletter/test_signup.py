@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from newsletter.consent import CONSENT_VERSION
 from newsletter.models import Subscriber
 from tests.factories import CareerPageFactory, SubscriberFactory
 from tests.html_text import visible_text
@@ -235,3 +236,17 @@ def test_signup_page_query_count_is_constant(client, django_assert_num_queries):
     SubscriberFactory.create_batch(20)
     with django_assert_num_queries(0):
         assert client.get(SIGNUP_URL).status_code == 200
+
+
+def test_signup_pending_to_an_older_consent_wording_starts_a_new_opt_in(client, signup):
+    """Signing up again after the wording changed is agreeing to the new one: the
+    record says so, and the earlier email's link, for the old wording, is void."""
+    signup("reader@example.com")
+    old_confirm = last_links()["confirm"]
+    Subscriber.objects.update(consent_version="2000-01")
+    signup("reader@example.com")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.consent_version == CONSENT_VERSION
+    assert client.post(old_confirm).status_code == 400
+    client.post(last_links()["confirm"])
+    assert Subscriber.objects.get().status == "confirmed"
