@@ -6,6 +6,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from careerguide.admin_base import CareerguideAdmin
+
 from .forms import SubscriberEmailField
 from .models import Subscriber
 from .services import subscriber_erase, subscriber_subscribe
@@ -30,7 +32,7 @@ class SubscriberAddForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(CareerguideAdmin):
     list_display = (
         "email",
         "status",

@@ -24,6 +24,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from careerguide.admin_base import CareerguideAdmin
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -151,7 +152,7 @@ class SharedChoicesInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(CareerguideAdmin, SimpleHistoryAdmin):
     """Revision history: who changed what and when, a diff per change, and revert.
 
     Every save through the admin (and every row of a spreadsheet import) is a
@@ -322,7 +323,7 @@ class EmploymentProjectionInline(SharedChoicesInline):
 
 
 @admin.register(DataRelease)
-class DataReleaseAdmin(admin.ModelAdmin):
+class DataReleaseAdmin(CareerguideAdmin):
     list_display = ("name", "kind", "reference_date", "horizon_year")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -400,7 +401,7 @@ class TaskAdmin(HistoryAdmin):
 
 
 @admin.register(SkillCategory)
-class SkillCategoryAdmin(admin.ModelAdmin):
+class SkillCategoryAdmin(CareerguideAdmin):
     list_display = ("name", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -424,13 +425,13 @@ class OccupationSkillAdmin(HistoryAdmin):
 
 
 @admin.register(TechnologyCategory)
-class TechnologyCategoryAdmin(admin.ModelAdmin):
+class TechnologyCategoryAdmin(CareerguideAdmin):
     list_display = ("title", "commodity_code")
     search_fields = ("title", "commodity_code")
 
 
 @admin.register(Technology)
-class TechnologyAdmin(admin.ModelAdmin):
+class TechnologyAdmin(CareerguideAdmin):
     list_display = ("name", "category", "is_hot_technology")
     list_filter = ("is_hot_technology", "category")
     list_select_related = ("category",)
@@ -907,18 +908,18 @@ def render_preview(model_admin, request, page):
 
 
 @admin.register(JobZone)
-class JobZoneAdmin(admin.ModelAdmin):
+class JobZoneAdmin(CareerguideAdmin):
     list_display = ("number", "name", "svp_range")
 
 
 @admin.register(SocMajorGroup)
-class SocMajorGroupAdmin(admin.ModelAdmin):
+class SocMajorGroupAdmin(CareerguideAdmin):
     list_display = ("code", "title")
     search_fields = ("code", "title")
 
 
 @admin.register(RelatedOccupation)
-class RelatedOccupationAdmin(admin.ModelAdmin):
+class RelatedOccupationAdmin(CareerguideAdmin):
     list_display = ("occupation", "related", "tier", "index")
     list_filter = ("tier",)
     list_select_related = ("occupation", "related")
@@ -927,7 +928,7 @@ class RelatedOccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlternateTitle)
-class AlternateTitleAdmin(admin.ModelAdmin):
+class AlternateTitleAdmin(CareerguideAdmin):
     list_display = ("title", "occupation", "kind", "short_title")
     list_filter = ("kind",)
     list_select_related = ("occupation",)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 
 from occupations.models import (
@@ -206,3 +207,24 @@ def test_admin_refuses_figures_outside_their_scale(
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field]
+
+
+def _bad_lookups(model):
+    """Lookups only the SQL compiler or the database refuses."""
+    for field in model._meta.get_fields():
+        if isinstance(field, models.DateField):
+            yield f"{field.name}__year", "99999"
+        elif isinstance(field, models.CharField) and not field.choices:
+            yield f"{field.name}__regex", "("
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
+def test_admin_changelist_with_a_bad_lookup_in_the_address_is_not_an_error(
+    admin_client, demo, model
+):
+    SubscriberFactory()
+    for name, value in _bad_lookups(model):
+        url = admin_url(model, "changelist") + f"?{name}={value}"
+        response = admin_client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].endswith("?e=1")

@@ -1,0 +1,35 @@
+"""What every ModelAdmin of the site shares."""
+
+from contextlib import nullcontext
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.db import DatabaseError, connection, transaction
+
+
+class CheckedLookupsChangeList(ChangeList):
+    """Django's changelist takes any lookup on a model's own fields from the
+    address (?updated_at__year=99999, ?title__regex=( ) and only the database or
+    the SQL compiler finds it bad: a 500. Such a list gets Django's own answer to
+    bad parameters instead: the unfiltered list, marked ?e=1."""
+
+    def get_results(self, request):
+        # Inside a transaction, a savepoint: on PostgreSQL a failed query would
+        # end the transaction. (Not a transaction of its own: on SQLite that would
+        # take the write lock for a read.)
+        savepoint = (
+            transaction.atomic() if connection.in_atomic_block else nullcontext()
+        )
+        try:
+            with savepoint:
+                super().get_results(request)
+        except (ValueError, OverflowError, DatabaseError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class CareerguideAdmin(admin.ModelAdmin):
+    """The base of every ModelAdmin of the site."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedLookupsChangeList
