@@ -584,6 +584,28 @@ class SheetResource(ie_resources.ModelResource):
     def get_diff_class(self):
         return CspSafeDiff
 
+    def before_import(self, dataset, **kwargs):
+        """Two rows for one record (the same slug twice) would both be applied, the
+        last silently winning: the file is refused, naming both lines."""
+        super().before_import(dataset, **kwargs)
+        columns = [
+            self.fields[name].column_name for name in self.get_import_id_fields()
+        ]
+        if not set(columns) <= set(dataset.headers or ()):
+            return  # the library reports the missing columns
+        first_line = {}
+        for line, row in enumerate(dataset.dict, start=2):  # line 1 is the header
+            key = tuple(str(row[column] or "").strip() for column in columns)
+            if not any(key):
+                continue  # a new record, or one the library will report
+            if key in first_line:
+                raise ValueError(
+                    f"Line {line} is for the same {', '.join(columns)} "
+                    f"“{' '.join(key)}” as line {first_line[key]}: one row per "
+                    "record, please."
+                )
+            first_line[key] = line
+
     @classmethod
     def widget_from_django_field(cls, f, default=ie_widgets.Widget):
         if isinstance(f, models.BooleanField):

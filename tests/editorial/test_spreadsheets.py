@@ -183,3 +183,12 @@ def test_import_errors_name_the_value_that_is_wrong(admin_client):
     assert "“abc” is not a whole number." in text
     assert "No occupation has the O*NET-SOC code “99-9999.99”." in text
     assert "Confirm import" not in text
+
+
+def test_import_with_one_record_on_two_lines_is_refused(admin_client):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("twice", 2025), ("other", 2025), ("twice", 2026))
+    response = upload(admin_client, CareerPage, text)
+    content = visible_text(response.content)
+    assert "Line 4 is for the same slug “twice” as line 2" in content
+    assert "Confirm import" not in content
