@@ -44,7 +44,10 @@ def test_json_ld_occupation_equals_the_page_property_by_property(client, career)
     shown_skills = re.findall(r"<li>(Doing skilful thing \d+)</li>", content)
     assert occupation["skills"] == shown_skills and shown_skills
     assert occupation["educationRequirements"] == "Bachelor's degree"
-    assert "Typical education needed for entry: Bachelor's degree" in text
+    assert (
+        "Typical education needed for entry (BLS, 2024–34): Bachelor's degree" in text
+    )
+    assert text.count("Typical education needed for entry") == 1  # said once
     reviewed = occupation["mainEntityOfPage"]["lastReviewed"]
     assert f'<time datetime="{reviewed}' in content
     assert occupation["mainEntityOfPage"]["@id"] == (
