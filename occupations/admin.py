@@ -561,23 +561,25 @@ class YesNoCell(ie_widgets.BooleanWidget):
         return self.WORDS[word]
 
 
-class WholeNumberCell(ie_widgets.IntegerWidget):
+class NumberCellMixin:
     """The library reports "abc" in a number column as "[<class
     'decimal.ConversionSyntax'>]"; this says what is wrong."""
+
+    expected = "a number"
 
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
         except ArithmeticError:  # decimal.InvalidOperation
-            raise ValueError(f"“{value}” is not a whole number.") from None
+            raise ValueError(f"“{value}” is not {self.expected}.") from None
 
 
-class NumberCell(ie_widgets.DecimalWidget):
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ArithmeticError:
-            raise ValueError(f"“{value}” is not a number.") from None
+class WholeNumberCell(NumberCellMixin, ie_widgets.IntegerWidget):
+    expected = "a whole number"
+
+
+class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
+    pass
 
 
 class SheetResource(ie_resources.ModelResource):
