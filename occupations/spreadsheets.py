@@ -1,0 +1,200 @@
+"""CSV/XLSX import and export in the admin (django-import-export): the admin
+mixin, the base of every sheet, cells read as the admin's forms read fields, and
+the career pages' sheet."""
+
+from diff_match_patch import diff_match_patch
+from django.db import models
+from django.utils.encoding import force_str
+from django.utils.html import format_html_join
+from import_export import fields as ie_fields
+from import_export import resources as ie_resources
+from import_export import widgets as ie_widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+
+from .models import CareerPage, Occupation
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """CSV/XLSX import and export for offline editing.
+
+    An import is previewed row by row (errors per row and field) and only then
+    confirmed; it runs in one transaction and stores nothing if any row is invalid.
+    """
+
+    formats = (CSV, XLSX)
+    import_template_name = "admin/import_export/spreadsheet_import.html"
+    # The field-picking export form needs inline event handlers, which the site's
+    # Content-Security-Policy blocks; the plain form exports every listed field.
+    export_form_class = ExportForm
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirm step re-reads the file; refuse it whole if it no longer
+        # validates rather than skip the rows that fail.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+
+class CspSafeDiff(ie_resources.Diff):
+    """The import preview's per-field diff as plain <ins>/<del>: the library's
+    colours are inline style attributes, which the Content-Security-Policy blocks."""
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            if old != new and self.new:
+                old = ""
+            diff = dmp.diff_main(force_str(old), force_str(new))
+            dmp.diff_cleanupSemantic(diff)
+            cells.append(
+                format_html_join(
+                    "",
+                    "<{0}>{1}</{0}>",
+                    ((DIFF_TAGS[op], text) for op, text in diff),
+                )
+            )
+        return cells
+
+
+DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del"}
+DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
+
+
+class TextCell(ie_widgets.CharWidget):
+    """A text cell, read as the admin's form reads text: surrounding spaces
+    trimmed (a title of spaces is an empty, refused title), and an empty cell,
+    which a spreadsheet gives as no value, an empty text rather than NULL."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs).strip()
+
+
+class YesNoCell(ie_widgets.BooleanWidget):
+    """A yes/no cell. A word it does not know is an error: the library's own
+    widget reads "yes" or "x" as False without a word."""
+
+    WORDS = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "0": False,
+        "false": False,
+        "no": False,
+    }
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = "" if value is None else str(value).strip().lower()
+        if word in ("", "none", "null"):
+            return None
+        if word not in self.WORDS:
+            raise ValueError(f"“{value}” is not a yes/no value: write yes or no.")
+        return self.WORDS[word]
+
+
+class NumberCellMixin:
+    """The library reports "abc" in a number column as "[<class
+    'decimal.ConversionSyntax'>]"; this says what is wrong."""
+
+    expected = "a number"
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation
+            raise ValueError(f"“{value}” is not {self.expected}.") from None
+
+
+class WholeNumberCell(NumberCellMixin, ie_widgets.IntegerWidget):
+    expected = "a whole number"
+
+
+class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
+    pass
+
+
+class SheetResource(ie_resources.ModelResource):
+    def get_diff_class(self):
+        return CspSafeDiff
+
+    def before_import(self, dataset, **kwargs):
+        """Two rows for one record (the same slug twice) would both be applied, the
+        last silently winning: the file is refused, naming both lines."""
+        super().before_import(dataset, **kwargs)
+        columns = [
+            self.fields[name].column_name for name in self.get_import_id_fields()
+        ]
+        if not set(columns) <= set(dataset.headers or ()):
+            return  # the library reports the missing columns
+        first_line = {}
+        for line, row in enumerate(dataset.dict, start=2):  # line 1 is the header
+            key = tuple(str(row[column] or "").strip() for column in columns)
+            if not any(key):
+                continue  # a new record, or one the library will report
+            if key in first_line:
+                raise ValueError(
+                    f"Line {line} is for the same {', '.join(columns)} "
+                    f"“{' '.join(key)}” as line {first_line[key]}: one row per "
+                    "record, please."
+                )
+            first_line[key] = line
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=ie_widgets.Widget):
+        if isinstance(f, models.BooleanField):
+            return YesNoCell
+        if isinstance(f, models.CharField | models.TextField):
+            return TextCell
+        if isinstance(f, models.IntegerField) and not f.primary_key:
+            return WholeNumberCell
+        if isinstance(f, models.DecimalField):
+            return NumberCell
+        return super().widget_from_django_field(f, default)
+
+
+class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
+    """An occupation by its O*NET-SOC code; an unknown code is named."""
+
+    def __init__(self):
+        super().__init__(Occupation, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except Occupation.DoesNotExist:
+            raise ValueError(
+                f"No occupation has the O*NET-SOC code “{value}”."
+            ) from None
+
+
+class CareerPageResourceSheet(SheetResource):
+    """A career page as one spreadsheet row, matched on its slug."""
+
+    occupation = ie_fields.Field(
+        attribute="occupation",
+        column_name="occupation",
+        widget=OccupationCodeCell(),
+    )
+
+    class Meta:
+        model = CareerPage
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "title",
+            "career_name",
+            "career_name_plural",
+            "headline_year",
+            "occupation",
+            "summary",
+            "status",
+            "published_at",
+            "data_lists",
+            *CareerPage.EDITORIAL_SECTIONS,
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
