@@ -2,7 +2,10 @@
 mixin, the base of every sheet, cells read as the admin's forms read fields, and
 the career pages' sheet."""
 
+import codecs
+
 from diff_match_patch import diff_match_patch
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
@@ -14,6 +17,20 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from .models import CareerPage, Occupation
+
+
+def text_as_utf8(data):
+    """A CSV file's bytes as UTF-8. Excel writes "CSV UTF-8" (with a byte-order
+    mark, read as is), but its plain "CSV" in the Windows code page (cp1252), and
+    "Unicode text" as UTF-16."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode()
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding).encode()
+        except UnicodeDecodeError:
+            continue
+    return data  # neither (cp1252 leaves five bytes undefined): reading says so
 
 
 class SpreadsheetMixin(ImportExportMixin):
@@ -28,6 +45,21 @@ class SpreadsheetMixin(ImportExportMixin):
     # The field-picking export form needs inline event handlers, which the site's
     # Content-Security-Policy blocks; the plain form exports every listed field.
     export_form_class = ExportForm
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not input_format.is_binary():
+            import_file = ContentFile(text_as_utf8(b"".join(import_file.chunks())))
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                "The file is not text this import can read: in Excel, save it as "
+                "“CSV UTF-8 (Comma delimited)”.",
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step re-reads the file; refuse it whole if it no longer

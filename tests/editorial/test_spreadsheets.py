@@ -192,3 +192,26 @@ def test_import_with_one_record_on_two_lines_is_refused(admin_client):
     content = visible_text(response.content)
     assert "Line 4 is for the same slug “twice” as line 2" in content
     assert "Confirm import" not in content
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "utf-16"])
+def test_import_reads_the_encodings_excel_saves_csv_in(admin_client, encoding):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("cafe", 2025)).replace("cafe Career", "Café Career")
+    file = SimpleUploadedFile("pages.csv", text.encode(encoding))
+    preview = admin_client.post(
+        admin_url(CareerPage, "import"),
+        {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
+    )
+    assert "Café Career Path" in visible_text(preview.content)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    assert CareerPage.objects.get(slug="cafe").title == "Café Career Path"
+
+
+def test_import_of_bytes_no_encoding_reads_says_how_to_save(admin_client):
+    file = SimpleUploadedFile("pages.csv", b"slug,title\nx,\x81\x8d\x8f\n")
+    response = admin_client.post(
+        admin_url(CareerPage, "import"),
+        {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
+    )
+    assert "save it as “CSV UTF-8 (Comma delimited)”" in visible_text(response.content)
