@@ -400,7 +400,8 @@ class Skill(models.Model):
     summary = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Plain-language line for career pages; the name is shown if empty.",
+        help_text="Plain-language line for career pages. A page lists the summaries "
+        "when every skill on it has one, else the names.",
     )
     category = models.ForeignKey(
         SkillCategory, on_delete=models.PROTECT, related_name="skills"
@@ -414,9 +415,14 @@ class Skill(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def label(self):
-        return self.summary or self.name
+
+def skill_words(skills):
+    """How a list of skills reads on a page: the plain-language summaries when
+    every skill has one (as the curated pages' do), else O*NET's names: a list
+    mixing "Using math to solve problems" with "Active Learning" reads oddly."""
+    if all(skill.summary for skill in skills):
+        return [skill.summary for skill in skills]
+    return [skill.name for skill in skills]
 
 
 class OccupationSkill(models.Model):
@@ -1194,7 +1200,8 @@ class CareerPage(models.Model):
         ]
 
     def skills_by_category(self):
-        """[(category, [skill, …]), …]; all-data pages list the important skills."""
+        """[(category, [skill's words, …]), …], worded by `skill_words`; all-data
+        pages list the important skills."""
         rows = self._listed(self.occupation.occupation_skills.all())
         if not self.is_curated:
             rows = [
@@ -1202,9 +1209,13 @@ class CareerPage(models.Model):
                 for row in rows
                 if row.importance is None or row.importance >= IMPORTANT_SKILL
             ]
+        rows = list(rows)
+        worded = zip(rows, skill_words([row.skill for row in rows]), strict=True)
         return [
-            (category, [row.skill for row in group])
-            for category, group in groupby(rows, key=lambda row: row.skill.category)
+            (category, [words for _, words in group])
+            for category, group in groupby(
+                worded, key=lambda pair: pair[0].skill.category
+            )
         ]
 
     def related_occupations(self):

@@ -19,6 +19,7 @@ from .models import (
     CareerPage,
     job_zone_short_name,
     prefetch_page_figures,
+    skill_words,
 )
 from .templatetags.figures import dollars, percent
 
@@ -315,14 +316,14 @@ def education_requirements(page):
 
 
 def skill_labels(page):
-    return [skill.label for _, skills in page.skills_by_category() for skill in skills]
+    return [words for _, skills in page.skills_by_category() for words in skills]
 
 
 def top_skills(page, count=5):
     """The listed skills O*NET rates most important, most important first."""
     rows = page._listed(page.occupation.occupation_skills.all())
     rows = sorted(rows, key=lambda row: -(row.importance or 0))
-    return [row.skill.label for row in rows[:count]]
+    return skill_words([row.skill for row in rows[:count]])
 
 
 def top_technologies(page, count=6):

@@ -161,3 +161,21 @@ def test_growth_that_rounds_to_zero_is_not_negative_zero(client, db):
     assert "This career: 0%" in text
     compare = client.get(f"/careers/compare/?careers={page.slug}")
     assert "-0%" not in visible_text(compare.content)
+
+
+def test_a_pages_skills_read_one_way(client, db):
+    """Plain-language summaries when every listed skill has one, else O*NET's
+    names: never a mix of the two."""
+    from occupations.models import Skill
+
+    page = full_career(size=3)
+    skills = Skill.objects.filter(occupation_skills__occupation=page.occupation)
+    summaries = sorted(skills.values_list("summary", flat=True))
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert all(summary in text for summary in summaries)
+    unsummarised = skills.first()
+    unsummarised.summary = ""
+    unsummarised.save()
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert not any(summary and summary in text for summary in summaries)
+    assert all(name in text for name in skills.values_list("name", flat=True))
