@@ -2,19 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
 from occupations.page_cache import cache_public_page
 from occupations.sitemaps import sitemaps
 
 from . import views
+from .views import read_only
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
-        cache_public_page(require_safe(sitemap)),
+        cache_public_page(read_only(sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

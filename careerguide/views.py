@@ -1,4 +1,5 @@
-"""Site-wide views that belong to no app: the health check and the 500/503 page."""
+"""Site-wide views that belong to no app: the health check and the 500/503 page,
+and the `read_only` mark of the public pages."""
 
 import logging
 import sys
@@ -9,6 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error
 
@@ -16,6 +18,15 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client (or a load balancer) should wait before trying again.
 RETRY_AFTER = 30
+
+
+def read_only(view):
+    """A public page that only reads: any method but GET and HEAD gets 405.
+
+    Its CSRF check is skipped: that check guards writes, and before it a stray POST
+    to /careers/ got the "form expired, send the form again" page for a form that
+    does not exist. (Forms on these pages post elsewhere, to protected views.)"""
+    return csrf_exempt(require_safe(view))
 
 
 @never_cache

@@ -1,5 +1,6 @@
 from django.urls import path
-from django.views.decorators.http import require_safe
+
+from careerguide.views import read_only
 
 from . import views
 from .feeds import CareerPageFeed
@@ -7,20 +8,34 @@ from .page_cache import cache_public_page
 
 app_name = "occupations"
 
+home = views.HomeView.as_view()
+career_list = views.CareerListView.as_view()
+career_detail = views.CareerDetailView.as_view()
+
 urlpatterns = [
-    path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("careers/", cache_public_page(views.CareerListView.as_view()), name="list"),
+    path("", cache_public_page(read_only(home)), name="home"),
+    path("robots.txt", read_only(views.robots_txt), name="robots"),
+    path("careers/", cache_public_page(read_only(career_list)), name="list"),
     # Before the career page: "compare" and "feed" are not career slugs.
-    path("careers/compare/", cache_public_page(views.career_compare), name="compare"),
     path(
-        "careers/feed/", cache_public_page(require_safe(CareerPageFeed())), name="feed"
+        "careers/compare/",
+        cache_public_page(read_only(views.career_compare)),
+        name="compare",
     ),
+    path("careers/feed/", cache_public_page(read_only(CareerPageFeed())), name="feed"),
     path(
         "careers/<slug:slug>/",
-        cache_public_page(views.CareerDetailView.as_view()),
+        cache_public_page(read_only(career_detail)),
         name="detail",
     ),
-    path("careers/<slug:slug>/data.csv", views.career_data_csv, name="data_csv"),
-    path("careers/<slug:slug>/data.json", views.career_data_json, name="data_json"),
+    path(
+        "careers/<slug:slug>/data.csv",
+        read_only(views.career_data_csv),
+        name="data_csv",
+    ),
+    path(
+        "careers/<slug:slug>/data.json",
+        read_only(views.career_data_json),
+        name="data_json",
+    ),
 ]

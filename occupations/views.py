@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from . import presentation
@@ -55,7 +54,6 @@ def _published_page(slug):
     return page
 
 
-@require_safe
 def career_data_csv(request, slug):
     """The page's figures as CSV, each row naming its source and release."""
     page = _published_page(slug)
@@ -66,7 +64,6 @@ def career_data_csv(request, slug):
     return response
 
 
-@require_safe
 def career_data_json(request, slug):
     page = _published_page(slug)
     return JsonResponse(
@@ -74,7 +71,6 @@ def career_data_json(request, slug):
     )
 
 
-@require_safe
 def career_compare(request):
     """Two or three careers side by side: /careers/compare/?careers=a,b[,c]."""
     context = presentation.compare_context(
@@ -83,7 +79,6 @@ def career_compare(request):
     return render(request, "occupations/compare.html", context)
 
 
-@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Allow: /", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from careerguide.views import read_only
 from occupations.page_cache import cache_public_page
 
 from . import views
@@ -7,5 +8,7 @@ from . import views
 app_name = "resources"
 
 urlpatterns = [
-    path("", cache_public_page(views.ResourceListView.as_view()), name="list"),
+    path(
+        "", cache_public_page(read_only(views.ResourceListView.as_view())), name="list"
+    ),
 ]
