@@ -159,16 +159,17 @@ def _visitor_etag(entry, request):
     return quote_etag(hashlib.sha256(mixed.encode()).hexdigest()[:32])
 
 
-def _none_match_fails(etag, header):
-    """Whether If-None-Match names `etag`: compared weakly (RFC 9110 13.1.2), as
-    proxies that compress a response mark its ETag weak, and "*" names any."""
-    tags = {tag.removeprefix("W/") for tag in parse_etags(header)}
+def _is_not_modified(etag, if_none_match):
+    """Whether the visitor's copy, named by If-None-Match, is `etag`: compared
+    weakly (RFC 9110 13.1.2), as proxies that compress a response mark its ETag
+    weak, and "*" names any."""
+    tags = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
     return "*" in tags or etag in tags
 
 
 def _response_from(entry, request):
     etag = _visitor_etag(entry, request)
-    if _none_match_fails(etag, request.META.get("HTTP_IF_NONE_MATCH", "")):
+    if _is_not_modified(etag, request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
         response["X-Cache"] = "HIT"
         response["Cache-Control"] = CACHE_CONTROL
