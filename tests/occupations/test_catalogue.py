@@ -127,3 +127,16 @@ def test_shipped_snapshot_has_every_file_the_site_imports():
         assert required in names
     assert (SNAPSHOT / "bls" / "national_M2024_dl.csv.gz").is_file()
     assert (SNAPSHOT / "SOURCES.md").read_text().count("CC BY 4.0") >= 1
+
+
+def test_load_catalogue_imports_again_when_the_import_rules_change(
+    demo, excerpt_snapshot, monkeypatch
+):
+    load_catalogue(excerpt_snapshot)
+    assert "already imported" in load_catalogue(excerpt_snapshot)
+    monkeypatch.setattr(
+        "occupations.importers.onet.IMPORT_RULES_VERSION", "a new matching rule"
+    )
+    output = load_catalogue(excerpt_snapshot)
+    assert "already imported" not in output
+    assert "already imported" in load_catalogue(excerpt_snapshot)
