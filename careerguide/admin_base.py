@@ -1,4 +1,4 @@
-"""What every ModelAdmin of the site shares."""
+"""The admin site and what every ModelAdmin on it shares."""
 
 from contextlib import nullcontext
 
@@ -33,3 +33,19 @@ class CareerguideAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CheckedLookupsChangeList
+
+
+class CareerguideAdminSite(admin.AdminSite):
+    """The site's admin (`careerguide.apps.CareerguideAdminConfig` makes it the
+    default `admin.site`). Every model admin registered on it, the libraries' too
+    (auth's users and groups, axes' sign-in records), is a `CareerguideAdmin`."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, CareerguideAdmin):
+            admin_class = type(
+                admin_class.__name__,
+                (CareerguideAdmin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)

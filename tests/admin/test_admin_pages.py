@@ -218,13 +218,23 @@ def _bad_lookups(model):
             yield f"{field.name}__regex", "("
 
 
-@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize(
+    "model",
+    sorted(admin.site._registry, key=lambda model: model._meta.label),
+    ids=lambda m: m._meta.label,
+)
 def test_admin_changelist_with_a_bad_lookup_in_the_address_is_not_an_error(
     admin_client, demo, model
 ):
     SubscriberFactory()
+    """The site's admins and the libraries' (auth, axes) alike."""
     for name, value in _bad_lookups(model):
         url = admin_url(model, "changelist") + f"?{name}={value}"
         response = admin_client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].endswith("?e=1")
+        # 200 when no row made the regular expression run; 400 for a lookup the
+        # admin refuses outright (auth's on passwords).
+        assert response.status_code in (200, 302, 400), url
+        if response.status_code == 302:
+            assert response["Location"].endswith("?e=1")
+        if name.endswith("__year"):
+            assert response.status_code == 302, url
