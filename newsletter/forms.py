@@ -11,6 +11,10 @@ class SubscriberEmailField(forms.EmailField):
     """An address as subscribers are stored (`email_normalize`); one the
     newsletter does not send to is an invalid address."""
 
+    default_error_messages = {
+        "invalid": "Enter an email address like name@example.com.",
+    }
+
     def clean(self, value):
         email = super().clean(value)
         if not email:

@@ -5,6 +5,7 @@ unsubscribed, and back to pending when the person signs up again; the timestamps
 and the consent wording version record what they agreed to and when.
 """
 
+import idna
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -23,9 +24,11 @@ def email_normalize(value):
     - RFC 5321 lets a mail server treat the local part case-sensitively, but mail
       systems in use do not: "Ann@x.org" is "ann@x.org". Dots and "+tags" are left
       alone: only some providers ignore them.
-    - The domain is written as IDNA (punycode): "bücher.example" is
-      "xn--bcher-kva.example", and characters that do not show (zero-width spaces,
-      soft hyphens) or only look like others (full-width letters) are mapped away.
+    - The domain is written as IDNA 2008 (UTS #46 mapping, as browsers and mail
+      systems do): "bücher.example" is "xn--bcher-kva.example", characters that
+      do not show (zero-width spaces, soft hyphens) are dropped and those that only
+      look like others (full-width letters) mapped. Python's own "idna" codec is
+      IDNA 2003, which writes "straße.de" as "strasse.de": another domain.
 
     Refused: a local part longer than 64 characters, and an IP-address domain
     ("ann@[10.0.0.1]"), which would have the mail server deliver wherever a
@@ -34,8 +37,8 @@ def email_normalize(value):
     local, _, domain = value.strip().rpartition("@")
     if not local or len(local) > LOCAL_PART_MAX_LENGTH or domain.startswith("["):
         raise ValueError(f"not an address the newsletter sends to: {value!r}")
-    # UnicodeError, a ValueError, for a domain IDNA cannot write.
-    ascii_domain = domain.encode("idna").decode("ascii")
+    # idna.IDNAError, a ValueError, for a domain IDNA cannot write.
+    ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
     return f"{local}@{ascii_domain}".lower()
 
 

@@ -1,4 +1,4 @@
-"""Subscribers' domains in ASCII (IDNA), as `email_normalize` now stores them.
+"""Subscribers' domains in ASCII (IDNA 2008), as `email_normalize` now stores them.
 
 An address whose new form another row already holds is left as it is (one inbox,
 two rows: an editor merges or erases them); so is one the new rules refuse (it can
@@ -6,12 +6,13 @@ still be erased). The rule is copied here, as a migration must not change with t
 code it was written for.
 """
 
+import idna
 from django.db import migrations
 
 
 def _ascii_domain(email):
     local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii')}".lower()
+    return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}".lower()
 
 
 def email_domains_to_ascii(apps, schema_editor):

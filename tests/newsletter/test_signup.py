@@ -105,6 +105,7 @@ def test_signup_page_shows_form_with_labels(client):
         "ann@[127.0.0.1]",  # IP literals: no mail to where a visitor points
         "ann@[IPv6:::1]",
         "ann@\u200b.org",  # nothing left of the label once mapped
+        "ann@ex\u200dample.org",  # a joiner where IDNA 2008 allows none
     ],
 )
 def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
@@ -142,10 +143,13 @@ def test_signup_one_inbox_is_one_subscriber_however_its_domain_is_written(signup
         "victim@\uff45xample.org",  # full-width e
         "ann@b\u00fccher.example",
         "ann@xn--bcher-kva.example",
+        # IDNA 2008 keeps ß: strasse.de (IDNA 2003's spelling) is another domain.
+        "eve@stra\u00dfe.de",
     ]:
         assert signup(email).status_code == 302
     assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
         "ann@xn--bcher-kva.example",
+        "eve@xn--strae-oqa.de",
         "victim@example.org",
     ]
 
