@@ -2,7 +2,6 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from careerguide.admin_base import CareerguideAdmin
 
 from .forms import SubscriberEmailField
 from .models import Subscriber
-from .services import subscriber_erase, subscriber_subscribe
+from .services import subscriber_subscribe, subscribers_erase
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +82,7 @@ class SubscriberAdmin(CareerguideAdmin):
 
     def delete_model(self, request, obj):
         # The subscriber's own delete page erases too: no address left in the log.
-        subscriber_erase(email=obj.email)
+        subscribers_erase(Subscriber.objects.filter(pk=obj.pk))
 
     def has_change_permission(self, request, obj=None):
         return False if obj else super().has_change_permission(request, obj)
@@ -130,8 +129,7 @@ class SubscriberAdmin(CareerguideAdmin):
         "request)",
     )
     def erase_selected(self, request, queryset):
-        with transaction.atomic():
-            erased = sum(subscriber_erase(email=s.email) for s in queryset)
+        erased = subscribers_erase(queryset)
         self.message_user(
             request, f"Erased {erased} subscriber(s).", level=messages.SUCCESS
         )

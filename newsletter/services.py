@@ -173,25 +173,13 @@ def subscriber_unsubscribe(*, token):
 ERASED_REPR = "(erased subscriber)"
 
 
-def subscriber_erase(*, email):
-    """Delete an address and its consent record (a privacy request), and the
-    address from the admin's record of changes (its entries stay, unnamed).
-
-    Returns how many rows were deleted (0 or 1). Outstanding links stop working.
+def subscribers_erase(subscribers):
+    """Delete `subscribers` (a queryset) and their consent records (a privacy
+    request), and their addresses from the admin's record of changes (its entries
+    stay, unnamed). Returns how many were deleted. Outstanding links stop working.
     """
-    try:
-        email = email_normalize(email)
-    except (
-        ValueError
-    ):  # stored before the rule it breaks existed: erase it all the same
-        email = email.strip().lower()
     with transaction.atomic():
-        pks = [
-            str(pk)
-            for pk in Subscriber.objects.filter(email=email).values_list(
-                "pk", flat=True
-            )
-        ]
+        pks = [str(pk) for pk in subscribers.values_list("pk", flat=True)]
         deleted, _ = Subscriber.objects.filter(pk__in=pks).delete()
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Subscriber),
@@ -199,6 +187,17 @@ def subscriber_erase(*, email):
         ).update(object_repr=ERASED_REPR)
     logger.info("newsletter: erased %d subscriber(s) on request", deleted)
     return deleted
+
+
+def subscriber_erase(*, email):
+    """Erase the subscriber with the address `email`, however it is written
+    (`email_normalize`); returns 0 or 1."""
+    try:
+        email = email_normalize(email)
+    except ValueError:
+        # An address stored before the rule it breaks existed: erased all the same.
+        email = email.strip().lower()
+    return subscribers_erase(Subscriber.objects.filter(email=email))
 
 
 def _absolute(name, token):

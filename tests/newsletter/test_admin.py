@@ -137,6 +137,19 @@ def test_admin_delete_page_erases_too(admin_client):
     assert "gone@x.org" not in admin_client.get(reverse("admin:index")).content.decode()
 
 
+def test_admin_erases_the_row_it_is_given_not_another_spelling(admin_client):
+    """Rows the domain migration had to leave side by side stay apart."""
+    unicode_row = SubscriberFactory(email="ann@bücher.example")
+    ascii_row = SubscriberFactory(email="ann@xn--bcher-kva.example")
+    url = reverse("admin:newsletter_subscriber_delete", args=[unicode_row.pk])
+    admin_client.post(url, {"post": "yes"})
+    assert list(Subscriber.objects.all()) == [ascii_row]
+    admin_client.post(
+        CHANGELIST, {"action": "erase_selected", "_selected_action": [ascii_row.pk]}
+    )
+    assert not Subscriber.objects.exists()
+
+
 def test_admin_add_sends_double_opt_in_email(
     admin_client, django_capture_on_commit_callbacks
 ):
