@@ -7,20 +7,23 @@ has its own revision history; these read and apply that history.
 
 from django.db import transaction
 
-from .models import CareerPageResource
+from .models import CareerPageResource, Resource
 
 
 def page_links_as_of(page, until):
     """The links `page` had just before `until`: each link's latest revision from
-    before then, unless that revision deleted it. In the editor's order; a link
-    whose resource has since been deleted carries `resource=None`."""
-    return list(
+    before then, unless that revision deleted it, in the editor's order. Each
+    carries `resource_now`, its resource as it is now: None if deleted since."""
+    links = list(
         CareerPageResource.history.filter(page_id=page.pk, history_date__lt=until)
         .latest_of_each()
         .exclude(history_type="-")
-        .select_related("resource")
         .order_by("position", "id")
     )
+    resources = Resource.objects.in_bulk({link.resource_id for link in links})
+    for link in links:
+        link.resource_now = resources.get(link.resource_id)
+    return links
 
 
 def page_links_restore(page, links):
@@ -29,7 +32,7 @@ def page_links_restore(page, links):
     revision of its own and the page cache is invalidated as for an admin edit.
 
     Returns how many links changed; links whose resource is gone are skipped."""
-    wanted = {link.resource_id: link for link in links if link.resource is not None}
+    wanted = {link.resource_id: link for link in links if link.resource_now}
     changed = 0
     with transaction.atomic():
         current = {link.resource_id: link for link in page.page_resources.all()}
