@@ -96,30 +96,43 @@ def _title_word_prefix(term):
     return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
 
 
-def word_stem(term):
-    """A plural's stem: "nurses" finds "Nurse Practitioners" as "nurse" does, as
-    PostgreSQL's English stemming has it ("secretaries" → "secretar", "boxes" →
-    "box"); other words are their own stem."""
-    if len(term) > 4 and term.endswith("ies"):
-        return term[:-3]
-    if len(term) > 4 and term.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return term[:-2]
-    if len(term) > 3 and term.endswith("s") and not term.endswith(("ss", "us", "is")):
-        return term[:-1]
-    return term
+def singular_forms(term):
+    """What a plural may be the plural of: "nurses" → nurse, nurs; "boxes" → box,
+    boxe; "secretaries" → secretary. They are matched as whole words only, so a
+    wrong guess ("nurs") matches nothing, and "physics" does not find physicians."""
+    if len(term) < 4 or not term.endswith("s") or term.endswith(("ss", "us", "is")):
+        return []
+    forms = [term[:-1]]
+    if term.endswith("es"):
+        forms.append(term[:-2])
+    if term.endswith("ies"):
+        forms.append(term[:-3] + "y")
+    return forms
+
+
+def _whole_word_anywhere(word):
+    """`word` (or its plural) as a whole word of the page name, the occupation's
+    title or its search document."""
+    titles = Occupation.objects.filter(
+        _whole_words("title", word) | _whole_words("search_document", word)
+    )
+    return _whole_words("career_name", word) | Q(occupation__in=titles)
 
 
 def _matches_words(terms):
-    """Every word (or its stem) starts a word somewhere in the page name, title or
-    document."""
+    """Every word starts a word somewhere in the page name, title or document, or
+    is the plural of a whole word there ("nurses" finds "Nurse Practitioners")."""
     condition = Q()
-    for term in map(word_stem, terms):
+    for term in terms:
         # The document first: most pages that match at all match there.
-        condition &= (
+        matches = (
             _in_document(term)
             | _word_prefix("career_name", term)
             | _title_word_prefix(term)
         )
+        for singular in singular_forms(term):
+            matches |= _whole_word_anywhere(singular)
+        condition &= matches
     return condition
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from occupations.models import JobZone
 from occupations.search import search_document
@@ -228,3 +229,23 @@ def test_career_list_is_in_alphabetical_order_whatever_the_case(client, db):
         "bus-drivers",
         "buyers",
     ]
+
+
+def test_search_plural_matches_whole_words_of_its_singular_only(client, db):
+    for name, title in [
+        ("Bus Drivers", "Bus Drivers, Transit"),
+        ("Physicians", "Physicians, All Other"),
+        ("Physicists", "Physicists"),
+        ("Medical Secretary", "Medical Secretaries and Administrative Assistants"),
+    ]:
+        CareerPageFactory(
+            career_name=name,
+            slug=name.lower().replace(" ", "-"),
+            occupation__title=title,
+        )
+    assert result_links(client, {"q": "buses"}) == ["bus-drivers"]
+    assert result_links(client, {"q": "secretaries"}) == ["medical-secretary"]
+    if connection.vendor != "postgresql":
+        # A guessed singular is a whole word: "physic" does not start "physicians".
+        # (PostgreSQL's full-text search matches stemmed prefixes, "physic:*".)
+        assert result_links(client, {"q": "physics"}) == []
