@@ -3,6 +3,7 @@ mixin, the base of every sheet, cells read as the admin's forms read fields, and
 the career pages' sheet."""
 
 import codecs
+from decimal import Decimal
 
 from diff_match_patch import diff_match_patch
 from django.core.files.base import ContentFile
@@ -21,8 +22,8 @@ from .models import CareerPage, Occupation
 
 def text_as_utf8(data):
     """A CSV file's bytes as UTF-8. Excel writes "CSV UTF-8" (with a byte-order
-    mark, read as is), but its plain "CSV" in the Windows code page (cp1252), and
-    "Unicode text" as UTF-16."""
+    mark, read as is) and its plain "CSV" in the Windows code page (cp1252); some
+    tools write UTF-16 with a byte-order mark."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16").encode()
     for encoding in ("utf-8", "cp1252"):
@@ -52,14 +53,19 @@ class SpreadsheetMixin(ImportExportMixin):
         return super().write_to_tmp_storage(import_file, input_format)
 
     def add_data_read_fail_error_to_form(self, form, e):
+        # The library names the Python exception ("'BadZipFile' encountered…").
         if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
+            message = (
                 "The file is not text this import can read: in Excel, save it as "
-                "“CSV UTF-8 (Comma delimited)”.",
+                "“CSV UTF-8 (Comma delimited)”."
             )
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            message = (
+                "The file could not be read in the format chosen. Check the format "
+                "(an .xlsx workbook or a .csv file), and that every row of a CSV "
+                "has as many cells as its first line."
+            )
+        form.add_error("import_file", message)
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step re-reads the file; refuse it whole if it no longer
@@ -142,6 +148,17 @@ class NumberCellMixin:
 
 class WholeNumberCell(NumberCellMixin, ie_widgets.IntegerWidget):
     expected = "a whole number"
+
+    def clean(self, value, row=None, **kwargs):
+        # The library truncates: "2024.5" (or 2024.5 from a spreadsheet) was 2024.
+        if not self.is_empty(value):
+            try:
+                fractional = Decimal(str(value).strip()) % 1 != 0
+            except ArithmeticError:
+                fractional = False  # not a number at all: said below
+            if fractional:
+                raise ValueError(f"“{value}” is not {self.expected}.")
+        return super().clean(value, row, **kwargs)
 
 
 class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):

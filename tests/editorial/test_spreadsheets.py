@@ -215,3 +215,32 @@ def test_import_of_bytes_no_encoding_reads_says_how_to_save(admin_client):
         {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
     )
     assert "save it as “CSV UTF-8 (Comma delimited)”" in visible_text(response.content)
+
+
+def test_import_of_a_fraction_in_a_whole_number_column_is_refused(admin_client):
+    occupation = OccupationFactory()
+    response = upload(admin_client, CareerPage, pages_csv(occupation, ("a", "2024.5")))
+    assert "“2024.5” is not a whole number." in visible_text(response.content)
+    assert "Confirm import" not in visible_text(response.content)
+
+
+@pytest.mark.parametrize(
+    "file_format, content",
+    [(CSV_FORMAT, b"name,url\nA,https://a.example/,extra\n"), (XLSX_FORMAT, b"abc")],
+    ids=["csv-row-too-long", "not-a-workbook"],
+)
+def test_import_of_a_file_that_cannot_be_read_says_what_to_check(
+    admin_client, file_format, content
+):
+    name = "resources.xlsx" if file_format == XLSX_FORMAT else "resources.csv"
+    response = admin_client.post(
+        admin_url(Resource, "import"),
+        {
+            "import_file": SimpleUploadedFile(name, content),
+            "format": file_format,
+            "resource": "0",
+        },
+    )
+    text = visible_text(response.content)
+    assert "The file could not be read in the format chosen." in text
+    assert "encountered" not in text
