@@ -603,6 +603,17 @@ def _left_out(slug):
     return f"You can compare up to {COMPARE_MAX} careers; “{slug[:60]}” was left out."
 
 
+def figures_from(figures, program):
+    """Where a column's figures come from: "BLS OEWS, May 2024", naming the BLS
+    group when they are a group's (`BlsGroupFigures`); "—" for none."""
+    if figures is None:
+        return "—"
+    text = f"{program}, {figures.release.name}"
+    if figures.bls_group_code:
+        text += f", for {figures.bls_group_code} {figures.bls_group_title}"
+    return text
+
+
 def compare_columns(pages):
     """One column per page: the figures the compare table lines up."""
     columns = []
@@ -614,7 +625,11 @@ def compare_columns(pages):
             {
                 "page": page,
                 "wage": estimate,
+                "wage_from": figures_from(estimate, "BLS OEWS"),
                 "projection": projection,
+                "projection_from": figures_from(
+                    projection, "BLS Employment Projections"
+                ),
                 "outlook": outlook(projection),
                 "education": education(page),
                 "skills": top_skills(page),

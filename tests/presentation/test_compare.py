@@ -105,3 +105,13 @@ def test_compare_query_count_is_constant(
     # skills, technologies, wages and projections.
     with django_assert_num_queries(5):
         assert client.get(f"/careers/compare/?careers={slugs}").status_code == 200
+
+
+def test_compare_names_the_bls_group_whose_figures_a_career_shows(client, db):
+    first, second = full_career(career_name="Actuary"), full_career()
+    group = {"bls_group_code": "21-1018", "bls_group_title": "Counselors Group"}
+    second.occupation.wage_estimates.update(**group)
+    second.occupation.projections.update(**group)
+    text = compare(client, f"?careers={first.slug},{second.slug}")
+    assert "Wage data from BLS OEWS, May 2024 BLS OEWS, May 2024, for 21-1018" in text
+    assert "BLS Employment Projections, 2024–34, for 21-1018 Counselors Group" in text
