@@ -8,7 +8,7 @@ from django.utils import timezone
 from careerguide.admin_base import CareerguideAdmin
 
 from .forms import SubscriberEmailField
-from .models import Subscriber
+from .models import Subscriber, email_normalize
 from .services import subscriber_subscribe, subscribers_erase
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +61,15 @@ class SubscriberAdmin(CareerguideAdmin):
         "unsubscribed_at",
         "created_at",
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Addresses are stored normalised (the domain in ASCII): a search for
+        # "ann@bücher.example" looks for what is stored.
+        try:
+            search_term = email_normalize(search_term)
+        except ValueError:
+            pass  # not a whole address: searched as typed
+        return super().get_search_results(request, queryset, search_term)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -178,18 +178,19 @@ class SheetResource(ie_resources.ModelResource):
         ]
         if not set(columns) <= set(dataset.headers or ()):
             return  # the library reports the missing columns
-        first_line = {}
-        for line, row in enumerate(dataset.dict, start=2):  # line 1 is the header
+        first_row = {}
+        # Numbered as the preview numbers rows: the first under the header is 1.
+        for number, row in enumerate(dataset.dict, start=1):
             key = tuple(str(row[column] or "").strip() for column in columns)
             if not any(key):
                 continue  # a new record, or one the library will report
-            if key in first_line:
+            if key in first_row:
                 raise ValueError(
-                    f"Line {line} is for the same {', '.join(columns)} "
-                    f"“{' '.join(key)}” as line {first_line[key]}: one row per "
+                    f"Row {number} is for the same {', '.join(columns)} "
+                    f"“{' '.join(key)}” as row {first_row[key]}: one row per "
                     "record, please."
                 )
-            first_line[key] = line
+            first_row[key] = number
 
     @classmethod
     def widget_from_django_field(cls, f, default=ie_widgets.Widget):

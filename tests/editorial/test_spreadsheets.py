@@ -190,7 +190,7 @@ def test_import_with_one_record_on_two_lines_is_refused(admin_client):
     text = pages_csv(occupation, ("twice", 2025), ("other", 2025), ("twice", 2026))
     response = upload(admin_client, CareerPage, text)
     content = visible_text(response.content)
-    assert "Line 4 is for the same slug “twice” as line 2" in content
+    assert "Row 3 is for the same slug “twice” as row 1" in content
     assert "Confirm import" not in content
 
 

@@ -33,6 +33,14 @@ def test_admin_changelist_filters_by_status_and_searches_email(admin_client):
     assert [s.email for s in response.context["cl"].result_list] == ["gone@example.com"]
 
 
+def test_admin_search_finds_an_address_however_its_domain_is_written(admin_client):
+    SubscriberFactory(email="zed@xn--bcher-kva.example")
+    response = admin_client.get(CHANGELIST, {"q": "Zed@Bücher.example"})
+    assert [s.email for s in response.context["cl"].result_list] == [
+        "zed@xn--bcher-kva.example"
+    ]
+
+
 def test_admin_changelist_filters_by_source_page_and_date(admin_client):
     page = CareerPageFactory(slug="data-scientist")
     SubscriberFactory(email="from-page@example.com", source_page=page)
