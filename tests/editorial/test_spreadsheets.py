@@ -45,11 +45,17 @@ def test_export_resources_as_xlsx(admin_client):
     assert values[1][:2] == ["BLS handbook", "https://www.bls.gov/ooh/"]
 
 
-def upload(client, model, text, name="pages.csv"):
-    file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+def upload(client, model, content, name="pages.csv", file_format=CSV_FORMAT):
+    """POST the import form with a file: `content` as text (UTF-8) or bytes."""
+    if isinstance(content, str):
+        content = content.encode()
     return client.post(
         admin_url(model, "import"),
-        {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
+        {
+            "import_file": SimpleUploadedFile(name, content),
+            "format": file_format,
+            "resource": "0",
+        },
     )
 
 
@@ -124,14 +130,7 @@ def test_an_unchanged_export_imports_again_without_errors(admin_client, file_for
     CareerPageFactory(duties="")
     exported = export(admin_client, CareerPage, file_format).content
     name = "pages.xlsx" if file_format == XLSX_FORMAT else "pages.csv"
-    response = admin_client.post(
-        admin_url(CareerPage, "import"),
-        {
-            "import_file": SimpleUploadedFile(name, exported),
-            "format": file_format,
-            "resource": "0",
-        },
-    )
+    response = upload(admin_client, CareerPage, exported, name, file_format)
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Confirm import" in text and "Errors" not in text
@@ -198,22 +197,14 @@ def test_import_with_one_record_on_two_lines_is_refused(admin_client):
 def test_import_reads_the_encodings_excel_saves_csv_in(admin_client, encoding):
     occupation = OccupationFactory()
     text = pages_csv(occupation, ("cafe", 2025)).replace("cafe Career", "Café Career")
-    file = SimpleUploadedFile("pages.csv", text.encode(encoding))
-    preview = admin_client.post(
-        admin_url(CareerPage, "import"),
-        {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
-    )
+    preview = upload(admin_client, CareerPage, text.encode(encoding))
     assert "Café Career Path" in visible_text(preview.content)
     assert confirm(admin_client, CareerPage, preview).status_code == 302
     assert CareerPage.objects.get(slug="cafe").title == "Café Career Path"
 
 
 def test_import_of_bytes_no_encoding_reads_says_how_to_save(admin_client):
-    file = SimpleUploadedFile("pages.csv", b"slug,title\nx,\x81\x8d\x8f\n")
-    response = admin_client.post(
-        admin_url(CareerPage, "import"),
-        {"import_file": file, "format": CSV_FORMAT, "resource": "0"},
-    )
+    response = upload(admin_client, CareerPage, b"slug,title\nx,\x81\x8d\x8f\n")
     assert "save it as “CSV UTF-8 (Comma delimited)”" in visible_text(response.content)
 
 
@@ -233,14 +224,7 @@ def test_import_of_a_file_that_cannot_be_read_says_what_to_check(
     admin_client, file_format, content
 ):
     name = "resources.xlsx" if file_format == XLSX_FORMAT else "resources.csv"
-    response = admin_client.post(
-        admin_url(Resource, "import"),
-        {
-            "import_file": SimpleUploadedFile(name, content),
-            "format": file_format,
-            "resource": "0",
-        },
-    )
+    response = upload(admin_client, Resource, content, name, file_format)
     text = visible_text(response.content)
     assert "The file could not be read in the format chosen." in text
     assert "encountered" not in text
