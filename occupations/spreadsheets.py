@@ -3,7 +3,6 @@ mixin, the base of every sheet, cells read as the admin's forms read fields, and
 the career pages' sheet."""
 
 import codecs
-from decimal import Decimal
 
 from diff_match_patch import diff_match_patch
 from django.core.files.base import ContentFile
@@ -146,23 +145,23 @@ class NumberCellMixin:
             raise ValueError(f"“{value}” is not {self.expected}.") from None
 
 
-class WholeNumberCell(NumberCellMixin, ie_widgets.IntegerWidget):
+class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
+    pass
+
+
+class WholeNumberCell(NumberCell):
+    """Read as a number, then refused unless whole: the library's integer widget
+    truncates, so "2024.5" (or 2024.5 from a spreadsheet) was stored as 2024."""
+
     expected = "a whole number"
 
     def clean(self, value, row=None, **kwargs):
-        # The library truncates: "2024.5" (or 2024.5 from a spreadsheet) was 2024.
-        if not self.is_empty(value):
-            try:
-                fractional = Decimal(str(value).strip()) % 1 != 0
-            except ArithmeticError:
-                fractional = False  # not a number at all: said below
-            if fractional:
-                raise ValueError(f"“{value}” is not {self.expected}.")
-        return super().clean(value, row, **kwargs)
-
-
-class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
-    pass
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number % 1:
+            raise ValueError(f"“{value}” is not {self.expected}.")
+        return int(number)
 
 
 class SheetResource(ie_resources.ModelResource):
