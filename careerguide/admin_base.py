@@ -29,7 +29,7 @@ class CheckedLookupsChangeList(ChangeList):
 
 
 class CareerguideAdmin(admin.ModelAdmin):
-    """The base of every ModelAdmin of the site."""
+    """What `CareerguideAdminSite` adds to every model admin registered on it."""
 
     def get_changelist(self, request, **kwargs):
         return CheckedLookupsChangeList
@@ -37,8 +37,9 @@ class CareerguideAdmin(admin.ModelAdmin):
 
 class CareerguideAdminSite(admin.AdminSite):
     """The site's admin (`careerguide.apps.CareerguideAdminConfig` makes it the
-    default `admin.site`). Every model admin registered on it, the libraries' too
-    (auth's users and groups, axes' sign-in records), is a `CareerguideAdmin`."""
+    default `admin.site`). Every model admin registered on it, the site's own and
+    the libraries' (auth's users and groups, axes' sign-in records) alike, is made
+    a `CareerguideAdmin` here, so no admin class has to remember to be one."""
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -5,8 +5,6 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from careerguide.admin_base import CareerguideAdmin
-
 from .forms import SubscriberEmailField
 from .models import Subscriber, email_normalize
 from .services import subscriber_subscribe, subscribers_erase
@@ -31,7 +29,7 @@ class SubscriberAddForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(CareerguideAdmin):
+class SubscriberAdmin(admin.ModelAdmin):
     list_display = (
         "email",
         "status",

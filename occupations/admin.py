@@ -15,7 +15,6 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from careerguide.admin_base import CareerguideAdmin
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -144,7 +143,7 @@ class SharedChoicesInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class HistoryAdmin(CareerguideAdmin, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
     """Revision history: who changed what and when, a diff per change, and revert.
 
     Every save through the admin (and every row of a spreadsheet import) is a
@@ -295,7 +294,7 @@ class EmploymentProjectionInline(SharedChoicesInline):
 
 
 @admin.register(DataRelease)
-class DataReleaseAdmin(CareerguideAdmin):
+class DataReleaseAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "reference_date", "horizon_year")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -373,7 +372,7 @@ class TaskAdmin(HistoryAdmin):
 
 
 @admin.register(SkillCategory)
-class SkillCategoryAdmin(CareerguideAdmin):
+class SkillCategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -397,13 +396,13 @@ class OccupationSkillAdmin(HistoryAdmin):
 
 
 @admin.register(TechnologyCategory)
-class TechnologyCategoryAdmin(CareerguideAdmin):
+class TechnologyCategoryAdmin(admin.ModelAdmin):
     list_display = ("title", "commodity_code")
     search_fields = ("title", "commodity_code")
 
 
 @admin.register(Technology)
-class TechnologyAdmin(CareerguideAdmin):
+class TechnologyAdmin(admin.ModelAdmin):
     list_display = ("name", "category", "is_hot_technology")
     list_filter = ("is_hot_technology", "category")
     list_select_related = ("category",)
@@ -740,18 +739,18 @@ def render_preview(model_admin, request, page):
 
 
 @admin.register(JobZone)
-class JobZoneAdmin(CareerguideAdmin):
+class JobZoneAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "svp_range")
 
 
 @admin.register(SocMajorGroup)
-class SocMajorGroupAdmin(CareerguideAdmin):
+class SocMajorGroupAdmin(admin.ModelAdmin):
     list_display = ("code", "title")
     search_fields = ("code", "title")
 
 
 @admin.register(RelatedOccupation)
-class RelatedOccupationAdmin(CareerguideAdmin):
+class RelatedOccupationAdmin(admin.ModelAdmin):
     list_display = ("occupation", "related", "tier", "index")
     list_filter = ("tier",)
     list_select_related = ("occupation", "related")
@@ -760,7 +759,7 @@ class RelatedOccupationAdmin(CareerguideAdmin):
 
 
 @admin.register(AlternateTitle)
-class AlternateTitleAdmin(CareerguideAdmin):
+class AlternateTitleAdmin(admin.ModelAdmin):
     list_display = ("title", "occupation", "kind", "short_title")
     list_filter = ("kind",)
     list_select_related = ("occupation",)
