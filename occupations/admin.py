@@ -183,12 +183,25 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # change; its view saves any POST. Refuse it here.
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
-        if not (
-            _is_valid_pk(self.model, unquote(object_id))
-            and _is_valid_pk(self.model.history.model, version_id)
-        ):
+        if not self._version_ids_valid(object_id, version_id):
             raise Http404("No such version.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _version_ids_valid(self, object_id, version_id):
+        return _is_valid_pk(self.model, unquote(object_id)) and _is_valid_pk(
+            self.model.history.model, version_id
+        )
+
+    def get_version(self, object_id, version_id):
+        """The historical record `version_id` of the object `object_id`, or 404."""
+        if self._version_ids_valid(object_id, version_id):
+            pk_name = self.model._meta.pk.attname
+            version = self.model.history.filter(
+                **{pk_name: unquote(object_id)}, history_id=version_id
+            ).first()
+            if version is not None:
+                return version
+        raise Http404("No such version.")
 
 
 def _is_valid_pk(model, value):
@@ -625,12 +638,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         """Reverting a page reverts its resource links too: they are edited in the
         page's form, so an editor expects them back as they were in that version
         (until the page's next revision). The form lists them before the revert."""
-        try:
-            version = CareerPage.history.get(
-                id=unquote(object_id), history_id=version_id
-            )
-        except (CareerPage.history.model.DoesNotExist, ValueError, ValidationError):
-            raise Http404("No such version of this career page.") from None
+        version = self.get_version(object_id, version_id)
         page = version.instance
         following = version.next_record
         links = (
