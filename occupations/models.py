@@ -138,12 +138,17 @@ class DataRelease(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
     @property
+    def short_label(self):
+        """ "BLS OEWS, May 2024": the program and the release."""
+        return f"{RELEASE_SHORT_NAMES[self.kind]}, {self.name}"
+
+    @property
     def credit(self):
         """The credit line under this release's figures, naming the release once:
         the imports' own credit lines name it already, others get it added."""
         if self.name in self.attribution:
             return self.attribution
-        return f"{self.attribution} ({RELEASE_SHORT_NAMES[self.kind]}, {self.name})"
+        return f"{self.attribution} ({self.short_label})"
 
     def clean(self):
         errors = {}

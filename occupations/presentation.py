@@ -426,13 +426,18 @@ def json_for_script(data):
 FIGURE_COLUMNS = ("section", "measure", "value", "qualifier", "unit", "source")
 
 
-def _source(release, program, figures=None):
-    """Where a figure comes from; figures BLS publishes for a group of
-    occupations (`BlsGroupFigures`) name the group."""
-    group = ""
+def release_label(release, figures=None):
+    """ "BLS OEWS, May 2024": the program and release figures come from, naming
+    the BLS group when `figures` are a group's (`BlsGroupFigures`)."""
+    label = release.short_label
     if figures is not None and figures.bls_group_code:
-        group = f" for {figures.bls_group_code} {figures.bls_group_title}"
-    return f"{program}, {release.name}{group}. {release.attribution}".strip()
+        label += f", for {figures.bls_group_code} {figures.bls_group_title}"
+    return label
+
+
+def _source(release, figures=None):
+    """A download row's source: the release's label and its credit line."""
+    return f"{release_label(release, figures)}. {release.attribution}".strip()
 
 
 def _figure(section, measure, value, source, unit="", qualifier=""):
@@ -452,7 +457,7 @@ def career_figures(page):
     rows = []
     estimate = occupation.wage_estimate
     if estimate is not None:
-        source = _source(estimate.release, "BLS OEWS", estimate)
+        source = _source(estimate.release, estimate)
         for basis in wage_bases(estimate):
             for percentile in WAGE_PERCENTILES:
                 field = f"{basis}_{percentile}"
@@ -472,7 +477,7 @@ def career_figures(page):
     projection = occupation.projection
     if projection is not None:
         release = projection.release
-        source = _source(release, "BLS Employment Projections", projection)
+        source = _source(release, projection)
         section = f"outlook {release.name}"
         facts = [
             ("projected growth", projection.growth_percent, "percent"),
@@ -498,7 +503,7 @@ def career_figures(page):
                 _figure("education", measure, projection.typical_education, source)
             )
     if occupation.release is not None:
-        source = _source(occupation.release, "O*NET")
+        source = _source(occupation.release)
         if occupation.job_zone:
             unit = "1 (little preparation) to 5 (extensive)"
             rows.append(
@@ -603,17 +608,6 @@ def _left_out(slug):
     return f"You can compare up to {COMPARE_MAX} careers; “{slug[:60]}” was left out."
 
 
-def figures_from(figures, program):
-    """Where a column's figures come from: "BLS OEWS, May 2024", naming the BLS
-    group when they are a group's (`BlsGroupFigures`); "—" for none."""
-    if figures is None:
-        return "—"
-    text = f"{program}, {figures.release.name}"
-    if figures.bls_group_code:
-        text += f", for {figures.bls_group_code} {figures.bls_group_title}"
-    return text
-
-
 def compare_columns(pages):
     """One column per page: the figures the compare table lines up."""
     columns = []
@@ -625,11 +619,13 @@ def compare_columns(pages):
             {
                 "page": page,
                 "wage": estimate,
-                "wage_from": figures_from(estimate, "BLS OEWS"),
+                "wage_from": release_label(estimate.release, estimate)
+                if estimate
+                else "—",
                 "projection": projection,
-                "projection_from": figures_from(
-                    projection, "BLS Employment Projections"
-                ),
+                "projection_from": release_label(projection.release, projection)
+                if projection
+                else "—",
                 "outlook": outlook(projection),
                 "education": education(page),
                 "skills": top_skills(page),
