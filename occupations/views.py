@@ -38,14 +38,14 @@ class CareerDetailView(DetailView):
     context_object_name = "page"
 
     def get_object(self, queryset=None):
-        return _published_page(self.kwargs["slug"])
+        return published_career_page(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return {**context, **presentation.career_page_context(self.object)}
 
 
-def _published_page(slug):
+def published_career_page(slug):
     """The published page `slug` with everything it shows, or 404."""
     page = get_object_or_404(
         CareerPage.objects.published().for_detail_page(), slug=slug
@@ -56,7 +56,7 @@ def _published_page(slug):
 
 def career_data_csv(request, slug):
     """The page's figures as CSV, each row naming its source and release."""
-    page = _published_page(slug)
+    page = published_career_page(slug)
     response = HttpResponse(
         presentation.figures_csv(page), content_type="text/csv; charset=utf-8"
     )
@@ -65,7 +65,7 @@ def career_data_csv(request, slug):
 
 
 def career_data_json(request, slug):
-    page = _published_page(slug)
+    page = published_career_page(slug)
     return JsonResponse(
         presentation.figures_json(page), json_dumps_params={"ensure_ascii": False}
     )
