@@ -82,6 +82,15 @@ def subscriber_from_unsubscribe_token(token):
         raise InvalidLink from None
 
 
+# A signup of an address in such a row starts a new opt-in: an unsubscribed one,
+# or a pending one to consent wording that has changed since (the person has just
+# agreed to the new wording, so the record must say so, and the link in the
+# earlier email, for the old wording, must no longer confirm).
+NEW_OPT_IN = Q(status=Subscriber.Status.UNSUBSCRIBED) | (
+    Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
+)
+
+
 def subscriber_subscribe(*, email, source_page=None):
     """Start (or repeat) an opt-in; the caller's response must not depend on it.
 
@@ -93,12 +102,8 @@ def subscriber_subscribe(*, email, source_page=None):
     email = email_normalize(email)
     # A repeat (pending or confirmed) changes nothing: a read answers it. The write
     # transaction would take SQLite's database-wide write lock for nothing.
-    subscriber = (
-        Subscriber.objects.filter(email=email)
-        .exclude(status=Subscriber.Status.UNSUBSCRIBED)
-        .first()
-    )
-    if subscriber is None or _opt_in_is_outdated(subscriber):
+    subscriber = Subscriber.objects.filter(email=email).exclude(NEW_OPT_IN).first()
+    if subscriber is None:
         subscriber = _opt_in_start(email, source_page)
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
@@ -106,16 +111,6 @@ def subscriber_subscribe(*, email, source_page=None):
         kind = "confirm"
     transaction.on_commit(lambda: _email_send(subscriber, kind))
     return subscriber
-
-
-def _opt_in_is_outdated(subscriber):
-    """A pending opt-in to consent wording that has changed since: the person has
-    just agreed to the new wording, so the record must say so (and the link in the
-    earlier email, for the old wording, must no longer confirm)."""
-    return (
-        subscriber.status == Subscriber.Status.PENDING
-        and subscriber.consent_version != CONSENT_VERSION
-    )
 
 
 def _opt_in_start(email, source_page):
@@ -135,10 +130,7 @@ def _opt_in_start(email, source_page):
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, **opt_in)], ignore_conflicts=True
     )
-    reopened = Q(status=Subscriber.Status.UNSUBSCRIBED) | (
-        Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
-    )
-    Subscriber.objects.filter(reopened, email=email).update(**opt_in)
+    Subscriber.objects.filter(NEW_OPT_IN, email=email).update(**opt_in)
     return Subscriber.objects.get(email=email)
 
 
