@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import CareerPage
 
@@ -32,7 +33,9 @@ class CareerPageFeed(Feed):
         return page.title
 
     def item_description(self, page):
-        return page.summary or page.occupation.description
+        # Atom marks the summary type="html", so a reader would run markup in the
+        # plain text ("<img onerror=…>" typed by an editor): it is escaped as HTML.
+        return escape(page.summary or page.occupation.description)
 
     def item_link(self, page):
         return f"{settings.SITE_URL}{page.get_absolute_url()}"

@@ -58,6 +58,26 @@ def test_feed_lists_published_pages_newest_first(client, pages):
     assert titles[1] == pages.title
 
 
+def test_feed_summary_is_text_even_in_a_reader_that_renders_html(client, db):
+    CareerPageFactory(summary='Pay & prospects <img src=x onerror="alert(1)">')
+    root = ET.fromstring(client.get("/careers/feed/").content)
+    summary = next(root.iter(f"{ATOM}entry")).find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    # Decoded as HTML, the summary is the editor's text, not an element.
+    assert summary.text == (
+        "Pay &amp; prospects &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    )
+
+
+def test_every_public_page_announces_the_feed(client, pages):
+    for path in ["/", "/careers/", pages.get_absolute_url()]:
+        html = client.get(path).content.decode()
+        assert (
+            '<link rel="alternate" type="application/atom+xml" '
+            'title="New career guides" href="/careers/feed/">' in html
+        ), path
+
+
 def test_robots_txt_names_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
