@@ -49,6 +49,21 @@ class CareerSearchForm(forms.Form):
         return queryset
 
     @property
+    def summary(self):
+        """The valid fields in words, for the page's title: “nurse”, Healthcare
+        Practitioners and Technical Occupations, Job Zone 3."""
+        self.is_valid()
+        data = self.cleaned_data
+        words = []
+        if data.get("q", "").strip():
+            words.append(f"“{data['q'].strip()}”")
+        if data.get("group"):
+            words.append(dict(self.fields["group"].choices)[data["group"]])
+        if data.get("zone"):
+            words.append(f"Job Zone {data['zone']}")
+        return ", ".join(words)
+
+    @property
     def is_filtered(self):
         """Whether a valid field narrows the list (beside a field in error too)."""
         self.is_valid()

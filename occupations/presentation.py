@@ -169,17 +169,20 @@ def wage_chart(estimate, basis):
     }
 
 
+def words_listed(words):
+    """ "a", "a and b", "a, b and c"."""
+    *others, last = list(words) or [""]
+    return f"{', '.join(others)} and {last}" if others else last
+
+
 def _top_code_note(rows):
     """One sentence naming every top-coded percentile of a chart, or ""."""
     capped = [row for row in rows if row["top_coded"]]
     if not capped:
         return ""
     labels = [row["label"].lower() for row in capped]
-    named = (
-        labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-    )
     plural = "s" if len(labels) > 1 else ""
-    named = named.replace(" percentile", "") + f" percentile{plural}"
+    named = words_listed(labels).replace(" percentile", "") + f" percentile{plural}"
     return (
         "The dashed, open end marks a top-coded figure: BLS publishes the "
         f"{named} only as “{capped[0]['text']}”."
@@ -696,6 +699,7 @@ def compare_context(values, query):
     columns = compare_columns(pages)
     return {
         "columns": columns,
+        "careers_named": words_listed(page.career_name for page in pages),
         "wage_rows": compare_wage_rows(columns),
         "attribution": compare_attribution(pages),
         "selected": ",".join(page.slug for page in pages),

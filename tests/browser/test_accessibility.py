@@ -27,8 +27,31 @@ def test_not_found_page_has_no_axe_violations(page, db, assert_accessible):
     assert_accessible(page)
 
 
-def test_career_page_headings_are_in_order(page, demo):
-    page.goto("/careers/machine-learning-engineer/")
+# A phone held upright, or a desktop window zoomed to 400 % (WCAG 1.4.10 Reflow).
+NARROW_PAGES = [
+    "/careers/",
+    "/careers/?q=engineer&zone=4",
+    "/careers/machine-learning-engineer/",
+    "/careers/compare/?careers=machine-learning-engineer,data-scientist",
+    "/newsletter/",
+]
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+def test_public_page_fits_a_320_pixel_screen(page, demo, assert_accessible, path):
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.goto(path).status == 200
+    sideways = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert sideways <= 0, f"{path} scrolls {sideways}px sideways"
+    # At this width: scroll boxes reachable by keyboard, targets big enough to tap.
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path", ["/careers/machine-learning-engineer/", "/careers/", "/careers/?q=nurse"]
+)
+def test_headings_are_in_order(page, demo, path):
+    page.goto(path)
     levels = page.eval_on_selector_all(
         "main h1, main h2, main h3, main h4",
         "nodes => nodes.map(node => Number(node.tagName[1]))",

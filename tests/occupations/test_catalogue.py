@@ -108,7 +108,7 @@ def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
     text = visible_text(html.encode())
     assert "Critical Thinking" in text  # importance 4.00
     assert "Repairing" not in text  # importance 1.00: below the threshold
-    assert 'title="Hot technology' in html
+    assert 'Hot<span class="visually-hidden"> technology</span>' in html
     related = section(html, "related-heading")
     assert 'href="/careers/data-scientists/"' in related
     assert "Job Description" not in text.replace("Job Description:", "")

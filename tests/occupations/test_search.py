@@ -98,6 +98,21 @@ def test_a_field_in_error_leaves_the_other_filters_applied(client, catalogue):
     assert "data-scientist" not in results
 
 
+def page_title(client, query):
+    html = client.get("/careers/", query).content.decode()
+    return re.search(r"<title>(.*?)</title>", html).group(1)
+
+
+def test_career_list_title_says_what_the_list_shows(client, catalogue):
+    assert page_title(client, {}) == "All careers · Careerguide"
+    assert page_title(client, {"q": "nurse", "group": "29-0000", "zone": "3"}) == (
+        "Careers: “nurse”, Healthcare Practitioners and Technical Occupations, "
+        "Job Zone 3 · Careerguide"
+    )
+    # A field in error is named first, as screen readers announce the title.
+    assert page_title(client, {"zone": "9"}).startswith("Error: All careers")
+
+
 def test_search_pagination_keeps_the_query(client, db):
     for number in range(30):
         CareerPageFactory(career_name=f"Nurse {number:02d}")
@@ -107,6 +122,9 @@ def test_search_pagination_keeps_the_query(client, db):
     page_two = visible_text(client.get("/careers/", {"q": "nurse", "page": 2}).content)
     assert "Nurse" in page_two
     assert "Welder" not in page_two
+    assert page_title(client, {"q": "nurse", "page": 2}) == (
+        "Careers: “nurse” (page 2 of 2) · Careerguide"
+    )
 
 
 @pytest.mark.parametrize("size", [1, 30])

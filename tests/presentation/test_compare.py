@@ -19,7 +19,7 @@ def test_compare_two_careers_side_by_side(client, db):
     first = full_career(career_name="Actuary", growth="22.0")
     second = full_career(career_name="Baker", growth="1.0", openings="1.0")
     text = compare(client, f"?careers={first.slug},{second.slug}")
-    assert "Actuary compared with Baker" in text
+    assert "Actuary and Baker compared" in text
     assert "Annual median $85,720 $85,720" in text
     assert "Projected growth 22% by 2034 (much faster than average)" in text
     assert "1% by 2034 (slower than average)" in text
@@ -35,8 +35,8 @@ def test_compare_repeated_parameters_work_like_a_list(client, db):
         client, f"?careers={first.slug}&careers={second.slug}&careers={third.slug}"
     )
     assert (
-        f"{first.career_name} compared with {second.career_name} "
-        f"compared with {third.career_name}" in text
+        f"{first.career_name}, {second.career_name} and {third.career_name} "
+        "compared" in text
     )
 
 
@@ -55,12 +55,10 @@ def test_compare_an_unknown_career_does_not_take_a_place(client, db):
     slugs = [full_career().slug for _ in range(4)]
     text = compare(client, f"?careers=nope,{','.join(slugs)}")
     assert "We found no published career “nope”" in text
-    assert (
-        " compared with ".join(
-            CareerPage.objects.get(slug=slug).career_name for slug in slugs[:3]
-        )
-        in text
+    first, second, third = (
+        CareerPage.objects.get(slug=slug).career_name for slug in slugs[:3]
     )
+    assert f"{first}, {second} and {third} compared" in text
     assert f"You can compare up to 3 careers; “{slugs[3]}” was left out." in text
 
 

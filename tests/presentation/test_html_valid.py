@@ -32,3 +32,17 @@ def test_html_public_pages_parse_without_errors(client, demo):
         response = client.get(url)
         assert response.status_code == 200, url
         assert parse_errors(response.content) == [], url
+
+
+@pytest.mark.django_db
+def test_navigation_says_where_the_visitor_is(client, demo):
+    careers = client.get("/careers/").content.decode()
+    assert '<a href="/careers/" aria-current="page">Careers</a>' in careers
+    assert '<a href="/resources/">Resources</a>' in careers
+
+    page = client.get("/careers/machine-learning-engineer/").content.decode()
+    assert 'aria-current="page">Careers<' not in page
+    assert (
+        '<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/careers/">Careers'
+        '</a> › <span aria-current="page">Machine Learning Engineer</span></nav>'
+    ) in page
