@@ -173,7 +173,7 @@ def _wage(value, top_code, *, path, line, column):
     return decimal(value, path=path, line=line, column=column, blank=NOT_AVAILABLE)
 
 
-def wages_import(*, path, year=None, write=None):
+def wages_import(*, path, year=None, write=None, allow_removals=False):
     """Import an OEWS national file (xlsx or csv) in one transaction."""
     path = Path(path)
     year = year or _oews_period(path)
@@ -184,7 +184,7 @@ def wages_import(*, path, year=None, write=None):
             "national_M2024_dl.xlsx); pass --year 2024.",
         )
     name = f"May {year}"
-    report = ImportReport(write)
+    report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing OEWS {name} from {path.name}")
     hourly_top, annual_top = _oews_top_code(path)
     rows, groups = [], {}
@@ -303,10 +303,10 @@ def _is_projection_header(row):
     )
 
 
-def projections_import(*, path, write=None):
+def projections_import(*, path, write=None, allow_removals=False):
     """Import BLS occupational projections (Table 1.2 xlsx or the CSV export)."""
     path = Path(path)
-    report = ImportReport(write)
+    report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing employment projections from {path.name}")
     reader = read_rows(path, (), header_match=_is_projection_header, sheet="Table 1.2")
     rows, columns, total_growth, count = [], None, None, 0

@@ -21,7 +21,14 @@ from ..models import (
     WageEstimate,
 )
 from .bls import OEWS_COLUMNS, projections_import, wages_import
-from .onet import FILES, files_digest, find_files, onet_import
+from .onet import (
+    FILES,
+    files_digest,
+    find_files,
+    newer_release,
+    onet_import,
+    release_from_readme,
+)
 from .readers import read_rows
 from .sync import ImportReport
 
@@ -110,23 +117,30 @@ def _already_imported(paths):
     return DataRelease.objects.filter(source_digest=digest).exists()
 
 
-def catalogue_load(*, directory=SNAPSHOT_DIR, force=False, write=None):
+def catalogue_load(
+    *, directory=SNAPSHOT_DIR, force=False, write=None, allow_removals=False
+):
     """Import the snapshot's releases not yet imported, then publish the pages."""
     report = ImportReport(write)
+    options = {"write": write, "allow_removals": allow_removals}
     sources = _snapshot_sources(directory)
     onet_files = list(find_files(sources["onet"]).values())
-    if force or not _already_imported(onet_files):
-        report.counts.update(onet_import(directory=sources["onet"], write=write).counts)
+    name, reference_date = release_from_readme(sources["onet"])
+    newer = reference_date and newer_release(reference_date)
+    if newer:
+        report.write(f"O*NET: the database holds {newer.name}, newer than {name}.")
+    elif force or not _already_imported(onet_files):
+        report.counts.update(onet_import(directory=sources["onet"], **options).counts)
     else:
         report.write("O*NET: the snapshot's release is already imported.")
     for path in sources["wages"]:
         if force or not _already_imported([path]):
-            report.counts.update(wages_import(path=path, write=write).counts)
+            report.counts.update(wages_import(path=path, **options).counts)
         else:
             report.write(f"{path.name}: already imported.")
     for path in sources["projections"]:
         if force or not _already_imported([path]):
-            report.counts.update(projections_import(path=path, write=write).counts)
+            report.counts.update(projections_import(path=path, **options).counts)
         else:
             report.write(f"{path.name}: already imported.")
     report.add("Career pages", {"created": career_pages_create()})

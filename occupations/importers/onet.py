@@ -188,6 +188,8 @@ class _OnetImport:
             if count % PROGRESS_EVERY == 0:
                 self.report.write(f"  {path.name}: {count:,} rows…")
             yield path, line, row
+        if not count:
+            raise DataFileError(path, "no rows under the header; is the file complete?")
         self.report.timed(f"read {path.name}", count, time.perf_counter() - started)
         self.report.write(f"  {path.name}: {count:,} rows read")
 
@@ -683,7 +685,28 @@ class _OnetImport:
             )
 
 
-def onet_import(*, directory, release_name=None, release_date=None, write=None):
+def newer_release(reference_date):
+    """The newest O*NET release in the database if it is newer than
+    `reference_date`, else None. O*NET releases share the occupation rows, so
+    importing an older one replaces the newer one's texts, tasks and skills."""
+    return (
+        DataRelease.objects.filter(
+            kind=DataRelease.Kind.ONET, reference_date__gt=reference_date
+        )
+        .order_by("-reference_date")
+        .first()
+    )
+
+
+def onet_import(
+    *,
+    directory,
+    release_name=None,
+    release_date=None,
+    write=None,
+    allow_removals=False,
+    allow_older=False,
+):
     """Import an O*NET release folder in one transaction; returns the report."""
     files = find_files(directory)
     readme_name, readme_date = release_from_readme(directory)
@@ -695,7 +718,16 @@ def onet_import(*, directory, release_name=None, release_date=None, write=None):
             "cannot tell which O*NET release this is (no 'Read Me.txt' naming it); "
             "pass --release 'O*NET 29.3' --release-date 2025-05.",
         )
-    report = ImportReport(write)
+    newer = None if allow_older else newer_release(reference_date)
+    if newer:
+        raise DataFileError(
+            directory,
+            f"{name} ({reference_date:%B %Y}) is older than {newer.name} "
+            f"({newer.reference_date:%B %Y}), which the database holds; importing "
+            "it would replace the newer release's texts, tasks and skills. Pass "
+            "--allow-older to go back to it.",
+        )
+    report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing {name} from {len(files)} files")
     digest = files_digest(files.values())
     with page_cache.bulk_write():

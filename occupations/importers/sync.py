@@ -9,13 +9,26 @@ from django.db import connection
 from django.db.models import F
 
 BATCH_SIZE = 1000
+# A new release changes a small share of a table's rows. Losing more than this share
+# (and more than a handful of rows) in one import is what a cut-off file looks like.
+REMOVALS_SHARE_LIMIT = 0.10
+REMOVALS_TOLERATED = 20
+
+
+class RemovalsRefused(Exception):
+    """The import would remove what a cut-off or partial file would: many rows, or
+    rows editors featured. Refused unless the import allows removals."""
 
 
 class ImportReport:
-    """Created/updated/removed counts per kind of row, and progress output."""
+    """Created/updated/removed counts per kind of row, and progress output.
 
-    def __init__(self, write=None):
+    `allow_removals`: remove rows the files no longer hold even when
+    `removals_check` would refuse."""
+
+    def __init__(self, write=None, *, allow_removals=False):
         self.counts = {}
+        self.allow_removals = allow_removals
         self.write = write or (lambda message: None)
         self.notes = []
         self.timings = []  # (what, rows, seconds): files read, tables written
@@ -75,6 +88,7 @@ def sync_rows(
     ):
         key = tuple(row[1 : 1 + len(key_fields)])
         current[key] = (row[0], row[1 + len(key_fields) :])
+    existing_count = len(current)
     to_create, to_update = [], []
     for key, values in incoming.items():
         found = current.pop(key, None)
@@ -87,11 +101,13 @@ def sync_rows(
             counter["unchanged"] += 1
         else:
             to_update.append(model(pk=pk, **values))
+    removed_ids = [pk for pk, _ in current.values()] if remove else []
+    if removed_ids and not report.allow_removals:
+        removals_check(model, label, removed_ids, existing_count)
     if to_create:
         model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     if to_update:
         model.objects.bulk_update(to_update, value_fields, batch_size=BATCH_SIZE)
-    removed_ids = [pk for pk, _ in current.values()] if remove else []
     for start in range(0, len(removed_ids), BATCH_SIZE):
         model.objects.filter(pk__in=removed_ids[start : start + BATCH_SIZE]).delete()
     counter["created"] += len(to_create)
@@ -100,6 +116,35 @@ def sync_rows(
     report.add(label, counter)
     report.timed(f"write {label}", len(incoming), time.perf_counter() - started)
     return counter
+
+
+def removals_check(model, label, removed_ids, existing_count):
+    """Refuse to remove many of a table's rows, or any row editors featured.
+
+    A file cut off at a line break, or holding only its header, reads as a complete
+    file with fewer rows; importing it would delete the rest, and the featured
+    flags editors set on them would not come back with the right file."""
+    share = len(removed_ids) / existing_count
+    if len(removed_ids) > REMOVALS_TOLERATED and share > REMOVALS_SHARE_LIMIT:
+        raise RemovalsRefused(
+            f"{label}: the files no longer hold {len(removed_ids):,} of the "
+            f"{existing_count:,} rows in the database ({share:.0%}), as a cut-off "
+            "or partial file would."
+        )
+    if not any(field.name == "is_featured" for field in model._meta.fields):
+        return
+    featured = sum(
+        model.objects.filter(
+            pk__in=removed_ids[start : start + BATCH_SIZE], is_featured=True
+        ).count()
+        for start in range(0, len(removed_ids), BATCH_SIZE)
+    )
+    if featured:
+        raise RemovalsRefused(
+            f"{label}: the files no longer hold {featured:,} "
+            f"row{'s' if featured > 1 else ''} that editors featured on curated "
+            "career pages."
+        )
 
 
 def keep_editor_text(existing, *, key_fields, texts, incoming):

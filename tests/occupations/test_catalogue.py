@@ -2,6 +2,7 @@
 editorial pages untouched by a full import."""
 
 import re
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from occupations.models import CareerPage, Occupation
 from tests.html_text import visible_text
 from tests.occupations.test_career_page import REFERENCE_URL, reference_lines
+from tests.occupations.test_importers import ONET, release_as
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "occupations" / "catalogue"
 
@@ -97,6 +99,19 @@ def test_load_catalogue_again_skips_imported_releases_and_keeps_edits(
     assert "O*NET: the snapshot's release is already imported." in output
     assert "Done: 0 created, 0 updated, 0 removed." in output
     assert CareerPage.objects.get(slug="nurse-practitioners").summary == "Edited."
+
+
+def test_load_catalogue_leaves_a_newer_onet_release_in_place(
+    db, excerpt_snapshot, tmp_path
+):
+    newer = tmp_path / "onet"
+    shutil.copytree(ONET, newer)
+    release_as(newer, "30.0", "May 2026")
+    call_command("import_onet", newer, stdout=StringIO())
+    output = load_catalogue(excerpt_snapshot)
+    assert "O*NET: the database holds O*NET 30.0, newer than O*NET 29.3." in output
+    releases = set(Occupation.objects.values_list("release__name", flat=True))
+    assert releases == {"O*NET 30.0"}
 
 
 def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(

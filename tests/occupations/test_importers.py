@@ -166,6 +166,18 @@ def _truncate(folder):
     path.write_bytes(content[: len(content) // 2])
 
 
+def _cut_at_a_line_break(folder):
+    """What a copy cut short by a full disk or a broken download looks like."""
+    path = folder / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2]))
+
+
+def _header_only(folder):
+    path = folder / "Task Statements.txt"
+    path.write_text(path.read_text().splitlines(keepends=True)[0])
+
+
 def _wrong_encoding(folder):
     path = folder / "Occupation Data.txt"
     path.write_bytes(path.read_bytes().replace(b"Analysts", b"Anal\xe9sts", 1))
@@ -189,6 +201,12 @@ def _truncate_excel(folder):
             _truncate,
             "Technology Skills.txt, line 554: the last line has no line ending",
         ),
+        (
+            _cut_at_a_line_break,
+            "Tasks: the files no longer hold 182 of the 362 rows in the database "
+            "(50%), as a cut-off or partial file would. Is the file complete?",
+        ),
+        (_header_only, "Task Statements.txt: no rows under the header"),
         (_wrong_encoding, "Occupation Data.txt, line "),
         (_missing_file, "no 'Occupation Data.txt' or '.xlsx' here"),
         (_truncate_excel, "Alternate Titles.xlsx: not a readable Excel file"),
@@ -205,6 +223,59 @@ def test_import_onet_broken_file_is_a_clear_error_and_changes_nothing(
     assert message in str(error.value)
     assert "\n" not in str(error.value)
     assert snapshot() == before
+
+
+def test_import_onet_cut_off_file_imports_when_removals_are_allowed(db, onet_copy):
+    run("import_onet", ONET)
+    _cut_at_a_line_break(onet_copy)
+    output = run("import_onet", onet_copy, "--allow-removals")
+    assert re.search(r"Tasks: 0 created, \d+ updated, 182 removed", output)
+    assert Task.objects.count() == 180
+
+
+def test_import_onet_keeps_a_featured_row_the_files_no_longer_hold(db, onet_copy):
+    run("import_onet", ONET)
+    Task.objects.filter(onet_task_id=7381).update(is_featured=True)
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "\t7381\t" not in line))
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        "Tasks: the files no longer hold 1 row that editors featured on curated "
+        "career pages. Is the file complete? Nothing was changed. If the files are "
+        "right, run again with --allow-removals."
+    ) == str(error.value)
+    assert snapshot() == before
+
+    run("import_onet", onet_copy, "--allow-removals")
+    assert not Task.objects.filter(onet_task_id=7381).exists()
+
+
+def release_as(folder, number, month):
+    """The folder's Read Me.txt naming another release, as O*NET's does."""
+    path = folder / "Read Me.txt"
+    text = path.read_text().replace("29.3", number).replace("May 2025", month)
+    path.write_text(text)
+    return folder
+
+
+def test_import_onet_older_release_is_refused_unless_allowed(db, onet_copy):
+    run("import_onet", ONET)
+    before = snapshot()
+    release_as(onet_copy, "28.0", "August 2023")
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert str(error.value) == (
+        "onet: O*NET 28.0 (August 2023) is older than O*NET 29.3 (May 2025), which "
+        "the database holds; importing it would replace the newer release's texts, "
+        "tasks and skills. Pass --allow-older to go back to it. Nothing was changed."
+    )
+    assert snapshot() == before
+
+    run("import_onet", onet_copy, "--allow-older")
+    assert Occupation.objects.get(code="15-2031.00").release.name == "O*NET 28.0"
 
 
 def test_import_onet_wrong_encoding_names_the_line(db, onet_copy):

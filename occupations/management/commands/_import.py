@@ -3,16 +3,29 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from occupations.importers.readers import DataFileError
-from occupations.importers.sync import planner_statistics_refresh
+from occupations.importers.sync import RemovalsRefused, planner_statistics_refresh
 
 
 class ImportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="Remove the rows the files no longer hold even when they are many, "
+            "or featured by editors (refused by default: a cut-off file looks so).",
+        )
+
     def run_import(self, function, **kwargs):
         write = self.stdout.write if self.verbosity >= 1 else None
         try:
-            report = function(write=write, **kwargs)
+            report = function(write=write, allow_removals=self.allow_removals, **kwargs)
         except DataFileError as error:
             raise CommandError(f"{error} Nothing was changed.") from None
+        except RemovalsRefused as error:
+            raise CommandError(
+                f"{error} Is the file complete? Nothing was changed. If the files "
+                "are right, run again with --allow-removals."
+            ) from None
         planner_statistics_refresh()
         if self.verbosity >= 1:
             for line in report.lines():
@@ -28,4 +41,5 @@ class ImportCommand(BaseCommand):
 
     def execute(self, *args, **options):
         self.verbosity = options.get("verbosity", 1)
+        self.allow_removals = options.get("allow_removals", False)
         return super().execute(*args, **options)

@@ -23,17 +23,25 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("directory", help="The release folder, e.g. db_29_3_text.")
         parser.add_argument(
             "--release",
             help='Release name if the folder has no "Read Me.txt", e.g. "O*NET 29.3".',
         )
         parser.add_argument("--release-date", help="Release month, e.g. 2025-05.")
+        parser.add_argument(
+            "--allow-older",
+            action="store_true",
+            help="Import a release older than the one the database holds, "
+            "replacing its texts, tasks and skills.",
+        )
 
-    def handle(self, *args, directory, release, release_date, **options):
+    def handle(self, *args, directory, release, release_date, allow_older, **options):
         self.run_import(
             onet_import,
             directory=directory,
             release_name=release,
             release_date=_month(release_date) if release_date else None,
+            allow_older=allow_older,
         )

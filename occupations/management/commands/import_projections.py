@@ -11,6 +11,7 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):

@@ -10,6 +10,7 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("file")
         parser.add_argument(
             "--year", type=int, help="Reference year (May) if the file name lacks it."
