@@ -23,7 +23,7 @@ from ..models import (
 from .onet import files_digest
 from .readers import DataFileError, read_rows
 from .sync import ImportReport, sync_rows
-from .values import SOC_CODE, decimal, text
+from .values import SOC_CODE, checked, decimal, once, text
 
 # OEWS: BLS's column for each of our wage fields.
 WAGE_COLUMNS = {
@@ -39,6 +39,7 @@ WAGE_COLUMNS = {
 }
 OEWS_COLUMNS = ("OCC_CODE", "OCC_TITLE", "O_GROUP", *WAGE_COLUMNS.values(), "ANNUAL")
 OEWS_PERIOD = re.compile(r"M(\d{4})", re.IGNORECASE)
+FIRST_OEWS_YEAR = 1997  # the first national estimates in today's form
 # The national files' Field Descriptions sheet; the same in 2022, 2023 and 2024.
 TOP_CODE = re.compile(r"\$([\d,.]+) per hour or \$([\d,]+) per year")
 DEFAULT_TOP_CODE = (Decimal("115.00"), Decimal("239200"))
@@ -144,27 +145,56 @@ def _oews_period(path, sheet_names=()):
     return None
 
 
-def _oews_top_code(path):
-    """The thresholds stated in the xlsx's Field Descriptions sheet, if present."""
+def _oews_workbook_facts(path):
+    """(top codes, year) an xlsx states: the thresholds in its Field Descriptions
+    sheet (or the default), and the year its sheet names give ("national_M2024_dl"),
+    or None."""
     if Path(path).suffix != ".xlsx":
-        return DEFAULT_TOP_CODE
+        return DEFAULT_TOP_CODE, None
     try:
         workbook = load_workbook(path, read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        return DEFAULT_TOP_CODE  # the data sheet's reader reports the damage
+        return DEFAULT_TOP_CODE, None  # the data sheet's reader reports the damage
     try:
+        year = _oews_period("", workbook.sheetnames)
         if "Field Descriptions" in workbook.sheetnames:
             for row in workbook["Field Descriptions"].iter_rows(values_only=True):
                 for value in row:
                     found = TOP_CODE.search(text(value))
                     if found:
-                        return (
+                        top_code = (
                             Decimal(found.group(1).replace(",", "")),
                             Decimal(found.group(2).replace(",", "")),
                         )
+                        return top_code, year
     finally:
         workbook.close()
-    return DEFAULT_TOP_CODE
+    return DEFAULT_TOP_CODE, year
+
+
+def _oews_year(path, year, sheet_year):
+    """The reference year: `year` (--year), the file's name and its sheets' names
+    must agree where they say one. A renamed copy of another year's file would
+    otherwise replace that year's figures."""
+    stated = {
+        "--year": year,
+        "the file name": _oews_period(path),
+        "the sheet name": sheet_year,
+    }
+    years = {value for value in stated.values() if value is not None}
+    if len(years) > 1:
+        said = ", ".join(f"{where} {value}" for where, value in stated.items() if value)
+        raise DataFileError(path, f"the year is unclear ({said}).")
+    if not years:
+        raise DataFileError(
+            path,
+            "cannot tell the reference period from the file name (e.g. "
+            "national_M2024_dl.xlsx); pass --year 2024.",
+        )
+    year = years.pop()
+    if not FIRST_OEWS_YEAR <= year <= date.today().year:
+        raise DataFileError(path, f"{year} is not a year OEWS has published.")
+    return year
 
 
 def _wage(value, top_code, *, path, line, column):
@@ -176,18 +206,12 @@ def _wage(value, top_code, *, path, line, column):
 def wages_import(*, path, year=None, write=None, allow_removals=False):
     """Import an OEWS national file (xlsx or csv) in one transaction."""
     path = Path(path)
-    year = year or _oews_period(path)
-    if year is None:
-        raise DataFileError(
-            path,
-            "cannot tell the reference period from the file name (e.g. "
-            "national_M2024_dl.xlsx); pass --year 2024.",
-        )
+    (hourly_top, annual_top), sheet_year = _oews_workbook_facts(path)
+    year = _oews_year(path, year, sheet_year)
     name = f"May {year}"
     report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing OEWS {name} from {path.name}")
-    hourly_top, annual_top = _oews_top_code(path)
-    rows, groups = [], {}
+    rows, groups, seen = [], {}, {}
     count, started = 0, time.perf_counter()
     for line, row in read_rows(path, OEWS_COLUMNS):
         count += 1
@@ -211,6 +235,8 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         }
         values["annual_only"] = text(row["ANNUAL"]).upper() == "TRUE"
         values["hourly_only"] = text(row.get("HOURLY")).upper() == "TRUE"
+        checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
+        once(code, line, seen, path=path)
         rows.append((code, text(row["OCC_TITLE"])[:200], values))
     report.timed(f"read {path.name}", count, time.perf_counter() - started)
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} detailed")
@@ -252,6 +278,16 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         )
     report.release = release
     return report
+
+
+# Our field for each key of `_projection_columns`' {key: column}.
+PROJECTION_COLUMN_KEYS = {
+    "employment_base": "base",
+    "employment_projected": "projected",
+    "growth_percent": "growth",
+    "annual_openings": "openings",
+    "typical_education": "education",
+}
 
 
 def _projection_columns(path, header, line):
@@ -309,7 +345,7 @@ def projections_import(*, path, write=None, allow_removals=False):
     report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing employment projections from {path.name}")
     reader = read_rows(path, (), header_match=_is_projection_header, sheet="Table 1.2")
-    rows, columns, total_growth, count = [], None, None, 0
+    rows, columns, total_growth, count, seen = [], None, None, 0, {}
     started = time.perf_counter()
     for line, row in reader:
         count += 1
@@ -336,27 +372,27 @@ def projections_import(*, path, write=None, allow_removals=False):
             if "title" in columns
             else ""
         )
-        rows.append(
-            (
-                code,
-                title[:200],
-                {
-                    "employment_base": _number(
-                        row, columns, "base", path=path, line=line
-                    ),
-                    "employment_projected": _number(
-                        row, columns, "projected", path=path, line=line
-                    ),
-                    "growth_percent": growth,
-                    "annual_openings": _number(
-                        row, columns, "openings", path=path, line=line
-                    ),
-                    "typical_education": ""
-                    if education in NOT_AVAILABLE
-                    else education,
-                },
-            )
+        values = {
+            "employment_base": _number(row, columns, "base", path=path, line=line),
+            "employment_projected": _number(
+                row, columns, "projected", path=path, line=line
+            ),
+            "growth_percent": growth,
+            "annual_openings": _number(row, columns, "openings", path=path, line=line),
+            "typical_education": "" if education in NOT_AVAILABLE else education,
+        }
+        checked(
+            EmploymentProjection,
+            values,
+            path=path,
+            line=line,
+            columns={
+                field: columns.get(key, field)
+                for field, key in PROJECTION_COLUMN_KEYS.items()
+            },
         )
+        once(code, line, seen, path=path)
+        rows.append((code, title[:200], values))
     if columns is None:
         raise DataFileError(
             path,

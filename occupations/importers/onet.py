@@ -25,7 +25,16 @@ from ..models import (
 from ..search import search_document
 from .readers import DataFileError, read_rows
 from .sync import ImportReport, keep_editor_text, sync_rows
-from .values import bounded, decimal, flag, integer, limited, onet_code, text
+from .values import (
+    bounded,
+    decimal,
+    flag,
+    integer,
+    limited,
+    once,
+    onet_code,
+    text,
+)
 
 CODE = "O*NET-SOC Code"
 
@@ -240,8 +249,10 @@ class _OnetImport:
 
     def read_occupations(self, release):
         occupations = {}
+        first_line = {}
         for path, line, row in self.rows("occupations"):
             code = onet_code(row[CODE], path=path, line=line)
+            once(code, line, first_line, path=path)
             occupations[code] = {
                 "title": limited(
                     text(row["Title"]), 200, path=path, line=line, column="Title"

@@ -3,10 +3,15 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 from .readers import DataFileError
 
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+# "91,290" and "1,234.5": commas between groups of three digits only. "21,5" is a
+# decimal comma, and reading it as 215 would be a silent error.
+THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def text(value):
@@ -27,6 +32,13 @@ def decimal(value, *, path, line, column, places="0.01", blank=None):
         raw = text(value)
         if raw == "" or (blank and raw in blank):
             return None
+        if "," in raw and not THOUSANDS.match(raw):
+            raise DataFileError(
+                path,
+                f"{column} is {raw!r}: a comma may only separate thousands "
+                "(1,234.5); write decimals with a point.",
+                line,
+            )
         try:
             number = Decimal(raw.replace(",", ""))
         except InvalidOperation:
@@ -75,6 +87,40 @@ def bounded(value, low, high, *, path, line, column):
             path, f"{column} is {value}, outside the range {low} to {high}.", line
         )
     return value
+
+
+def checked(model, values, *, path, line, columns):
+    """`values` ({field: value}) as `model` accepts them: each field's validators
+    (range, digits) and the model's `clean()` (wage percentiles in order). A value
+    the database's constraints refuse would otherwise end the whole import in a
+    traceback; this names the file, line and column. `columns`: {field: column}."""
+
+    def refuse(name, messages):
+        column = columns.get(name, name)
+        message = f"{column} is {values[name]}: {' '.join(messages)}"
+        return DataFileError(path, message, line)
+
+    for name, value in values.items():
+        if value is not None:
+            try:
+                model._meta.get_field(name).run_validators(value)
+            except ValidationError as error:
+                raise refuse(name, error.messages) from None
+    try:
+        model(**values).clean()
+    except ValidationError as error:
+        raise refuse(*next(iter(error.message_dict.items()))) from None
+    return values
+
+
+def once(key, line, seen, *, path):
+    """Note that `key` is on `line` ({key: line} in `seen`); a second row for it is
+    refused, naming both lines: otherwise the last would silently win."""
+    if key in seen:
+        raise DataFileError(
+            path, f"{key} appears twice, on lines {seen[key]} and {line}.", line
+        )
+    seen[key] = line
 
 
 def limited(value, max_length, *, path, line, column):

@@ -339,6 +339,96 @@ def test_import_wages_bad_number_names_file_and_line(db, tmp_path):
     assert snapshot() == before
 
 
+def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
+    """The 2022 excerpt saved as `name`, with `cells` ({"AB10": value}) changed."""
+    workbook = openpyxl.load_workbook(WAGES_2022)
+    for cell, value in (cells or {}).items():
+        workbook.active[cell] = value
+    if sheet:
+        workbook.active.title = sheet
+    workbook.save(folder / name)
+    return folder / name
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        # Each value the database's constraints refuse, as a message, not a 500.
+        (
+            {"AB10": -5},
+            "line 10: A_MEDIAN is -5.00: Ensure this value is greater than or "
+            "equal to 0.",
+        ),
+        (
+            {"AB10": "12345678901"},
+            "line 10: A_MEDIAN is 12345678901.00: Ensure that there are no more "
+            "than 9 digits in total.",
+        ),
+        (
+            {"AA10": 200000},
+            "line 10: A_MEDIAN is 103500.00: Must not be lower than the annual "
+            "25th percentile ($200,000.00).",
+        ),
+        # A decimal comma is not a thousands separator: "43,89" is not 4389.
+        (
+            {"W10": "49,76"},
+            "line 10: H_MEDIAN is '49,76': a comma may only separate thousands "
+            "(1,234.5); write decimals with a point.",
+        ),
+    ],
+)
+def test_import_wages_value_out_of_bounds_is_a_clear_error(
+    db, tmp_path, cells, message
+):
+    run("import_onet", ONET)
+    run("import_wages", WAGES_2022)
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run("import_wages", wages_copy(tmp_path, cells=cells))
+    assert str(error.value) == f"national_M2022_dl.xlsx, {message} Nothing was changed."
+    assert snapshot() == before
+
+
+def test_import_wages_thousands_commas_are_read(db, tmp_path):
+    run("import_onet", ONET)
+    run("import_wages", wages_copy(tmp_path, cells={"AB10": "103,500"}))
+    wage = WageEstimate.objects.get(occupation__code="15-2051.00")
+    assert wage.annual_median == Decimal("103500")
+
+
+def test_import_wages_same_occupation_twice_names_both_lines(db, tmp_path):
+    run("import_onet", ONET)
+    workbook = openpyxl.load_workbook(WAGES_2022)
+    workbook.active.append([cell.value for cell in workbook.active[10]])
+    workbook.save(tmp_path / "national_M2022_dl.xlsx")
+    with pytest.raises(CommandError) as error:
+        run("import_wages", tmp_path / "national_M2022_dl.xlsx")
+    assert "line 23: 15-2051 appears twice, on lines 10 and 23." in str(error.value)
+    assert not WageEstimate.objects.exists()
+
+
+def test_import_wages_year_from_name_sheet_and_option_must_agree(db, tmp_path):
+    run("import_onet", ONET)
+    # Another year's file renamed: its sheet still says 2022.
+    renamed = wages_copy(tmp_path, name="national_M2024_dl.xlsx")
+    with pytest.raises(CommandError) as error:
+        run("import_wages", renamed)
+    assert "the year is unclear (the file name 2024, the sheet name 2022)" in str(
+        error.value
+    )
+    with pytest.raises(CommandError, match=r"--year 2024, the file name 2022"):
+        run("import_wages", WAGES_2022, "--year", "2024")
+    # A name without a year: the sheet's name says it, and --year may agree.
+    plain = wages_copy(tmp_path, name="oews.xlsx")
+    run("import_wages", plain, "--year", "2022")
+    assert DataRelease.objects.filter(name="May 2022").exists()
+    unnamed = wages_copy(tmp_path, name="wages.xlsx", sheet="Sheet1")
+    with pytest.raises(CommandError, match="pass --year 2024"):
+        run("import_wages", unnamed)
+    with pytest.raises(CommandError, match="20240 is not a year OEWS has published"):
+        run("import_wages", unnamed, "--year", "20240")
+
+
 def test_import_projections_csv_export_and_xlsx_table(db):
     run("import_onet", ONET)
     run("import_projections", PROJECTIONS_2021)
@@ -370,6 +460,47 @@ def test_import_projections_truncated_csv_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match=r"projections.csv, line \d+: "):
         run("import_projections", path)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda lines: [lines[0].replace('"35.8"', '"1,500.0"'), *lines[1:]],
+            "line 5: Employment Percent Change, 2021-2031 is 1500.0: Ensure this "
+            "value is less than or equal to 999.",
+        ),
+        (
+            lambda lines: [lines[0].replace('"13.5"', '"-13.5"'), *lines[1:]],
+            "line 5: Occupational Openings, 2021-2031 Annual Average is -13.5: "
+            "Ensure this value is greater than or equal to 0.",
+        ),
+        (
+            lambda lines: [*lines, lines[0]],
+            "line 16: 15-2051 appears twice, on lines 5 and 16.",
+        ),
+    ],
+)
+def test_import_projections_bad_row_is_a_clear_error(db, tmp_path, change, message):
+    run("import_onet", ONET)
+    header, *rows = PROJECTIONS_2021.read_text().splitlines(keepends=True)
+    data_scientists = next(i for i, row in enumerate(rows) if "15-2051" in row)
+    rows = rows[:data_scientists] + change(rows[data_scientists:])
+    path = tmp_path / "projections.csv"
+    path.write_text(header + "".join(rows))
+    with pytest.raises(CommandError) as error:
+        run("import_projections", path)
+    assert f"projections.csv, {message}" in str(error.value)
+    assert not EmploymentProjection.objects.exists()
+
+
+def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
+    path = onet_copy / "Occupation Data.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[3]]))
+    with pytest.raises(CommandError, match=r"appears twice, on lines 4 and 18\."):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
 
 
 def test_figures_follow_the_data_and_editorial_text_stays(client, demo):
