@@ -12,19 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-
-def client_ip(request):
-    """The visitor's address, as the nearest trusted proxy saw it.
-
-    With NEWSLETTER_PROXY_COUNT = N reverse proxies in front of the site, the
-    address is the N-th entry from the right of X-Forwarded-For (each proxy
-    appends what it saw; entries further left are whatever the client sent).
-    """
-    proxies = settings.NEWSLETTER_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies].strip()
-    return request.META.get("REMOTE_ADDR", "")
+from careerguide.proxies import client_ip
 
 
 def _hit(scope, value, limit):

@@ -182,10 +182,14 @@ NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 8
 NEWSLETTER_RATE_LIMIT_WINDOW = env.int("NEWSLETTER_RATE_LIMIT_WINDOW", default=3600)
 NEWSLETTER_RATE_LIMIT_PER_IP = env.int("NEWSLETTER_RATE_LIMIT_PER_IP", default=20)
 NEWSLETTER_RATE_LIMIT_PER_EMAIL = env.int("NEWSLETTER_RATE_LIMIT_PER_EMAIL", default=5)
-# Reverse proxies in front of the site (the same count django-axes is given): the
-# client address is read that many hops from the right of X-Forwarded-For.
-NEWSLETTER_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # --- end Newsletter -----------------------------------------------------------------
+
+# Reverse proxies in front of the site: the client address is read that many hops
+# from the right of X-Forwarded-For (careerguide.proxies). AXES_PROXY_COUNT is the
+# setting's earlier name.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0)
+)
 
 # Production hardening, on unless DEBUG: `manage.py check --deploy` reports nothing.
 # Cookies only travel over HTTPS; neither is readable from JavaScript (none needs to).
@@ -254,13 +258,9 @@ PERMISSIONS_POLICY = {
 # Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins
 # for one username from one address, that pair is locked out for the cool-off time.
 # Keyed on the pair, so a stranger cannot lock the real editor out from elsewhere.
-# The client address is REMOTE_ADDR; behind N reverse proxies set AXES_PROXY_COUNT=N
-# and it is read from X-Forwarded-For, counting N hops from the right, so a client
-# cannot forge it.
-if env.int("AXES_PROXY_COUNT", default=0):
-    AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT")
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The client address is the one careerguide.proxies.client_ip reads, as for the
+# newsletter's signup limit.
+AXES_CLIENT_IP_CALLABLE = "careerguide.proxies.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("AXES_COOLOFF_MINUTES", default=15)

@@ -66,7 +66,7 @@ def test_rate_limit_ends_with_the_window(signup, limits):
 
 
 def test_rate_limit_behind_proxy_uses_forwarded_address(signup, limits):
-    limits.NEWSLETTER_PROXY_COUNT = 1
+    limits.TRUSTED_PROXY_COUNT = 1
     for n in range(3):
         signup(f"a{n}@example.com", meta={"HTTP_X_FORWARDED_FOR": "198.51.100.1"})
     # Same proxy (REMOTE_ADDR), different visitor: not limited. A forged

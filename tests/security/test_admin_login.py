@@ -141,3 +141,23 @@ def test_admin_login_overlong_username_refused_not_500(editor):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert sign_in("wrong password", username="x" * 5000).status_code == 200
     assert sign_in("wrong password", username="x" * 5000).status_code == 429
+
+
+def test_admin_login_lockout_behind_a_proxy_is_per_client(editor, settings):
+    """Behind one proxy every request comes from the proxy's address; each client
+    is the address the proxy appended to X-Forwarded-For, as for newsletter signups."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def sign_in_via_proxy(password, client):
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client).post(
+            LOGIN_URL, {"username": "editor", "password": password}
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_via_proxy("wrong password", "198.51.100.9")
+    assert sign_in_via_proxy(PASSWORD, "198.51.100.9").status_code == 429
+    # A forged left-hand entry is still the attacker's own address.
+    forged = sign_in_via_proxy(PASSWORD, "203.0.113.7, 198.51.100.9")
+    assert forged.status_code == 429
+    # The editor, elsewhere, gets in.
+    assert sign_in_via_proxy(PASSWORD, "203.0.113.7").status_code == 302
