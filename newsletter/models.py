@@ -30,15 +30,28 @@ def email_normalize(value):
       look like others (full-width letters) mapped. Python's own "idna" codec is
       IDNA 2003, which writes "straße.de" as "strasse.de": another domain.
 
-    Refused: a local part longer than 64 characters, and an IP-address domain
-    ("ann@[10.0.0.1]"), which would have the mail server deliver wherever a
-    visitor points it.
+    - A domain's closing dot ("example.org." or "example.org。") names the same
+      domain and is dropped.
+
+    Refused: a local part longer than 64 characters; a quoted or escaped one
+    ('"ann"@x.org', 'a\\nn@x.org': the same inbox in many spellings, and no
+    reader's real address); an IP-address domain ("ann@[10.0.0.1]"), which would
+    have the mail server deliver wherever a visitor points it; and a domain of one
+    label ("ann@localhost"), which is no address on the internet.
     """
     local, _, domain = value.strip().rpartition("@")
-    if not local or len(local) > LOCAL_PART_MAX_LENGTH or domain.startswith("["):
+    if (
+        not local
+        or len(local) > LOCAL_PART_MAX_LENGTH
+        or '"' in local
+        or "\\" in local
+        or domain.startswith("[")
+    ):
         raise ValueError(f"not an address the newsletter sends to: {value!r}")
     # idna.IDNAError, a ValueError, for a domain IDNA cannot write.
-    ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+    ascii_domain = idna.encode(domain, uts46=True).decode("ascii").removesuffix(".")
+    if "." not in ascii_domain:
+        raise ValueError(f"not an address the newsletter sends to: {value!r}")
     return f"{local}@{ascii_domain}".lower()
 
 

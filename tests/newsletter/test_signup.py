@@ -106,6 +106,10 @@ def test_signup_page_shows_form_with_labels(client):
         "ann@[IPv6:::1]",
         "ann@\u200b.org",  # nothing left of the label once mapped
         "ann@ex\u200dample.org",  # a joiner where IDNA 2008 allows none
+        '"ann"@example.org',  # quoted and escaped: one inbox in many spellings
+        '"a\\nn"@example.org',
+        "a\\nn@example.org",
+        "ann@localhost",  # one label: no address on the internet
     ],
 )
 def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
@@ -145,6 +149,8 @@ def test_signup_one_inbox_is_one_subscriber_however_its_domain_is_written(signup
         "ann@xn--bcher-kva.example",
         # IDNA 2008 keeps ß: strasse.de (IDNA 2003's spelling) is another domain.
         "eve@stra\u00dfe.de",
+        # The root's dot (here an ideographic full stop): the same domain.
+        "victim@example.org\u3002",
     ]:
         assert signup(email).status_code == 302
     assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
