@@ -5,17 +5,11 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
+from occupations.spreadsheets import formula_safe
+
 from .forms import SubscriberEmailField
 from .models import Subscriber, email_normalize
 from .services import subscriber_subscribe, subscribers_erase
-
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
 class SubscriberAddForm(forms.ModelForm):
@@ -119,7 +113,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         rows = queryset.confirmed().select_related("source_page").order_by("email")
         for subscriber in rows:
             writer.writerow(
-                csv_safe(value)
+                formula_safe(value)
                 for value in (
                     subscriber.email,
                     subscriber.confirmed_at.isoformat(),

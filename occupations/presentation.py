@@ -21,6 +21,7 @@ from .models import (
     prefetch_page_figures,
     skill_words,
 )
+from .spreadsheets import formula_safe
 from .templatetags.figures import dollars, percent
 
 PERCENTILE_LABELS = {
@@ -540,7 +541,17 @@ def figures_csv(page):
     writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in career_figures(page):
-        writer.writerow({**row, "value": "" if row["value"] is None else row["value"]})
+        # Figures stay numbers; texts (an editor's typical education) are made
+        # safe to open in a spreadsheet.
+        writer.writerow(
+            {
+                column: formula_safe(value) if isinstance(value, str) else value
+                for column, value in {
+                    **row,
+                    "value": "" if row["value"] is None else row["value"],
+                }.items()
+            }
+        )
     return buffer.getvalue()
 
 

