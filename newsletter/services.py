@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .consent import CONSENT_VERSION
 from .models import Subscriber, email_normalize
@@ -53,8 +54,18 @@ def confirm_token_make(subscriber):
     )
 
 
+def _address_mark(subscriber):
+    """A keyed digest of the address: a link is for this row's reader only, even
+    if its id is later given to someone else (a restore from a backup made before
+    an erasure resets the id counter). Keyed, so the token does not carry a hash
+    anyone could match against a list of addresses."""
+    return salted_hmac(UNSUBSCRIBE_SALT, subscriber.email).hexdigest()[:16]
+
+
 def unsubscribe_token_make(subscriber):
-    return signing.dumps({"s": subscriber.pk}, salt=UNSUBSCRIBE_SALT)
+    return signing.dumps(
+        {"s": subscriber.pk, "a": _address_mark(subscriber)}, salt=UNSUBSCRIBE_SALT
+    )
 
 
 def subscriber_from_confirm_token(token):
@@ -77,9 +88,13 @@ def subscriber_from_confirm_token(token):
 def subscriber_from_unsubscribe_token(token):
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return Subscriber.objects.get(pk=data["s"])
+        subscriber = Subscriber.objects.get(pk=data["s"])
     except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
         raise InvalidLink from None
+    # Links sent before the address mark was added carry none; they still work.
+    if "a" in data and data["a"] != _address_mark(subscriber):
+        raise InvalidLink
+    return subscriber
 
 
 # A signup of an address in such a row starts a new opt-in: an unsubscribed one,

@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 
 from newsletter.models import Subscriber
+from newsletter.services import UNSUBSCRIBE_SALT
 from tests.html_text import visible_text
 
 from .conftest import last_links
@@ -130,3 +131,25 @@ def test_link_contains_no_address_or_bare_id(signup):
         assert "reader" not in path
         assert f"/{Subscriber.objects.get().pk}/" not in path
     assert len(mail.outbox) == 1
+
+
+def test_link_unsubscribe_is_for_its_reader_even_when_the_id_is_reused(client, signup):
+    """A restore from a backup made before an erasure can give an erased reader's
+    id to a new one: the erased reader's old link must not unsubscribe them."""
+    signup("erased@example.com")
+    unsubscribe = last_links()["unsubscribe"]
+    erased = Subscriber.objects.get()
+    erased_id = erased.pk
+    erased.delete()
+    Subscriber.objects.create(pk=erased_id, email="new.reader@example.com")
+    response = client.post(unsubscribe)
+    assert response.status_code == 400
+    assert INVALID in visible_text(response.content)
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_link_unsubscribe_sent_before_links_named_their_reader_still_works(client):
+    reader = Subscriber.objects.create(email="early@example.com")
+    token = signing.dumps({"s": reader.pk}, salt=UNSUBSCRIBE_SALT)
+    client.post(f"/newsletter/unsubscribe/{token}/")
+    assert Subscriber.objects.get().status == "unsubscribed"
