@@ -5,6 +5,7 @@ an importer can name the file and line of anything it cannot use. A `.gz` suffix
 (the shipped catalogue snapshot) is read transparently.
 """
 
+import codecs
 import csv
 import gzip
 import io
@@ -35,10 +36,18 @@ def _open_text(path):
 
 
 def _decoded_lines(path):
-    """The file's lines as text; a byte that is not UTF-8 names its line."""
+    """The file's lines as text; a byte that is not UTF-8 names its line. UTF-16
+    with a byte-order mark (what Excel's "Unicode Text" writes) is read too."""
     raw = _open_text(path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            raw = raw.decode("utf-16").encode()
+        except UnicodeDecodeError as error:
+            raise DataFileError(
+                path, f"not valid UTF-16 text ({error}); save the file as UTF-8."
+            ) from None
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -169,6 +178,8 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     kind = kind or (suffixes[-1] if suffixes else "")
     if not path.is_file():
         raise DataFileError(path, "no such file.")
+    if path.stat().st_size == 0:
+        raise DataFileError(path, "the file is empty.")
     if kind == ".xlsx":
         return _xlsx_rows(path, required, header_match, sheet)
     if kind == ".csv":

@@ -278,6 +278,47 @@ def test_import_onet_older_release_is_refused_unless_allowed(db, onet_copy):
     assert Occupation.objects.get(code="15-2031.00").release.name == "O*NET 28.0"
 
 
+def test_import_onet_reads_utf16_text_as_excel_saves_it(db, onet_copy):
+    path = onet_copy / "Occupation Data.txt"
+    path.write_bytes(path.read_text().encode("utf-16"))
+    run("import_onet", onet_copy)
+    assert Occupation.objects.get(code="15-2031.00").title == (
+        "Operations Research Analysts"
+    )
+
+
+def test_import_onet_names_the_files_it_did_not_find(db, onet_copy):
+    (onet_copy / "Task Statements.txt").unlink()
+    output = run("import_onet", onet_copy)
+    assert (
+        "Not in the folder, so what they hold is left as it is: Task Statements, "
+        "Task Ratings." in output
+    )
+
+
+def test_import_interrupted_changes_nothing(db, onet_copy, monkeypatch):
+    from occupations.importers import onet
+
+    run("import_onet", ONET)
+    before = snapshot()
+
+    def interrupted(self):
+        raise KeyboardInterrupt  # Ctrl-C while the tasks are written
+
+    monkeypatch.setattr(onet._OnetImport, "import_tasks", interrupted)
+    # A new release: every occupation is rewritten before the tasks.
+    with pytest.raises(CommandError, match=r"^Interrupted: nothing was changed\.$"):
+        run("import_onet", release_as(onet_copy, "29.4", "August 2025"))
+    assert snapshot() == before
+
+
+def test_import_wages_empty_workbook_says_so(db, tmp_path):
+    path = tmp_path / "national_M2024_dl.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match=r"_dl.xlsx: the file is empty"):
+        run("import_wages", path)
+
+
 def test_import_onet_wrong_encoding_names_the_line(db, onet_copy):
     _wrong_encoding(onet_copy)
     with pytest.raises(CommandError, match=r"line 6: not UTF-8 text"):

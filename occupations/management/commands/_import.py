@@ -21,6 +21,9 @@ class ImportCommand(BaseCommand):
             report = function(write=write, allow_removals=self.allow_removals, **kwargs)
         except DataFileError as error:
             raise CommandError(f"{error} Nothing was changed.") from None
+        except KeyboardInterrupt:
+            # The import's transaction rolled back on the way out.
+            raise CommandError("Interrupted: nothing was changed.") from None
         except RemovalsRefused as error:
             raise CommandError(
                 f"{error} Is the file complete? Nothing was changed. If the files "
