@@ -26,6 +26,7 @@ from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -234,7 +235,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (_is_cacheable(request) and _is_public_page(request.path_info)):
             return self.get_response(request)
-        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it further down
+        try:
+            request.get_host()
+        except DisallowedHost:
+            # CommonMiddleware refuses it further down, and the 400 gets the
+            # headers (CSP, nosniff) every other response gets.
+            return self.get_response(request)
         key = _key(request)
         entry = cache.get(key)
         if entry is not None:

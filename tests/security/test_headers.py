@@ -75,6 +75,14 @@ def test_headers_csp_strict_on_every_public_page(client, public_urls):
             assert "*" not in policy[directive], url
 
 
+@pytest.mark.parametrize("path", ["/careers/", "/no-such-page/"])
+def test_headers_unknown_host_is_refused_with_the_site_headers(client, db, path):
+    response = client.get(path, secure=True, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert csp_directives(response)["frame-ancestors"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_headers_static_files_carry_csp_and_nosniff(client):
     response = client.get("/static/css/site.css", secure=True)
     assert response.status_code == 200
