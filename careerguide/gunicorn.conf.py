@@ -7,6 +7,8 @@ import gc
 import multiprocessing
 import os
 
+from careerguide import log_format
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, two per core plus one: the classic sizing for a mostly-CPU Django
 # app whose database round trips are short (persistent connections, small queries).
@@ -24,6 +26,8 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = log_format.ACCESS_LOG_FORMAT
+logger_class = log_format.gunicorn_access_logger()
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -3,6 +3,14 @@
 import io
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -48,3 +56,69 @@ def test_error_logging_odd_text_stays_one_valid_line(stderr_lines):
     logging.getLogger("careerguide").warning('multi\nline "quoted" \x00 ünïcode')
     (line,) = stderr_lines()
     assert json.loads(line)["message"] == 'multi\nline "quoted" \x00 ünïcode'
+
+
+def test_error_logging_masks_newsletter_link_tokens(stderr_lines):
+    Client().get("/newsletter/unsubscribe/not-a-valid-token/")
+    entries = [json.loads(line) for line in stderr_lines()]
+    (warning,) = [entry for entry in entries if entry["status"] == 400]
+    assert warning["path"] == "/newsletter/unsubscribe/…/"
+    assert warning["message"] == "Bad Request: /newsletter/unsubscribe/…/"
+    assert "not-a-valid-token" not in json.dumps(entries)
+
+
+def test_access_log_keeps_no_query_strings_tokens_or_referers(tmp_path):
+    """gunicorn as deployed (careerguide/gunicorn.conf.py) writes the access log."""
+    log = tmp_path / "access.log"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "careerguide.settings.base",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_ACCESS_LOG": str(log),
+    }
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "careerguide/gunicorn.conf.py"]
+        + ["careerguide.wsgi"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # answering (no tables here: 503)
+            except OSError:
+                time.sleep(0.1)
+        for path in ["/newsletter/unsubscribe/SeCrEtToKeN/", "/?q=reader@example.com"]:
+            request = urllib.request.Request(
+                base + path,
+                headers={"Referer": f"{base}/newsletter/confirm/ReFeRrErToKeN/"},
+            )
+            try:
+                urllib.request.urlopen(request, timeout=5)
+            except urllib.error.HTTPError:
+                pass  # 400, and 503 without tables: the log line is what counts
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lines = log.read_text()
+    assert '"GET /newsletter/unsubscribe/…/ HTTP/1.1" 400' in lines
+    assert '"GET / HTTP/1.1"' in lines
+    for secret in ("SeCrEtToKeN", "reader@example.com", "ReFeRrErToKeN"):
+        assert secret not in lines
