@@ -396,8 +396,9 @@ def projections_import(*, path, write=None, allow_removals=False):
     if columns is None:
         raise DataFileError(
             path,
-            "no header with an occupation code and an employment percent change; "
-            "is this a BLS employment projections table?",
+            "no occupation rows under a header with an occupation code and an "
+            "employment percent change; is this a complete BLS employment "
+            "projections table?",
         )
     report.timed(f"read {path.name}", count, time.perf_counter() - started)
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} occupations")

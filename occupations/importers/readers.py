@@ -130,6 +130,20 @@ def _csv_rows(path, required, header_match):
         _check_header(path, [], required)
 
 
+def _xlsx_table(workbook, sheet, header_match):
+    """(line, header, the rows after it as (line, row)) of the first sheet with a
+    header in its first rows: the sheet named `sheet` first, then the others in
+    order, so a renamed sheet is still found. (None, None, ()) if none has one."""
+    for name in sorted(workbook.sheetnames, key=lambda name: name != sheet):
+        rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
+        for number, row in rows:
+            if header_match(row):
+                return number, row, rows
+            if number > 5:
+                break
+    return None, None, ()
+
+
 def _xlsx_rows(path, required, header_match, sheet):
     try:
         if Path(path).suffix == ".gz":
@@ -141,22 +155,15 @@ def _xlsx_rows(path, required, header_match, sheet):
             path, f"not a readable Excel file ({error}); is it truncated?"
         ) from error
     try:
-        names = workbook.sheetnames
-        worksheet = workbook[sheet if sheet in names else names[0]]
-        header = None
-        rows = worksheet.iter_rows(values_only=True)
-        for number, row in enumerate(rows, start=1):
-            if header is None:
-                if header_match(row):
-                    header = _check_header(path, row, required, number)
-                elif number > 5:
-                    break
-                continue
+        line, header, rows = _xlsx_table(workbook, sheet, header_match)
+        if header is None:
+            _check_header(path, [], required)
+            return
+        header = _check_header(path, header, required, line)
+        for number, row in rows:
             if all(value is None or value == "" for value in row):
                 continue
             yield number, dict(zip(header, row, strict=False))
-        if header is None:
-            _check_header(path, [], required)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"

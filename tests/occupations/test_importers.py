@@ -535,6 +535,17 @@ def test_import_projections_bad_row_is_a_clear_error(db, tmp_path, change, messa
     assert not EmploymentProjection.objects.exists()
 
 
+def test_import_projections_table_is_found_on_a_renamed_sheet(db, tmp_path):
+    run("import_onet", ONET)
+    workbook = openpyxl.load_workbook(PROJECTIONS_2024)
+    workbook["Table 1.2"].title = "Occupations"
+    index = workbook.create_sheet("Index", 0)  # BLS's workbook opens with one
+    index.append(["Table 1.2 Employment by detailed occupation, 2024 and projected"])
+    workbook.save(tmp_path / "occupation.xlsx")
+    run("import_projections", tmp_path / "occupation.xlsx")
+    assert EmploymentProjection.objects.filter(release__name="2024–34").exists()
+
+
 def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
     path = onet_copy / "Occupation Data.txt"
     lines = path.read_text().splitlines(keepends=True)
