@@ -210,6 +210,14 @@ def _resolves_to_public_page(urlconf, path):
     return getattr(view, "page_cacheable", False)
 
 
+def _host_is_allowed(request):
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 def _key(request):
     # Hashed: URLs can be long and odd, cache keys must be short and plain.
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
@@ -233,13 +241,13 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        if not (_is_cacheable(request) and _is_public_page(request.path_info)):
-            return self.get_response(request)
-        try:
-            request.get_host()
-        except DisallowedHost:
-            # CommonMiddleware refuses it further down, and the 400 gets the
-            # headers (CSP, nosniff) every other response gets.
+        if not (
+            _is_cacheable(request)
+            and _is_public_page(request.path_info)
+            # Else CommonMiddleware refuses the host further down, and its 400
+            # gets the headers (CSP, nosniff) every other response gets.
+            and _host_is_allowed(request)
+        ):
             return self.get_response(request)
         key = _key(request)
         entry = cache.get(key)
