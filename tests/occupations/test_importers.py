@@ -666,3 +666,30 @@ def test_figures_bls_publishes_for_a_group_reach_its_occupations_and_name_it(
     assert text.count(note) == 2  # under the salary and under the outlook
     figures = client.get(f"{page.get_absolute_url()}data.json").json()
     assert "for 21-1018 " in str(figures)
+
+
+def test_figures_of_a_split_occupation_reach_its_all_other_occupation(db, tmp_path):
+    """SOC 2018's 25-9045, Teaching Assistants, Except Postsecondary, is O*NET's
+    25-9042, 25-9043 and 25-9049 (All Other); 25-9044 has figures of its own."""
+    from tests.factories import OccupationFactory
+
+    for code in ("25-9042.00", "25-9043.00", "25-9044.00", "25-9049.00"):
+        OccupationFactory(code=code)
+    wages = tmp_path / "national_M2024_dl.csv"
+    wages.write_text(
+        f"{OEWS_HEADER}\n"
+        '25-9044,"Teaching Assistants, Postsecondary",detailed,'
+        "30000,35000,40000,45000,50000,,,,,,TRUE,\n"
+        '25-9045,"Teaching Assistants, Except Postsecondary",detailed,'
+        "25000,28000,33000,38000,45000,,,,,,TRUE,\n"
+    )
+    run("import_wages", wages)
+    medians = dict(
+        WageEstimate.objects.values_list("occupation__code", "annual_median")
+    )
+    assert medians == {
+        "25-9042.00": Decimal(33000),
+        "25-9043.00": Decimal(33000),
+        "25-9044.00": Decimal(40000),
+        "25-9049.00": Decimal(33000),
+    }
