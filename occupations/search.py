@@ -2,7 +2,7 @@
 
 A page matches when each word of the query starts a word of its career name, its
 occupation's title or alternate titles; on PostgreSQL, full-text search (English
-stemming: "nurse" finds "nursing") finds more. Both rank the same way first: an
+stemming, prefix match on each word) finds more. Both rank the same way first: an
 exact name or title, then a title with the words as whole words, then an exact
 alternate title ("RN"), then a title with words starting so, then the rest; ties
 are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
@@ -167,10 +167,9 @@ def _relevance(phrase):
 
 
 def _postgres_match(queryset, terms):
-    # Stems match as whole words: "nurse" finds "nursing", while "physics" (stem
-    # "physic") does not find "physicians", as a prefix "physic:*" would. Word
-    # prefixes ("nur") are matched by _matches_words, as on other databases.
-    query = SearchQuery(" & ".join(terms), search_type="plain", config="english")
+    query = SearchQuery(
+        " & ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
+    )
     # Each full-text test is a subquery that a GIN index answers: the occupation's
     # stored vector (title weighted A, titles document B) and the career name's
     # vector (indexed by migration 0008). ORed into the outer query's conditions
