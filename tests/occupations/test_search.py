@@ -267,3 +267,14 @@ def test_search_plural_matches_whole_words_of_its_singular_only(client, db):
         # A guessed singular is a whole word: "physic" does not start "physicians".
         # (PostgreSQL's full-text search matches stemmed prefixes, "physic:*".)
         assert result_links(client, {"q": "physics"}) == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="English stemming: PostgreSQL only"
+)
+def test_search_finds_a_stem_family_on_postgresql(client, db):
+    for name in ("Elementary School Teachers", "Computer Programmers", "Welders"):
+        slug = name.lower().replace(" ", "-")
+        CareerPageFactory(career_name=name, slug=slug, occupation__title=name)
+    assert result_links(client, {"q": "teaching"}) == ["elementary-school-teachers"]
+    assert result_links(client, {"q": "programming"}) == ["computer-programmers"]
