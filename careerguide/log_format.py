@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime
 
 # A newsletter link's token: an unsubscribe link never expires, so logs keep none.
-NEWSLETTER_TOKEN = re.compile(r"(/newsletter/(?:confirm|unsubscribe)/)[^/\s]+/")
+# The slash after it is optional: /newsletter/unsubscribe/TOKEN redirects to TOKEN/.
+NEWSLETTER_TOKEN = re.compile(r"(/newsletter/(?:confirm|unsubscribe)/)[^/\s]+/?")
 
 
 def without_tokens(text):
@@ -52,7 +53,8 @@ def gunicorn_access_logger():
     class AccessLogger(Logger):
         def atoms(self, resp, req, environ, request_time):
             atoms = super().atoms(resp, req, environ, request_time)
-            atoms["U"] = without_tokens(atoms["U"])
+            # None when gunicorn logs a request its own error handler answered.
+            atoms["U"] = without_tokens(atoms["U"] or "")
             return atoms
 
     return AccessLogger
