@@ -13,7 +13,8 @@ def client_ip(request):
     request that did not pass through them all, it is REMOTE_ADDR.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies].strip()
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [entry.strip() for entry in header.split(",")] if header else []
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")

@@ -54,12 +54,21 @@ def confirm_token_make(subscriber):
     )
 
 
-def _address_mark(subscriber):
+def _address_mark(subscriber, secret=None):
     """A keyed digest of the address: a link is for this row's reader only, even
     if its id is later given to someone else (a restore from a backup made before
     an erasure resets the id counter). Keyed, so the token does not carry a hash
     anyone could match against a list of addresses."""
-    return salted_hmac(UNSUBSCRIBE_SALT, subscriber.email).hexdigest()[:16]
+    digest = salted_hmac(UNSUBSCRIBE_SALT, subscriber.email, secret=secret)
+    return digest.hexdigest()[:16]
+
+
+def _address_marks(subscriber):
+    """The address's mark under the secret key and each earlier key still
+    accepted (SECRET_KEY_FALLBACKS), as signing accepts them: a rotated key must
+    not break links that never expire."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return {_address_mark(subscriber, secret) for secret in secrets}
 
 
 def unsubscribe_token_make(subscriber):
@@ -92,7 +101,7 @@ def subscriber_from_unsubscribe_token(token):
     except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
         raise InvalidLink from None
     # Links sent before the address mark was added carry none; they still work.
-    if "a" in data and data["a"] != _address_mark(subscriber):
+    if "a" in data and data["a"] not in _address_marks(subscriber):
         raise InvalidLink
     return subscriber
 

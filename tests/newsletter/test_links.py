@@ -153,3 +153,12 @@ def test_link_unsubscribe_sent_before_links_named_their_reader_still_works(clien
     token = signing.dumps({"s": reader.pk}, salt=UNSUBSCRIBE_SALT)
     client.post(f"/newsletter/unsubscribe/{token}/")
     assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_link_unsubscribe_survives_a_secret_key_rotation(client, signup, settings):
+    signup("reader@example.com")
+    unsubscribe = last_links()["unsubscribe"]
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    client.post(unsubscribe)
+    assert Subscriber.objects.get().status == "unsubscribed"

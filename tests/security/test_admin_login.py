@@ -161,3 +161,15 @@ def test_admin_login_lockout_behind_a_proxy_is_per_client(editor, settings):
     assert forged.status_code == 429
     # The editor, elsewhere, gets in.
     assert sign_in_via_proxy(PASSWORD, "203.0.113.7").status_code == 302
+
+
+def test_admin_login_direct_request_behind_a_proxy_setting_uses_its_own_address(
+    editor, settings
+):
+    """A request with no X-Forwarded-For (one that did not come through the
+    proxy) is its own address, not one empty address shared by all such."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("wrong password", address="198.51.100.9")
+    assert sign_in(PASSWORD, address="198.51.100.9").status_code == 429
+    assert sign_in(PASSWORD, address="203.0.113.7").status_code == 302
