@@ -26,8 +26,17 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def formula_safe(text):
     """`text`, with an apostrophe in front if a spreadsheet would run it as a
-    formula: Excel and LibreOffice then show it as the text it is."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    formula: Excel and LibreOffice then show it as the text it is. Text that
+    already starts with an apostrophe gets one too, so that taking one off
+    (`formula_unsafe`) always gives the text back."""
+    return f"'{text}" if text.startswith((*FORMULA_START, "'")) else text
+
+
+def formula_unsafe(text):
+    """The text `formula_safe` was given."""
+    if text.startswith("'") and text[1:].startswith((*FORMULA_START, "'")):
+        return text[1:]
+    return text
 
 
 def text_as_utf8(data):
@@ -119,10 +128,7 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs).strip()
-        if text.startswith("'") and text[1:].startswith(FORMULA_START):
-            return text[1:]
-        return text
+        return formula_unsafe(super().clean(value, row, **kwargs).strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)

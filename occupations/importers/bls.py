@@ -138,8 +138,9 @@ def _release(kind, name, defaults, report):
     return release
 
 
-def _oews_period(path, sheet_names=()):
-    for candidate in (Path(path).name, *sheet_names):
+def _oews_period(*names):
+    """The year the first of `names` (a file's, its sheets') gives: M2024 → 2024."""
+    for candidate in names:
         found = OEWS_PERIOD.search(candidate)
         if found:
             return int(found.group(1))
@@ -157,7 +158,7 @@ def _oews_workbook_facts(path):
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         return DEFAULT_TOP_CODE, None  # the data sheet's reader reports the damage
     try:
-        year = _oews_period("", workbook.sheetnames)
+        year = _oews_period(*workbook.sheetnames)
         if "Field Descriptions" in workbook.sheetnames:
             for row in workbook["Field Descriptions"].iter_rows(values_only=True):
                 for value in row:
@@ -179,7 +180,7 @@ def _oews_year(path, year, sheet_year):
     otherwise replace that year's figures."""
     stated = {
         "--year": year,
-        "the file name": _oews_period(path),
+        "the file name": _oews_period(Path(path).name),
         "the sheet name": sheet_year,
     }
     years = {value for value in stated.values() if value is not None}

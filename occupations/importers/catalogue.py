@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import slugify
 
@@ -117,10 +118,14 @@ def _already_imported(paths):
     return DataRelease.objects.filter(source_digest=digest).exists()
 
 
+@transaction.atomic
 def catalogue_load(
     *, directory=SNAPSHOT_DIR, force=False, write=None, allow_removals=False
 ):
-    """Import the snapshot's releases not yet imported, then publish the pages."""
+    """Import the snapshot's releases not yet imported, then publish the pages.
+
+    One transaction: a bad file or Ctrl-C in a later release leaves none of the
+    earlier ones imported, as the command's "Nothing was changed" says."""
     report = ImportReport(write)
     options = {"write": write, "allow_removals": allow_removals}
     sources = _snapshot_sources(directory)

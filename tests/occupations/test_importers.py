@@ -236,6 +236,7 @@ def test_import_onet_cut_off_file_imports_when_removals_are_allowed(db, onet_cop
 def test_import_onet_keeps_a_featured_row_the_files_no_longer_hold(db, onet_copy):
     run("import_onet", ONET)
     Task.objects.filter(onet_task_id=7381).update(is_featured=True)
+    statement = Task.objects.get(onet_task_id=7381).statement[:80]
     path = onet_copy / "Task Statements.txt"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(line for line in lines if "\t7381\t" not in line))
@@ -244,8 +245,8 @@ def test_import_onet_keeps_a_featured_row_the_files_no_longer_hold(db, onet_copy
         run("import_onet", onet_copy)
     assert (
         "Tasks: the files no longer hold 1 row that editors featured on curated "
-        "career pages. Is the file complete? Nothing was changed. If the files are "
-        "right, run again with --allow-removals."
+        f"career pages (15-2031.00: {statement}). Is the file complete? Nothing was "
+        "changed. If the files are right, run again with --allow-removals."
     ) == str(error.value)
     assert snapshot() == before
 
@@ -290,10 +291,7 @@ def test_import_onet_reads_utf16_text_as_excel_saves_it(db, onet_copy):
 def test_import_onet_names_the_files_it_did_not_find(db, onet_copy):
     (onet_copy / "Task Statements.txt").unlink()
     output = run("import_onet", onet_copy)
-    assert (
-        "Not in the folder, so what they hold is left as it is: Task Statements, "
-        "Task Ratings." in output
-    )
+    assert "Not in the folder: Task Statements, Task Ratings." in output
 
 
 def test_import_interrupted_changes_nothing(db, onet_copy, monkeypatch):
