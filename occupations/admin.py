@@ -5,6 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import UniqueConstraint
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -80,6 +81,58 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         forms = super().forms
         self._share_choices(forms)
         return forms
+
+    def clean(self):
+        super().clean()
+        self._refuse_values_other_rows_hold()
+
+    def _unique_fields(self):
+        """The field tuples unique among the parent's rows (its foreign key left
+        out), from the model's unique constraints that name the parent."""
+        parent = self.fk.name
+        return [
+            tuple(name for name in constraint.fields if name != parent)
+            for constraint in self.model._meta.constraints
+            if isinstance(constraint, UniqueConstraint) and parent in constraint.fields
+        ]
+
+    def _refuse_values_other_rows_hold(self):
+        """A row changed to the value another row holds now (two rows' task IDs,
+        releases or resources swapped) is an error on the form. The rows are saved
+        one by one, so the first would break the database's unique constraint
+        while the other still holds the value: a 500, not a message."""
+        if self.instance.pk is None:
+            return
+        changed = [
+            form
+            for form in self.initial_forms
+            if form.is_valid()
+            and form.has_changed()
+            and not self._should_delete_form(form)
+        ]
+        if not changed:
+            return
+        rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
+        for fields in self._unique_fields():
+            held_by = {
+                tuple(key): pk
+                for pk, *key in rows.values_list("pk", *fields)
+                if None not in key
+            }
+            for form in changed:
+                key = tuple(
+                    getattr(value, "pk", value)
+                    for value in (form.cleaned_data.get(name) for name in fields)
+                )
+                if held_by.get(key, form.instance.pk) == form.instance.pk:
+                    continue
+                field = next((n for n in fields if n in form.changed_data), None)
+                label = self.model._meta.get_field(field or fields[0]).verbose_name
+                form.add_error(
+                    field,
+                    f"Another row has this {label} now. To swap two rows' values, "
+                    "save twice: first give one of them a value no row has.",
+                )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

@@ -1,0 +1,70 @@
+"""Editing an occupation's and a career page's rows in the admin: big occupations
+save, and values swapped between two rows are a form error, never a 500."""
+
+import pytest
+
+from occupations.models import CareerPage, Occupation
+from tests.editorial.conftest import admin_url, change_form_data
+from tests.factories import (
+    CareerPageFactory,
+    OccupationFactory,
+    OccupationTechnologyFactory,
+    ResourceFactory,
+    TaskFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SWAP_ERROR = "Another row has this"
+
+
+def test_an_occupation_with_as_many_technologies_as_software_developers_saves(
+    admin_client,
+):
+    occupation = OccupationFactory()
+    OccupationTechnologyFactory.create_batch(430, occupation=occupation)
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url), title="Software Developers")
+    assert len(data) > 1000  # Django's default limit of posted fields
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    occupation.refresh_from_db()
+    assert occupation.title == "Software Developers"
+
+
+def test_swapping_two_tasks_ids_is_a_form_error(admin_client):
+    occupation = OccupationFactory()
+    first, second = (
+        TaskFactory(occupation=occupation, onet_task_id=number) for number in (1, 2)
+    )
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url))
+    rows = {data[f"tasks-{n}-id"]: n for n in range(2)}
+    data[f"tasks-{rows[first.pk]}-onet_task_id"] = 2
+    data[f"tasks-{rows[second.pk]}-onet_task_id"] = 1
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert SWAP_ERROR + " O*NET task ID now." in response.content.decode()
+    first.refresh_from_db()
+    assert first.onet_task_id == 1
+
+
+def test_swapping_two_resources_of_a_page_is_a_form_error(admin_client):
+    page = CareerPageFactory()
+    one, two = ResourceFactory(), ResourceFactory()
+    page.page_resources.create(resource=one, position=1)
+    page.page_resources.create(resource=two, position=2)
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url))
+    prefix = next(
+        key.removesuffix("-TOTAL_FORMS")
+        for key in data
+        if key.endswith("-TOTAL_FORMS") and "resource" in key
+    )
+    data[f"{prefix}-0-resource"], data[f"{prefix}-1-resource"] = (
+        data[f"{prefix}-1-resource"],
+        data[f"{prefix}-0-resource"],
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert SWAP_ERROR in response.content.decode()
