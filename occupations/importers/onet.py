@@ -624,7 +624,9 @@ class _OnetImport:
                 column="Job Zone",
             )
             zones[(number,)] = {
-                "name": text(row["Name"])[:100],
+                "name": limited(
+                    text(row["Name"]), 100, path=path, line=line, column="Name"
+                ),
                 "experience": text(row["Experience"]),
                 "education": text(row["Education"]),
                 "job_training": text(row["Job Training"]),
@@ -664,7 +666,9 @@ class _OnetImport:
                 continue
             incoming[(occupation_id, related_id)] = {
                 "tier": TIERS[tier],
-                "index": integer(row["Index"], path=path, line=line, column="Index"),
+                "index": integer(
+                    row["Index"], path=path, line=line, column="Index", maximum=32767
+                ),
             }
         sync_rows(
             RelatedOccupation,

@@ -59,6 +59,11 @@ def _decoded_lines(path):
             len(lines),
         )
     for number, line in enumerate(lines, start=1):
+        if b"\x00" in line:
+            # No text has one; PostgreSQL would refuse it in the middle of the import.
+            raise DataFileError(
+                path, "a NUL byte: the file is damaged, or not text.", number
+            )
         try:
             yield number, line.rstrip(b"\r").decode("utf-8")
         except UnicodeDecodeError as error:

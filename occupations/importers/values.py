@@ -49,16 +49,25 @@ def decimal(value, *, path, line, column, places="0.01", blank=None):
         raise DataFileError(
             path, f"{column} is {value!r}, which is not a number.", line
         )
-    return number.quantize(Decimal(places))
+    try:
+        return number.quantize(Decimal(places))
+    except InvalidOperation:  # "1e400": more digits than a Decimal holds
+        raise DataFileError(
+            path, f"{column} is {value!r}, far too large a number.", line
+        ) from None
 
 
-def integer(value, *, path, line, column):
+# The largest value of an integer column on PostgreSQL (SQLite would store more).
+INTEGER_MAX = 2_147_483_647
+
+
+def integer(value, *, path, line, column, maximum=INTEGER_MAX):
     raw = text(value)
     if not raw.isdigit():
         raise DataFileError(
             path, f"{column} is {raw!r}, which is not a whole number.", line
         )
-    return int(raw)
+    return bounded(int(raw), 0, maximum, path=path, line=line, column=column)
 
 
 def flag(value, *, path, line, column, yes=("Y", "TRUE"), no=("N", "FALSE", "")):

@@ -178,6 +178,31 @@ def _header_only(folder):
     path.write_text(path.read_text().splitlines(keepends=True)[0])
 
 
+def _replace(folder, name, old, new):
+    path = folder / name
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def _nul_byte(folder):
+    _replace(folder, "Task Statements.txt", "Direct or coordinate", "Direct\x00 or")
+
+
+def _huge_task_id(folder):
+    _replace(folder, "Task Statements.txt", "\t8823\t", "\t99999999999\t")
+
+
+def _huge_related_index(folder):
+    _replace(
+        folder, "Related Occupations.txt", "Primary-Long\t10\n", "Primary-Long\t40000\n"
+    )
+
+
+def _long_job_zone_name(folder):
+    _replace(
+        folder, "Job Zone Reference.txt", "Job Zone One:", "Job Zone One:" + "x" * 100
+    )
+
+
 def _wrong_encoding(folder):
     path = folder / "Occupation Data.txt"
     path.write_bytes(path.read_bytes().replace(b"Analysts", b"Anal\xe9sts", 1))
@@ -207,6 +232,14 @@ def _truncate_excel(folder):
             "(50%), as a cut-off or partial file would. Is the file complete?",
         ),
         (_header_only, "Task Statements.txt: no rows under the header"),
+        # Each a database error on PostgreSQL (SQLite stored them as they were).
+        (_nul_byte, "Task Statements.txt, line 2: a NUL byte"),
+        (
+            _huge_task_id,
+            "Task Statements.txt, line 2: Task ID is 99999999999, outside the range",
+        ),
+        (_huge_related_index, "Related Occupations.txt, line 2: Index is 40000"),
+        (_long_job_zone_name, "Job Zone Reference.txt, line 2: Name is longer than"),
         (_wrong_encoding, "Occupation Data.txt, line "),
         (_missing_file, "no 'Occupation Data.txt' or '.xlsx' here"),
         (_truncate_excel, "Alternate Titles.xlsx: not a readable Excel file"),
@@ -408,6 +441,7 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             "line 10: A_MEDIAN is 103500.00: Must not be lower than the annual "
             "25th percentile ($200,000.00).",
         ),
+        ({"AB10": "1e400"}, "line 10: A_MEDIAN is '1e400', far too large a number."),
         # A decimal comma is not a thousands separator: "43,89" is not 4389.
         (
             {"W10": "49,76"},
