@@ -34,6 +34,12 @@ class CareerguideAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedLookupsChangeList
 
+    def get_search_results(self, request, queryset, search_term):
+        # No text holds a NUL character, and PostgreSQL refuses one in a query
+        # (the autocomplete's search has no changelist to turn that into ?e=1).
+        search_term = search_term.replace("\x00", "")
+        return super().get_search_results(request, queryset, search_term)
+
 
 class CareerguideAdminSite(admin.AdminSite):
     """The site's admin (`careerguide.apps.CareerguideAdminConfig` makes it the

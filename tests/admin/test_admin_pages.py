@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
@@ -238,3 +239,20 @@ def test_admin_changelist_with_a_bad_lookup_in_the_address_is_not_an_error(
             assert response["Location"].endswith("?e=1")
         if name.endswith("__year"):
             assert response.status_code == 302, url
+
+
+@pytest.mark.parametrize("term", ["\x00", "nurse\x00"])
+def test_admin_autocomplete_with_a_nul_character_is_not_an_error(
+    admin_client, demo, term
+):
+    response = admin_client.get(
+        f"/{settings.ADMIN_URL}autocomplete/",
+        {
+            "term": term,
+            "app_label": "occupations",
+            "model_name": "careerpage",
+            "field_name": "occupation",
+        },
+    )
+    assert response.status_code == 200
+    assert "results" in response.json()
