@@ -591,14 +591,17 @@ def career_page_context(page):
 COMPARE_MAX = 3
 # Addresses looked up at most: unknown ones are dropped before the limit applies.
 COMPARE_CANDIDATES_MAX = 10
+# Messages about an address's careers shown at most; the rest are counted.
+COMPARE_MESSAGES_MAX = 5
 SLUG_MAX_LENGTH = 200
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 
 
 def compare_slugs(values):
     """Slugs to compare from `?careers=a,b` or `?careers=a&careers=b`, in order,
-    without duplicates, and the messages explaining what was left out."""
-    slugs, messages = [], []
+    without duplicates; the messages explaining what was left out; and the slugs
+    beyond those looked up at all."""
+    slugs, messages, left_out = [], [], []
     for value in values:
         for slug in value.split(","):
             slug = slug.strip().lower()
@@ -612,14 +615,22 @@ def compare_slugs(values):
             elif slug in slugs:
                 messages.append(f"“{slug[:60]}” was listed twice; it is shown once.")
             elif len(slugs) >= COMPARE_CANDIDATES_MAX:
-                messages.append(_left_out(slug))
+                left_out.append(slug)
             else:
                 slugs.append(slug)
-    return slugs, messages
+    return slugs, messages, left_out
 
 
-def _left_out(slug):
-    return f"You can compare up to {COMPARE_MAX} careers; “{slug[:60]}” was left out."
+def _left_out(slugs):
+    """One sentence for every career past the limit: an address may name 700."""
+    named = [f"“{slug[:60]}”" for slug in slugs[:2]]
+    if len(slugs) > 2:
+        named.append(f"{len(slugs) - 2} more")
+    verb = "was" if len(slugs) == 1 else "were"
+    return (
+        f"You can compare up to {COMPARE_MAX} careers; {words_listed(named)} "
+        f"{verb} left out."
+    )
 
 
 def compare_columns(pages):
@@ -684,7 +695,7 @@ def compare_attribution(pages):
 def compare_context(values, query):
     """Everything the compare page shows for `?careers=…&q=…`, in a fixed number
     of queries: the pages, four for their figures, one more for a search."""
-    slugs, messages = compare_slugs(values)
+    slugs, messages, left_out = compare_slugs(values)
     found = {}
     if slugs:
         queryset = CareerPage.objects.published().for_detail_page()
@@ -700,7 +711,15 @@ def compare_context(values, query):
         if slug not in found
     ]
     # The limit counts careers found: an unknown address does not take a place.
-    messages += [_left_out(page.slug) for page in pages[COMPARE_MAX:]]
+    if len(messages) > COMPARE_MESSAGES_MAX:
+        more = len(messages) - COMPARE_MESSAGES_MAX
+        messages = messages[:COMPARE_MESSAGES_MAX] + [
+            f"{more} more name{'s' if more > 1 else ''} in the address could not "
+            "be used either."
+        ]
+    left_out = [page.slug for page in pages[COMPARE_MAX:]] + left_out
+    if left_out:
+        messages.append(_left_out(left_out))
     pages = pages[:COMPARE_MAX]
     query = " ".join(query.replace("\x00", "").split())[:100]
     matches = []

@@ -9,6 +9,7 @@ are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -28,8 +29,10 @@ WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise(text):
-    """Lower-case words separated by single spaces: "R.N." -> "r n"."""
-    return " ".join(WORD.findall(text.lower()))
+    """Lower-case words separated by single spaces: "R.N." -> "r n". Compatibility
+    characters are read as what they stand for: "ＲＮ" (full width) is "rn", the
+    "ﬁ" ligature "fi"."""
+    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
 def search_document(titles):

@@ -278,3 +278,9 @@ def test_search_finds_a_stem_family_on_postgresql(client, db):
         CareerPageFactory(career_name=name, slug=slug, occupation__title=name)
     assert result_links(client, {"q": "teaching"}) == ["elementary-school-teachers"]
     assert result_links(client, {"q": "programming"}) == ["computer-programmers"]
+
+
+def test_search_reads_full_width_letters_and_ligatures(client, db):
+    CareerPageFactory(career_name="Financial Analysts", slug="financial-analysts")
+    assert result_links(client, {"q": "\ufb01nancial"}) == ["financial-analysts"]
+    assert result_links(client, {"q": "\uff26\uff49nancial"}) == ["financial-analysts"]

@@ -113,3 +113,16 @@ def test_compare_names_the_bls_group_whose_figures_a_career_shows(client, db):
     text = compare(client, f"?careers={first.slug},{second.slug}")
     assert "Wage data from BLS OEWS, May 2024 BLS OEWS, May 2024, for 21-1018" in text
     assert "BLS Employment Projections, 2024–34, for 21-1018 Counselors Group" in text
+
+
+def test_compare_a_long_address_gets_a_short_list_of_messages(client, db):
+    slugs = [full_career().slug for _ in range(4)]
+    junk = [f"nope-{number}" for number in range(700)]
+    text = compare(client, f"?careers={','.join(slugs + junk)}")
+    # The first ten names are looked up: four careers and six unknown addresses.
+    assert text.count("We found no published career") == 5
+    assert "1 more name in the address could not be used either." in text
+    assert (
+        f"You can compare up to 3 careers; “{slugs[3]}”, “nope-6” and 693 more were "
+        "left out." in text
+    )
