@@ -39,3 +39,19 @@ def sender_address_check(app_configs, **kwargs):
             id="newsletter.W002",
         )
     ]
+
+
+@checks.register(deploy=True)
+def site_url_https_check(app_configs, **kwargs):
+    if settings.SITE_URL.startswith("https://"):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: the confirm and unsubscribe links "
+            "in emails (and the canonical links, sitemap and feed) would not use "
+            "HTTPS, so a link's token could be read on the way.",
+            hint="Set SITE_URL to the site's https:// address, e.g. "
+            '"https://careerguide.example".',
+            id="newsletter.W003",
+        )
+    ]

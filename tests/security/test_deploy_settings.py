@@ -70,6 +70,18 @@ def test_deploy_check_reports_a_sender_at_localhost():
     assert "newsletter.W002" in result.stdout + result.stderr
 
 
+def test_deploy_check_reports_a_site_url_without_https():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SITE_URL="http://careerguide.example.com",
+    )
+    assert result.returncode != 0
+    assert "newsletter.W003" in result.stdout + result.stderr
+
+
 def test_deploy_settings_without_secret_key_refuse_to_start():
     result = run_manage("check", SECRET_KEY=None)
     assert result.returncode != 0
