@@ -10,6 +10,7 @@ are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
 
 import re
 import unicodedata
+from itertools import groupby
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -99,6 +100,19 @@ def _title_word_prefix(term):
     return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
 
 
+def initialisms_joined(terms):
+    """Letters in a row as one word: "R.N." (normalised "r n") is "rn". A letter
+    alone stays a letter: the "c" of "C++", the "x" of "X-ray"."""
+    joined = []
+    for is_letter, run in groupby(terms, key=lambda term: len(term) == 1):
+        run = list(run)
+        if is_letter and len(run) > 1:
+            joined.append("".join(run))
+        else:
+            joined.extend(run)
+    return joined
+
+
 def singular_forms(term):
     """What a plural may be the plural of: "nurses" → nurse, nurs; "boxes" → box,
     boxe; "secretaries" → secretary. They are matched as whole words only, so a
@@ -127,6 +141,11 @@ def _matches_words(terms):
     is the plural of a whole word there ("nurses" finds "Nurse Practitioners")."""
     condition = Q()
     for term in terms:
+        if len(term) == 1:
+            # A letter alone ("C++" is "c") starts a word in nearly every page:
+            # it matches as a whole word only ("X-Ray Technicians" for "x ray").
+            condition &= _whole_word_anywhere(term)
+            continue
         # The document first: most pages that match at all match there.
         matches = (
             _in_document(term)
@@ -171,7 +190,9 @@ def _relevance(phrase):
 
 def _postgres_match(queryset, terms):
     query = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms), search_type="raw", config="english"
+        " & ".join(f"{term}:*" if len(term) > 1 else term for term in terms),
+        search_type="raw",
+        config="english",
     )
     # Each full-text test is a subquery that a GIN index answers: the occupation's
     # stored vector (title weighted A, titles document B) and the career name's
@@ -199,10 +220,10 @@ def career_pages_search(queryset, query):
         return queryset.filter(occupation__code__startswith=query).order_by(
             "occupation__code"
         )
-    phrase = normalise(query)
-    terms = phrase.split()
+    terms = initialisms_joined(normalise(query).split())
     if not terms:
         return queryset.none()
+    phrase = " ".join(terms)
     queryset = queryset.annotate(relevance=_relevance(phrase))
     if connection.vendor == "postgresql":
         return _postgres_match(queryset, terms)

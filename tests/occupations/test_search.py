@@ -284,3 +284,16 @@ def test_search_reads_full_width_letters_and_ligatures(client, db):
     CareerPageFactory(career_name="Financial Analysts", slug="financial-analysts")
     assert result_links(client, {"q": "\ufb01nancial"}) == ["financial-analysts"]
     assert result_links(client, {"q": "\uff26\uff49nancial"}) == ["financial-analysts"]
+
+
+def test_search_a_single_letter_is_a_whole_word(client, db):
+    for name in ("Computer Programmers", "Chefs", "X-Ray Technicians", "RN Coaches"):
+        CareerPageFactory(
+            career_name=name,
+            slug=name.lower().replace(" ", "-"),
+            occupation__title=name,
+        )
+    assert result_links(client, {"q": "C++"}) == []
+    assert result_links(client, {"q": "x ray"}) == ["x-ray-technicians"]
+    # Letters in a row are one word.
+    assert result_links(client, {"q": "R.N."}) == ["rn-coaches"]
