@@ -152,10 +152,10 @@ def _visitor_etag(entry, request):
     visitor's CSRF secret (their cookie), so its ETag names the secret too: after a
     sign-in or sign-out rotated the secret, or the cookie was cleared, the browser's
     copy no longer matches and it gets the page again with a working token instead
-    of a 304 that keeps the dead one."""
+    of a 304 that keeps the dead one. (`get_token` has put the secret, the cookie's
+    or a new one, in request.META.)"""
     if CSRF_PLACEHOLDER not in entry["body"]:
         return entry["etag"]
-    get_token(request)  # the visitor's secret, or a new one the response will set
     mixed = f"{entry['etag']}:{request.META['CSRF_COOKIE']}"
     return quote_etag(hashlib.sha256(mixed.encode()).hexdigest()[:32])
 
@@ -169,15 +169,18 @@ def _is_not_modified(etag, if_none_match):
 
 
 def _response_from(entry, request):
+    body = entry["body"]
+    # Once per hit: each call masks a new token (32 calls to os.urandom), the
+    # largest cost of a hit. It also gives a visitor without a cookie a secret.
+    token = get_token(request) if CSRF_PLACEHOLDER in body else None
     etag = _visitor_etag(entry, request)
     if _is_not_modified(etag, request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
         response["X-Cache"] = "HIT"
         response["Cache-Control"] = CACHE_CONTROL
     else:
-        body = entry["body"]
-        if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        if token:
+            body = body.replace(CSRF_PLACEHOLDER, token.encode())
         response = HttpResponse(body, headers=entry["headers"])
     response["ETag"] = etag
     return response
