@@ -5,6 +5,7 @@ the career pages' sheet."""
 import codecs
 
 from diff_match_patch import diff_match_patch
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.encoding import force_str
@@ -195,6 +196,18 @@ class SheetResource(ie_resources.ModelResource):
     def get_diff_class(self):
         return CspSafeDiff
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A blank cell in a column whose field cannot be empty (a position, a
+        yes/no) leaves the field as it is: the record's value, or the default for
+        a new one. It was stored as the default, so a blank position moved an
+        existing resource to the top of the list. (A blank text cell is an empty
+        text, as in the admin's forms.)"""
+        if _is_blank(row.get(field.column_name)) and _cannot_be_empty(
+            instance, field.attribute
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         """Two rows for one record (the same slug twice) would both be applied, the
         last silently winning: the file is refused, naming both lines."""
@@ -229,6 +242,18 @@ class SheetResource(ie_resources.ModelResource):
         if isinstance(f, models.DecimalField):
             return NumberCell
         return super().widget_from_django_field(f, default)
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cannot_be_empty(instance, attribute):
+    try:
+        field = instance._meta.get_field(attribute)
+    except (FieldDoesNotExist, TypeError):
+        return False
+    return not field.null and not isinstance(field, models.CharField | models.TextField)
 
 
 class OccupationCodeCell(ie_widgets.ForeignKeyWidget):

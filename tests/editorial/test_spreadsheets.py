@@ -251,3 +251,14 @@ def test_import_of_a_file_that_cannot_be_read_says_what_to_check(
     text = visible_text(response.content)
     assert "The file could not be read in the format chosen." in text
     assert "encountered" not in text
+
+
+def test_import_blank_position_leaves_it_as_it_is(admin_client):
+    ResourceFactory(name="Kept", url="https://kept.example/", position=5)
+    text = "name,url,position\nKept,https://kept.example/,\nNew,https://new.example/,\n"
+    preview = upload(admin_client, Resource, text, name="resources.csv")
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert dict(Resource.objects.values_list("name", "position")) == {
+        "Kept": 5,  # was reset to 0, the top of the list
+        "New": 0,  # the default
+    }
