@@ -14,7 +14,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
-        cache_public_page(read_only(sitemap)),
+        cache_public_page(read_only(sitemap), query=("p",)),  # the sitemap's pages
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

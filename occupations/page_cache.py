@@ -23,6 +23,7 @@ import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache, wraps
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -186,31 +187,38 @@ def _response_from(entry, request):
     return response
 
 
-def cache_public_page(view):
-    """Mark `view` as a public page that PageCacheMiddleware may cache."""
+def cache_public_page(view, *, query=()):
+    """Mark `view` as a public page that PageCacheMiddleware may cache.
+
+    `query`: the query parameters the page depends on (?q=, ?page=). Others
+    (?utm_source= on a campaign's link, or random ones) are left out of the cache
+    key, so such a visit is served the cached page; and a page rendered for an
+    address with others is not stored, so made-up parameters cannot fill the
+    cache and push the real pages out."""
 
     @wraps(view)
     def public_page(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    public_page.page_cacheable = True
+    public_page.page_cache_query = frozenset(query)
     return public_page
 
 
-def _is_public_page(path):
-    """Whether `path` resolves to a view marked with `cache_public_page`."""
-    return _resolves_to_public_page(get_urlconf(), path)
+def _page_query(path):
+    """The query parameters the public page at `path` depends on, or None if
+    `path` is not a public page (a view marked with `cache_public_page`)."""
+    return _resolved_page_query(get_urlconf(), path)
 
 
 @lru_cache(maxsize=4096)
-def _resolves_to_public_page(urlconf, path):
+def _resolved_page_query(urlconf, path):
     # Remembered per URLconf and path (a URLconf does not change while the process
     # runs): resolving costs a hit as much as reading the page from the cache.
     try:
         view = resolve(path, urlconf).func
     except Resolver404:
-        return False
-    return getattr(view, "page_cacheable", False)
+        return None
+    return getattr(view, "page_cache_query", None)
 
 
 def _host_is_allowed(request):
@@ -221,10 +229,21 @@ def _host_is_allowed(request):
     return True
 
 
-def _key(request):
+def _key(request, query):
+    """The page's cache key: its path and the parameters in `query` it was asked
+    with, in the order asked."""
+    asked = urlencode(
+        [
+            (name, value)
+            for name, value in parse_qsl(
+                request.META.get("QUERY_STRING", ""), keep_blank_values=True
+            )
+            if name in query
+        ]
+    )
+    address = f"{request.path}?{asked}" if asked else request.path
     # Hashed: URLs can be long and odd, cache keys must be short and plain.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{_current_version()}:{path}"
+    return f"page:{_current_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
@@ -244,22 +263,26 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
+        query = _page_query(request.path_info)
         if not (
-            _is_cacheable(request)
-            and _is_public_page(request.path_info)
+            query is not None
+            and _is_cacheable(request)
             # Else CommonMiddleware refuses the host further down, and its 400
             # gets the headers (CSP, nosniff) every other response gets.
             and _host_is_allowed(request)
         ):
             return self.get_response(request)
-        key = _key(request)
+        key = _key(request, query)
         entry = cache.get(key)
         if entry is not None:
             self.csrf.process_request(request)
             response = _response_from(entry, request)
             return self.csrf.process_response(request, response)
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming:
+        # Only an address with no other parameters is stored: a page may echo them
+        # (pagination links keep the query string), and made-up ones are endless.
+        storable = request.GET.keys() <= query
+        if response.status_code == 200 and not response.streaming and storable:
             patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)

@@ -15,11 +15,15 @@ career_detail = views.CareerDetailView.as_view()
 urlpatterns = [
     path("", cache_public_page(read_only(home)), name="home"),
     path("robots.txt", read_only(views.robots_txt), name="robots"),
-    path("careers/", cache_public_page(read_only(career_list)), name="list"),
+    path(
+        "careers/",
+        cache_public_page(read_only(career_list), query=views.CareerListView.QUERY),
+        name="list",
+    ),
     # Before the career page: "compare" and "feed" are not career slugs.
     path(
         "careers/compare/",
-        cache_public_page(read_only(views.career_compare)),
+        cache_public_page(read_only(views.career_compare), query=("careers", "q")),
         name="compare",
     ),
     path("careers/feed/", cache_public_page(read_only(CareerPageFeed())), name="feed"),

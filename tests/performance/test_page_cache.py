@@ -38,6 +38,31 @@ def test_public_page_second_visit_is_a_hit_without_queries(
     assert visible_text(second.content) == visible_text(first.content)
 
 
+def test_other_query_parameters_are_served_the_cached_page(client, demo):
+    """A campaign's ?utm_source= gets the cached page; a search's ?q= does not get
+    another search's page."""
+    assert client.get(REFERENCE_URL)["X-Cache"] == "MISS"
+    tagged = client.get(REFERENCE_URL, {"utm_source": "newsletter"})
+    assert tagged["X-Cache"] == "HIT"
+    assert client.get("/careers/", {"q": "nurse"})["X-Cache"] == "MISS"
+    assert client.get("/careers/", {"q": "nurse", "utm_source": "x"})["X-Cache"] == (
+        "HIT"
+    )
+    assert client.get("/careers/", {"q": "data"})["X-Cache"] == "MISS"
+
+
+def test_made_up_query_parameters_never_fill_the_cache(client, demo):
+    for number in range(3):
+        response = client.get(REFERENCE_URL, {"x": number})
+        assert response.status_code == 200
+        assert "X-Cache" not in response  # rendered, not stored
+    assert client.get(REFERENCE_URL)["X-Cache"] == "MISS"
+    # Pagination links keep the query string: a page rendered with made-up
+    # parameters is never what another visitor gets.
+    client.get("/careers/", {"page": 1, "junk": "<b>"})
+    assert "junk" not in client.get("/careers/", {"page": 1}).content.decode()
+
+
 def test_cached_career_page_form_has_a_working_csrf_token(demo):
     from django.test import Client
 
