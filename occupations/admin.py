@@ -97,41 +97,50 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         ]
 
     def _refuse_values_other_rows_hold(self):
-        """A row changed to the value another row holds now (two rows' task IDs,
-        releases or resources swapped) is an error on the form. The rows are saved
-        one by one, so the first would break the database's unique constraint
-        while the other still holds the value: a 500, not a message."""
-        if self.instance.pk is None:
-            return
-        changed = [
-            form
-            for form in self.initial_forms
-            if form.is_valid()
-            and form.has_changed()
-            and not self._should_delete_form(form)
-        ]
-        if not changed:
+        """A row that would take a value another row still holds when it is saved
+        is an error on the form. Django saves the rows one by one from the top,
+        deleting the rows marked for deletion as it reaches them, so two rows'
+        values swapped would break the database's unique constraint on the
+        first save: a 500, not a message. The saves are played through in that
+        order; only a real clash is refused."""
+        if self.instance.pk is None or not any(
+            form.has_changed() for form in self.initial_forms
+        ):
             return
         rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
         for fields in self._unique_fields():
-            held_by = {
+            held = {
                 tuple(key): pk
                 for pk, *key in rows.values_list("pk", *fields)
                 if None not in key
             }
-            for form in changed:
+            for form in self.initial_forms:
+                if not form.is_valid():
+                    continue
+                own = [key for key, pk in held.items() if pk == form.instance.pk]
+                if self._should_delete_form(form):
+                    for key in own:
+                        del held[key]
+                    continue
+                if not form.has_changed():
+                    continue
                 key = tuple(
                     getattr(value, "pk", value)
                     for value in (form.cleaned_data.get(name) for name in fields)
                 )
-                if held_by.get(key, form.instance.pk) == form.instance.pk:
+                if None in key or held.get(key, form.instance.pk) == form.instance.pk:
+                    for old in own:
+                        del held[old]
+                    if None not in key:
+                        held[key] = form.instance.pk
                     continue
                 field = next((n for n in fields if n in form.changed_data), None)
                 label = self.model._meta.get_field(field or fields[0]).verbose_name
                 form.add_error(
                     field,
-                    f"Another row has this {label} now. To swap two rows' values, "
-                    "save twice: first give one of them a value no row has.",
+                    f"Another row still has this {label} when this row is saved "
+                    "(rows are saved from the top down). Save twice: first change or "
+                    "delete that row, then this one.",
                 )
 
     def _construct_form(self, i, **kwargs):

@@ -15,7 +15,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SWAP_ERROR = "Another row has this"
+SWAP_ERROR = "Another row still has this"
 
 
 def test_an_occupation_with_as_many_technologies_as_software_developers_saves(
@@ -44,7 +44,9 @@ def test_swapping_two_tasks_ids_is_a_form_error(admin_client):
     data[f"tasks-{rows[second.pk]}-onet_task_id"] = 1
     response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert SWAP_ERROR + " O*NET task ID now." in response.content.decode()
+    assert SWAP_ERROR + " O*NET task ID when this row is saved" in (
+        response.content.decode()
+    )
     first.refresh_from_db()
     assert first.onet_task_id == 1
 
@@ -68,3 +70,37 @@ def test_swapping_two_resources_of_a_page_is_a_form_error(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert SWAP_ERROR in response.content.decode()
+
+
+def task_rows(client, occupation):
+    """The occupation's change form as posted, and each task's row number."""
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(client.get(url))
+    rows = {data[f"tasks-{n}-id"]: n for n in range(int(data["tasks-TOTAL_FORMS"]))}
+    return url, data, rows
+
+
+def test_a_row_may_take_the_value_of_a_row_deleted_above_it(admin_client):
+    occupation = OccupationFactory()
+    first, second = (
+        TaskFactory(occupation=occupation, onet_task_id=number) for number in (1, 2)
+    )
+    url, data, rows = task_rows(admin_client, occupation)
+    above, below = sorted([first.pk, second.pk], key=rows.get)
+    data[f"tasks-{rows[above]}-DELETE"] = "on"
+    kept_id = 1 if above == first.pk else 2
+    data[f"tasks-{rows[below]}-onet_task_id"] = kept_id
+    assert admin_client.post(url, data).status_code == 302
+    assert list(occupation.tasks.values_list("pk", "onet_task_id")) == [
+        (below, kept_id)
+    ]
+
+
+def test_a_row_may_take_a_value_a_row_above_it_gives_up(admin_client):
+    occupation = OccupationFactory()
+    tasks = [TaskFactory(occupation=occupation, onet_task_id=n) for n in (1, 2)]
+    url, data, rows = task_rows(admin_client, occupation)
+    above, below = sorted(tasks, key=lambda task: rows[task.pk])
+    data[f"tasks-{rows[above.pk]}-onet_task_id"] = 3  # saved first, freeing its ID
+    data[f"tasks-{rows[below.pk]}-onet_task_id"] = above.onet_task_id
+    assert admin_client.post(url, data).status_code == 302
