@@ -100,17 +100,21 @@ def _title_word_prefix(term):
     return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
 
 
-def initialisms_joined(terms):
-    """Letters in a row as one word: "R.N." (normalised "r n") is "rn". A letter
-    alone stays a letter: the "c" of "C++", the "x" of "X-ray"."""
+def is_letter(term):
+    return len(term) == 1 and term.isalpha()
+
+
+def search_terms(phrase):
+    """The words of a normalised query to match. Letters in a row are one word:
+    "R.N." (normalised "r n") is "rn". A letter left alone beside words is left
+    out, as the stop word it mostly is ("a nurse", the "a" of "A+ certification");
+    a query of lone letters keeps them ("C++" is "c"), matched as whole words."""
     joined = []
-    for is_letter, run in groupby(terms, key=lambda term: len(term) == 1):
+    for letters, run in groupby(phrase.split(), key=is_letter):
         run = list(run)
-        if is_letter and len(run) > 1:
-            joined.append("".join(run))
-        else:
-            joined.extend(run)
-    return joined
+        joined.extend(["".join(run)] if letters and len(run) > 1 else run)
+    words = [term for term in joined if not is_letter(term)]
+    return words or joined
 
 
 def singular_forms(term):
@@ -141,9 +145,9 @@ def _matches_words(terms):
     is the plural of a whole word there ("nurses" finds "Nurse Practitioners")."""
     condition = Q()
     for term in terms:
-        if len(term) == 1:
+        if is_letter(term):
             # A letter alone ("C++" is "c") starts a word in nearly every page:
-            # it matches as a whole word only ("X-Ray Technicians" for "x ray").
+            # it matches as a whole word only.
             condition &= _whole_word_anywhere(term)
             continue
         # The document first: most pages that match at all match there.
@@ -190,7 +194,7 @@ def _relevance(phrase):
 
 def _postgres_match(queryset, terms):
     query = SearchQuery(
-        " & ".join(f"{term}:*" if len(term) > 1 else term for term in terms),
+        " & ".join(term if is_letter(term) else f"{term}:*" for term in terms),
         search_type="raw",
         config="english",
     )
@@ -220,7 +224,7 @@ def career_pages_search(queryset, query):
         return queryset.filter(occupation__code__startswith=query).order_by(
             "occupation__code"
         )
-    terms = initialisms_joined(normalise(query).split())
+    terms = search_terms(normalise(query))
     if not terms:
         return queryset.none()
     phrase = " ".join(terms)

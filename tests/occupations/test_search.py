@@ -295,5 +295,8 @@ def test_search_a_single_letter_is_a_whole_word(client, db):
         )
     assert result_links(client, {"q": "C++"}) == []
     assert result_links(client, {"q": "x ray"}) == ["x-ray-technicians"]
+    # Beside words, a lone letter is left out, as the stop word it mostly is.
+    assert result_links(client, {"q": "a chef"}) == ["chefs"]
+    assert result_links(client, {"q": "A+ programmers"}) == ["computer-programmers"]
     # Letters in a row are one word.
     assert result_links(client, {"q": "R.N."}) == ["rn-coaches"]
