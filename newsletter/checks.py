@@ -43,7 +43,7 @@ def sender_address_check(app_configs, **kwargs):
 
 @checks.register(deploy=True)
 def site_url_https_check(app_configs, **kwargs):
-    if settings.SITE_URL.startswith("https://"):
+    if settings.SITE_URL.lower().startswith("https://"):
         return []
     return [
         checks.Warning(

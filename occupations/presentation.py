@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -602,22 +603,30 @@ def compare_slugs(values):
     without duplicates; the messages explaining what was left out; and the slugs
     beyond those looked up at all."""
     slugs, messages, left_out = [], [], []
+    repeats = Counter()
     for value in values:
         for slug in value.split(","):
             slug = slug.strip().lower()
             if not slug:
                 continue
             if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
-                messages.append(
+                message = (
                     f"“{slug[:60]}” is not the address of a career; "
                     "pick careers with the search below."
                 )
+                if message not in messages:
+                    messages.append(message)
             elif slug in slugs:
-                messages.append(f"“{slug[:60]}” was listed twice; it is shown once.")
+                repeats[slug] += 1
             elif len(slugs) >= COMPARE_CANDIDATES_MAX:
                 left_out.append(slug)
             else:
                 slugs.append(slug)
+    messages += [
+        f"“{slug[:60]}” was listed "
+        f"{'twice' if again == 1 else f'{again + 1} times'}; it is shown once."
+        for slug, again in repeats.items()
+    ]
     return slugs, messages, left_out
 
 
@@ -713,10 +722,7 @@ def compare_context(values, query):
     # The limit counts careers found: an unknown address does not take a place.
     if len(messages) > COMPARE_MESSAGES_MAX:
         more = len(messages) - COMPARE_MESSAGES_MAX
-        messages = messages[:COMPARE_MESSAGES_MAX] + [
-            f"{more} more name{'s' if more > 1 else ''} in the address could not "
-            "be used either."
-        ]
+        messages = messages[:COMPARE_MESSAGES_MAX] + [f"… and {more} more like these."]
     left_out = [page.slug for page in pages[COMPARE_MAX:]] + left_out
     if left_out:
         messages.append(_left_out(left_out))

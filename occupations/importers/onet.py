@@ -298,9 +298,13 @@ class _OnetImport:
                     category = integer(
                         row["Category"], path=path, line=line, column="Category"
                     )
-                    labels[category] = text(row["Category Description"]).split(" - ")[
-                        0
-                    ][:100]
+                    labels[category] = limited(
+                        text(row["Category Description"]).split(" - ")[0],
+                        100,
+                        path=path,
+                        line=line,
+                        column="Category Description",
+                    )
             best = {}
             for path, line, row in self.rows("education"):
                 if text(row["Scale ID"]) != "RL":

@@ -121,8 +121,16 @@ def test_compare_a_long_address_gets_a_short_list_of_messages(client, db):
     text = compare(client, f"?careers={','.join(slugs + junk)}")
     # The first ten names are looked up: four careers and six unknown addresses.
     assert text.count("We found no published career") == 5
-    assert "1 more name in the address could not be used either." in text
+    assert "… and 1 more like these." in text
     assert (
         f"You can compare up to 3 careers; “{slugs[3]}”, “nope-6” and 693 more were "
         "left out." in text
     )
+
+
+def test_compare_one_message_for_a_name_listed_again_and_again(client, db):
+    page = full_career()
+    text = compare(client, f"?careers={','.join([page.slug] * 8)},BAD!,BAD!,BAD!")
+    assert text.count("was listed") == 1
+    assert f"“{page.slug}” was listed 8 times; it is shown once." in text
+    assert text.count("“bad!” is not the address of a career") == 1
