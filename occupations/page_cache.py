@@ -146,18 +146,17 @@ def _entry_from(response):
     return {"body": body, "headers": headers, "etag": etag}
 
 
-def _visitor_etag(entry, request):
-    """The ETag of `entry` for this visitor.
+def _visitor_etag(entry, csrf_secret):
+    """The ETag of `entry` for the visitor whose CSRF secret is `csrf_secret`.
 
     A page with the signup form holds a CSRF token that works only with the
     visitor's CSRF secret (their cookie), so its ETag names the secret too: after a
     sign-in or sign-out rotated the secret, or the cookie was cleared, the browser's
     copy no longer matches and it gets the page again with a working token instead
-    of a 304 that keeps the dead one. (`get_token` has put the secret, the cookie's
-    or a new one, in request.META.)"""
+    of a 304 that keeps the dead one."""
     if CSRF_PLACEHOLDER not in entry["body"]:
         return entry["etag"]
-    mixed = f"{entry['etag']}:{request.META['CSRF_COOKIE']}"
+    mixed = f"{entry['etag']}:{csrf_secret}"
     return quote_etag(hashlib.sha256(mixed.encode()).hexdigest()[:32])
 
 
@@ -174,7 +173,8 @@ def _response_from(entry, request):
     # Once per hit: each call masks a new token (32 calls to os.urandom), the
     # largest cost of a hit. It also gives a visitor without a cookie a secret.
     token = get_token(request) if CSRF_PLACEHOLDER in body else None
-    etag = _visitor_etag(entry, request)
+    # get_token left the visitor's secret, the cookie's or a new one, in META.
+    etag = _visitor_etag(entry, request.META.get("CSRF_COOKIE"))
     if _is_not_modified(etag, request.META.get("HTTP_IF_NONE_MATCH", "")):
         response = HttpResponseNotModified()
         response["X-Cache"] = "HIT"
@@ -193,8 +193,8 @@ def cache_public_page(view, *, query=()):
     `query`: the query parameters the page depends on (?q=, ?page=). Others
     (?utm_source= on a campaign's link, or random ones) are left out of the cache
     key, so such a visit is served the cached page; and a page rendered for an
-    address with others is not stored, so made-up parameters cannot fill the
-    cache and push the real pages out."""
+    address with others is not stored, so made-up parameter names cannot fill the
+    cache and push the real pages out. (Each search, ?q=, is a page of its own.)"""
 
     @wraps(view)
     def public_page(request, *args, **kwargs):
@@ -231,15 +231,15 @@ def _host_is_allowed(request):
 
 def _key(request, query):
     """The page's cache key: its path and the parameters in `query` it was asked
-    with, in the order asked."""
+    with, in one order (?page=2&q=x is ?q=x&page=2)."""
     asked = urlencode(
-        [
+        sorted(
             (name, value)
             for name, value in parse_qsl(
                 request.META.get("QUERY_STRING", ""), keep_blank_values=True
             )
             if name in query
-        ]
+        )
     )
     address = f"{request.path}?{asked}" if asked else request.path
     # Hashed: URLs can be long and odd, cache keys must be short and plain.
@@ -286,6 +286,7 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            response["ETag"] = _visitor_etag(entry, request)
+            # The page's {% csrf_token %} put the visitor's secret in META.
+            response["ETag"] = _visitor_etag(entry, request.META.get("CSRF_COOKIE"))
             response["X-Cache"] = "MISS"
         return response
