@@ -23,7 +23,7 @@ import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache, wraps
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -235,10 +235,9 @@ def _key(request, query):
     asked = urlencode(
         sorted(
             (name, value)
-            for name, value in parse_qsl(
-                request.META.get("QUERY_STRING", ""), keep_blank_values=True
-            )
+            for name, values in request.GET.lists()
             if name in query
+            for value in values
         )
     )
     address = f"{request.path}?{asked}" if asked else request.path
