@@ -109,18 +109,19 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             return
         rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
         for fields in self._unique_fields():
-            held = {
-                tuple(key): pk
+            # Who holds each value as the saves go, and each row's value.
+            key_of = {
+                pk: tuple(key)
                 for pk, *key in rows.values_list("pk", *fields)
                 if None not in key
             }
+            held = {key: pk for pk, key in key_of.items()}
             for form in self.initial_forms:
                 if not form.is_valid():
                     continue
-                own = [key for key, pk in held.items() if pk == form.instance.pk]
+                pk = form.instance.pk
                 if self._should_delete_form(form):
-                    for key in own:
-                        del held[key]
+                    held.pop(key_of.pop(pk, None), None)
                     continue
                 if not form.has_changed():
                     continue
@@ -128,11 +129,10 @@ class SharedChoicesFormSet(BaseInlineFormSet):
                     getattr(value, "pk", value)
                     for value in (form.cleaned_data.get(name) for name in fields)
                 )
-                if None in key or held.get(key, form.instance.pk) == form.instance.pk:
-                    for old in own:
-                        del held[old]
+                if None in key or held.get(key, pk) == pk:
+                    held.pop(key_of.pop(pk, None), None)
                     if None not in key:
-                        held[key] = form.instance.pk
+                        held[key], key_of[pk] = pk, key
                     continue
                 field = next((n for n in fields if n in form.changed_data), None)
                 label = self.model._meta.get_field(field or fields[0]).verbose_name
