@@ -196,7 +196,7 @@ class OccupationQuerySet(models.QuerySet):
         return self.update(
             search_vector=SearchVector("title", weight="A", config="english")
             + SearchVector("search_document", weight="B", config="english"),
-            search_words=DocumentWords("search_document"),
+            search_words=DocumentWords("title", "search_document"),
         )
 
 
@@ -263,8 +263,9 @@ class Occupation(models.Model):
     # PostgreSQL only: the title and search document, stemmed and weighted, stored so
     # that full-text search reads it instead of computing it for every row per query.
     search_vector = SearchVectorField(null=True, editable=False)
-    # PostgreSQL only: the search document's words as written, for search's "a word
-    # starts with" test (`occupations.search.DocumentWords`); stored for that reason.
+    # PostgreSQL only: the title's and search document's words as written, for
+    # search's "a word starts with" test (`occupations.search.DocumentWords`);
+    # stored for that reason.
     search_words = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

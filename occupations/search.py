@@ -63,41 +63,40 @@ def _whole_words(field, phrase):
 
 
 class DocumentWords(Func):
-    """PostgreSQL: a search document's words as a `tsvector`, each word a lexeme
-    exactly as written (no stemming, no stop words), kept in
-    `Occupation.search_words`.
+    """PostgreSQL: the words of an occupation's title and search document as a
+    `tsvector`, each word a lexeme exactly as written (lower case; no stemming, no
+    stop words), kept in `Occupation.search_words`.
 
-    `'nurse':*` then matches exactly the documents with a word starting "nurse",
-    what the LIKEs test on other databases, and a GIN index answers it."""
+    `'nurse':*` then matches exactly the occupations with a word starting "nurse" in
+    the title or the document, what the regular expression and LIKEs test on other
+    databases, and a GIN index answers it. Words are split as `normalise()` splits
+    them: the document is normalised already, the title is lower-cased here."""
 
     template = (
-        "array_to_tsvector(array_remove(string_to_array("
-        "translate(%(expressions)s, '|', ' '), ' '), ''))"
+        "array_to_tsvector(array_remove(regexp_split_to_array("
+        "lower(%(expressions)s), '[^a-z0-9]+'), ''))"
     )
+    arg_joiner = " || ' ' || "
     output_field = SearchVectorField()
 
 
-def _in_document(term):
-    """A word of the occupation's search document starts with `term`."""
+def _word_starts(term):
+    """A word of the occupation's title or search document starts with `term`."""
     if connection.vendor == "postgresql":
         # The "simple" configuration keeps the term as it is: no stemming, no stop
         # words (a normalised term is letters and digits only).
         word_start = SearchQuery(f"{term}:*", search_type="raw", config="simple")
-        matching = Occupation.objects.filter(search_words=word_start)
-        return Q(occupation__in=matching)
+        return Q(occupation__in=Occupation.objects.filter(search_words=word_start))
     # Titles in the document start after a bar, words after a space. One LIKE for
     # most rows: only documents that hold the term at all are searched again.
-    return Q(occupation__search_document__contains=term) & (
+    in_document = Q(occupation__search_document__contains=term) & (
         Q(occupation__search_document__contains=f"|{term}")
         | Q(occupation__search_document__contains=f" {term}")
     )
-
-
-def _title_word_prefix(term):
-    """A word of the occupation's title starts with `term`, tested in a subquery:
-    in the outer query the test needs every page joined to its occupation before
-    any row can be dropped, which on PostgreSQL doubled the search's time."""
-    return Q(occupation__in=Occupation.objects.filter(_word_prefix("title", term)))
+    # The title in a subquery: in the outer query the test needs every page joined
+    # to its occupation before any row can be dropped.
+    in_title = Occupation.objects.filter(_word_prefix("title", term))
+    return in_document | Q(occupation__in=in_title)
 
 
 def is_letter(term):
@@ -150,12 +149,7 @@ def _matches_words(terms):
             # it matches as a whole word only.
             condition &= _whole_word_anywhere(term)
             continue
-        # The document first: most pages that match at all match there.
-        matches = (
-            _in_document(term)
-            | _word_prefix("career_name", term)
-            | _title_word_prefix(term)
-        )
+        matches = _word_starts(term) | _word_prefix("career_name", term)
         for singular in singular_forms(term):
             matches |= _whole_word_anywhere(singular)
         condition &= matches

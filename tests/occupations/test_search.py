@@ -205,6 +205,18 @@ def test_search_after_occupation_titles_change_finds_the_new_title(
     assert result_links(client, {"q": "tendi"}) == ["lighthouse-keepers"]
 
 
+def test_search_finds_half_a_word_of_an_edited_title(client, db):
+    occupation = OccupationFactory(title="Lighthouse Keepers")
+    CareerPageFactory(slug="lighthouse-keepers", occupation=occupation)
+    assert result_links(client, {"q": "carvi"}) == []
+
+    # Only in the title, and stemmed to "carv", which "carvi" does not start.
+    occupation.title = "Stone Carving Workers"
+    occupation.save()
+
+    assert result_links(client, {"q": "carvi"}) == ["lighthouse-keepers"]
+
+
 @pytest.fixture
 def browse_filters(db):
     SocMajorGroupFactory(code="15-0000", title="Computer and Mathematical Occupations")
