@@ -396,10 +396,12 @@ class _OnetImport:
                 "No Task Ratings file: tasks are ordered Core first, in file order."
             )
         by_occupation = defaultdict(list)
+        first_line = {}
         for order, (path, line, row) in enumerate(self.rows("tasks")):
             occupation_id = self.occupation_id(path, line, row[CODE])
             code = row[CODE]
             task_id = integer(row["Task ID"], path=path, line=line, column="Task ID")
+            once(f"Task ID {task_id} of {code}", line, first_line, path=path)
             task_type = text(row["Task Type"])
             if task_type not in TASK_TYPES:
                 raise DataFileError(
@@ -539,6 +541,7 @@ class _OnetImport:
 
     def import_technologies(self):
         categories, technologies, links = {}, {}, {}
+        first_line = {}
         for path, line, row in self.rows("technologies"):
             occupation_id = self.occupation_id(path, line, row[CODE])
             commodity = integer(
@@ -556,6 +559,7 @@ class _OnetImport:
             name = limited(
                 text(row["Example"]), 200, path=path, line=line, column="Example"
             )
+            once(f"{name} ({commodity}) for {row[CODE]}", line, first_line, path=path)
             hot = flag(
                 row["Hot Technology"], path=path, line=line, column="Hot Technology"
             )

@@ -587,6 +587,32 @@ def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
     assert not Occupation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("file_name", "repeated"),
+    [
+        ("Task Statements.txt", r"Task ID \d+ of \d\d-\d{4}\.\d\d"),
+        ("Technology Skills.txt", r".+ \(\d+\) for \d\d-\d{4}\.\d\d"),
+    ],
+)
+def test_import_onet_repeated_task_or_technology_is_refused(
+    db, onet_copy, file_name, repeated
+):
+    """A row repeated further down (two exports pasted together) would otherwise
+    leave whichever came last, and tasks numbered with a gap."""
+    path = onet_copy / file_name
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[2]]))
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    message = str(error.value)
+    assert re.search(
+        rf"{re.escape(file_name)}, line {len(lines) + 1}: {repeated} appears twice, "
+        rf"on lines 3 and {len(lines) + 1}\.",
+        message,
+    ), message
+    assert not Occupation.objects.exists()
+
+
 def test_figures_follow_the_data_and_editorial_text_stays(client, demo):
     run("import_onet", ONET)
     run("import_wages", WAGES_2022)
