@@ -120,7 +120,7 @@ def singular_forms(term):
     """What a plural may be the plural of: "nurses" → nurse, nurs; "boxes" → box,
     boxe; "secretaries" → secretary. They are matched as whole words only, so a
     wrong guess ("nurs") matches nothing, and "physics" does not find physicians."""
-    if len(term) < 4 or not term.endswith("s") or term.endswith(("ss", "us", "is")):
+    if len(term) < 3 or not term.endswith("s") or term.endswith(("ss", "us", "is")):
         return []
     forms = [term[:-1]]
     if term.endswith("es"):
@@ -157,25 +157,30 @@ def _matches_words(terms):
 
 
 def _relevance(phrase):
-    exact_names = [phrase, phrase + "s", phrase + "es"]
+    """How well a page matches: 100 its name or title exactly, 80 as whole words,
+    60 an exact alternate title ("RN"), 30 a word starting so, else 10. A plural
+    ranks as its singular would too: "buses" puts "Bus Drivers" among the first."""
+    forms = [phrase, *singular_forms(phrase)]
+    exact_names = [form + ending for form in forms for ending in ("", "s", "es")]
+    exact, whole_words, alternate_title = Q(), Q(), Q()
+    for form in forms:
+        exact |= Q(career_name__iexact=form)
+        whole_words |= _whole_words("career_name", form) | _whole_words(
+            "occupation__title", form
+        )
+        alternate_title |= Q(occupation__search_document__contains=f"|{form}|") | Q(
+            occupation__search_document__contains=f"|{form}s|"
+        )
+    # The shortest form is in every exact name: the LIKE that comes before the
+    # regular expression.
+    shortest = min(forms, key=len)
+    exact |= _iregex(
+        "occupation__title", r"^(" + "|".join(exact_names) + r")$", shortest
+    )
     return Case(
-        When(
-            Q(career_name__iexact=phrase)
-            | _iregex(
-                "occupation__title", r"^(" + "|".join(exact_names) + r")$", phrase
-            ),
-            then=Value(100),
-        ),
-        When(
-            _whole_words("career_name", phrase)
-            | _whole_words("occupation__title", phrase),
-            then=Value(80),
-        ),
-        When(
-            Q(occupation__search_document__contains=f"|{phrase}|")
-            | Q(occupation__search_document__contains=f"|{phrase}s|"),
-            then=Value(60),
-        ),
+        When(exact, then=Value(100)),
+        When(whole_words, then=Value(80)),
+        When(alternate_title, then=Value(60)),
         When(
             _word_prefix("career_name", phrase)
             | _word_prefix("occupation__title", phrase),

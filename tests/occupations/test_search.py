@@ -53,6 +53,11 @@ def test_search_plural_finds_what_the_singular_finds(
     ("query", "first"),
     [
         ("RN", "registered-nurse"),
+        # Plurals rank as their singular: "RNs" as "RN", "R.N.s" as "R.N.".
+        ("RNs", "registered-nurse"),
+        ("R.N.s", "registered-nurse"),
+        ("registered nurses", "registered-nurse"),
+        ("CEOs", "chief-executives"),
         ("Data Scientist", "data-scientist"),
         ("machine learning", "machine-learning-engineer"),
         ("operations research", "machine-learning-engineer"),
