@@ -65,11 +65,19 @@ SOC_2018_SPLIT_BY_ONET = {
 
 
 def _soc_index():
-    """{SOC code: [occupation id, …]}: O*NET specialties share their parent SOC."""
+    """{SOC code: [(occupation id, O*NET code), …]}: O*NET specialties share their
+    parent SOC code."""
     index = defaultdict(list)
     for pk, code in Occupation.objects.values_list("pk", "code"):
-        index[code[:7]].append(pk)
+        index[code[:7]].append((pk, code))
     return index
+
+
+def _group(code, title):
+    return {"bls_group_code": code, "bls_group_title": title}
+
+
+NO_GROUP = _group("", "")
 
 
 def _match(rows, index):
@@ -77,15 +85,19 @@ def _match(rows, index):
     exact SOC matches first; then, for the O*NET occupations with no figures of
     their own, BLS's figures for a group including them (aggregates, …0 codes
     such as 13-1020, and SOC 2018 occupations O*NET splits), which name the group.
+
+    An O*NET specialty (codes ending .01 and up: Allergists and Immunologists,
+    29-1229.01) has no figures of its own either: BLS publishes them for the whole
+    SOC occupation (29-1229 Physicians, All Other), and they name it too.
     """
     matched, groups, unmatched = {}, [], 0
     for code, title, values in rows:
         if index.get(code):
-            for occupation_id in index[code]:
+            for occupation_id, onet_code in index[code]:
+                specialty = not onet_code.endswith(".00")
                 matched[occupation_id] = {
                     **values,
-                    "bls_group_code": "",
-                    "bls_group_title": "",
+                    **(_group(code, title) if specialty else NO_GROUP),
                 }
         elif code.endswith("0") or code in SOC_2018_SPLIT_BY_ONET:
             groups.append((code, title, values))
@@ -95,17 +107,13 @@ def _match(rows, index):
         members = SOC_2018_SPLIT_BY_ONET.get(code)
         targets = [
             pk
-            for soc, pks in index.items()
+            for soc, occupations in index.items()
             if (soc in members if members else soc[:6] == code[:6])
-            for pk in pks
+            for pk, _ in occupations
             if pk not in matched
         ]
         for occupation_id in targets:
-            matched[occupation_id] = {
-                **values,
-                "bls_group_code": code,
-                "bls_group_title": title,
-            }
+            matched[occupation_id] = {**values, **_group(code, title)}
         unmatched += not targets
     return matched, unmatched
 

@@ -170,7 +170,7 @@ def release_from_readme(directory):
 # Bump when an importer reads the same files differently (a new matching rule, a
 # new column kept): `load_catalogue` then imports its snapshot again, once, where
 # a database holds what the old rules made of it.
-IMPORT_RULES_VERSION = "2026-11-25 BLS group figures, 25-9049"
+IMPORT_RULES_VERSION = "2026-11-26 O*NET specialties name their BLS occupation"
 
 
 def files_digest(paths):

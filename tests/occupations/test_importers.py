@@ -726,6 +726,36 @@ def test_figures_bls_publishes_for_a_group_reach_its_occupations_and_name_it(
     assert "for 21-1018 " in str(figures)
 
 
+def test_figures_of_an_onet_specialty_name_the_bls_occupation_they_are_for(client, db):
+    """BLS has no figures for O*NET's specialties (Acute Care Nurses, 29-1141.01):
+    they show Registered Nurses' (29-1141), and say so."""
+    from tests.factories import CareerPageFactory
+
+    run("import_onet", ONET)
+    run("import_wages", WAGES_2024)
+    run("import_projections", PROJECTIONS_2024)
+    specialty = WageEstimate.objects.get(occupation__code="29-1141.01")
+    parent = WageEstimate.objects.get(occupation__code="29-1141.00")
+    assert specialty.annual_median == parent.annual_median
+    assert (specialty.bls_group_code, specialty.bls_group_title) == (
+        "29-1141",
+        "Registered Nurses",
+    )
+    assert parent.bls_group_code == ""
+    projection = EmploymentProjection.objects.get(occupation__code="29-1141.01")
+    assert projection.bls_group_code == "29-1141"
+
+    page = CareerPageFactory(occupation=Occupation.objects.get(code="29-1141.01"))
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    # Under the salary and under the outlook (BLS projections write titles in
+    # sentence case).
+    for title in ("Registered Nurses", "Registered nurses"):
+        assert f"BLS publishes these figures for “{title}” (29-1141), a group" in text
+    assert "for 29-1141 Registered Nurses" in str(
+        client.get(f"{page.get_absolute_url()}data.json").json()
+    )
+
+
 def test_figures_of_a_split_occupation_reach_its_all_other_occupation(db, tmp_path):
     """SOC 2018's 25-9045, Teaching Assistants, Except Postsecondary, is O*NET's
     25-9042, 25-9043 and 25-9049 (All Other); 25-9044 has figures of its own."""
