@@ -89,7 +89,14 @@ FILES = {
     ),
     "education": (
         "Education, Training, and Experience",
-        (CODE, "Element ID", "Scale ID", "Category", "Data Value"),
+        (
+            CODE,
+            "Element ID",
+            "Scale ID",
+            "Category",
+            "Data Value",
+            "Recommend Suppress",
+        ),
     ),
     "education_categories": (
         "Education, Training, and Experience Categories",
@@ -170,7 +177,10 @@ def release_from_readme(directory):
 # Bump when an importer reads the same files differently (a new matching rule, a
 # new column kept): `load_catalogue` then imports its snapshot again, once, where
 # a database holds what the old rules made of it.
-IMPORT_RULES_VERSION = "2026-11-26 O*NET specialties name their BLS occupation"
+IMPORT_RULES_VERSION = (
+    "2026-11-26 O*NET specialties name their BLS occupation; education levels"
+    " O*NET recommends suppressing are left out, ties named"
+)
 
 
 def files_digest(paths):
@@ -305,7 +315,7 @@ class _OnetImport:
                         line=line,
                         column="Category Description",
                     )
-            best = {}
+            shares = defaultdict(dict)
             for path, line, row in self.rows("education"):
                 if text(row["Scale ID"]) != "RL":
                     continue
@@ -316,11 +326,19 @@ class _OnetImport:
                 share = decimal(
                     row["Data Value"], path=path, line=line, column="Data Value"
                 )
-                if share is not None and (code not in best or share > best[code][1]):
-                    best[code] = (category, share)
+                # O*NET's low-precision estimates (too few respondents), which it
+                # recommends not showing.
+                suppress = flag(
+                    row["Recommend Suppress"],
+                    path=path,
+                    line=line,
+                    column="Recommend Suppress",
+                )
+                if share is not None and not suppress:
+                    shares[code][category] = share
             for code, values in occupations.items():
-                category, share = best.get(code, (None, None))
-                values["education_level"] = labels.get(category, "")
+                level, share = most_common_level(shares.get(code, {}), labels)
+                values["education_level"] = level
                 values["education_level_percent"] = share
         titles = defaultdict(list)
         self.titles = {}
@@ -706,6 +724,22 @@ class _OnetImport:
                 if kind == AlternateTitle.Kind.ALTERNATE
                 else "Reported titles",
             )
+
+
+def most_common_level(shares, labels):
+    """The most common education level and its share, from {category: share}:
+    ("Bachelor's Degree", 62.5), or on a tie ("Bachelor's Degree, tied with
+    Master's Degree", 50). ("", None) when there are no shares."""
+    if not shares:
+        return "", None
+    top = max(shares.values())
+    names = [labels[c] for c in sorted(shares) if shares[c] == top and labels.get(c)]
+    if not names:
+        return "", top
+    first, *tied = names
+    level = f"{first}, tied with {' and '.join(tied)}" if tied else first
+    # The field holds 100 characters; a three-way tie of long names is cut to one.
+    return (level if len(level) <= 100 else first), top
 
 
 def newer_release(reference_date):

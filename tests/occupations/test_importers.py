@@ -587,6 +587,45 @@ def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
     assert not Occupation.objects.exists()
 
 
+def test_import_onet_most_common_education_level_leaves_out_suppressed_estimates(
+    db, onet_copy
+):
+    """O*NET flags estimates from too few respondents "Recommend Suppress"; a tie
+    names every level that shares the top."""
+    (onet_copy / "Education, Training, and Experience.xlsx").unlink()
+    header = "O*NET-SOC Code\tElement ID\tScale ID\tCategory\tData Value\t"
+    rows = [
+        # Data Scientists: Bachelor's and Master's tie.
+        ("15-2051.00", 6, "50", "N"),
+        ("15-2051.00", 8, "50", "N"),
+        ("15-2051.00", 3, "0", "N"),
+        # Statisticians: the largest share is a low-precision estimate.
+        ("15-2041.00", 8, "62.5", "Y"),
+        ("15-2041.00", 6, "37.5", "N"),
+        # Operations Research Analysts: every estimate is.
+        ("15-2031.00", 8, "70", "Y"),
+        ("15-2031.00", 6, "30", "Y"),
+    ]
+    (onet_copy / "Education, Training, and Experience.txt").write_text(
+        header
+        + "Recommend Suppress\n"
+        + "".join(
+            f"{code}\t2.D.1\tRL\t{category}\t{share}\t{suppress}\n"
+            for code, category, share, suppress in rows
+        )
+    )
+    run("import_onet", onet_copy)
+    levels = {
+        code: (level, percent and float(percent))
+        for code, level, percent in Occupation.objects.values_list(
+            "code", "education_level", "education_level_percent"
+        )
+    }
+    assert levels["15-2051.00"] == ("Bachelor's Degree, tied with Master's Degree", 50)
+    assert levels["15-2041.00"] == ("Bachelor's Degree", 37.5)
+    assert levels["15-2031.00"] == ("", None)
+
+
 @pytest.mark.parametrize(
     ("file_name", "repeated"),
     [
