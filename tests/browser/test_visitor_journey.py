@@ -75,7 +75,7 @@ def test_visitor_finds_a_career_and_subscribes_then_unsubscribes(
     salary = page.get_by_role("region", name=re.compile("U.S. Salary"))
     assert "Annual Median Salary:" in salary.inner_text()
     outlook = page.get_by_role("region", name=re.compile("Projected Job Openings"))
-    assert "Projected Growth Rate in Job Openings" in outlook.inner_text()
+    assert "Projected Growth Rate in Employment" in outlook.inner_text()
 
     actor.fill("email", EMAIL)
     actor.check("consent")

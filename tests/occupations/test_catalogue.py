@@ -39,7 +39,7 @@ FIGURE_LINES = {
     "Data sourced from O*NET Online, provided by the BLS Occupational Employment "
     "and Wage Statistics wage estimates.",
     "Projected Job Openings for Machine Learning Engineers by 2031",
-    "Projected Growth Rate in Job Openings by 2031: 23%",
+    "Projected Growth Rate in Employment by 2031: 23%",
     "Data sourced from CareerOneStop, provided by the U.S. Department of Labor.",
 }
 

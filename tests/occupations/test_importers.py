@@ -659,13 +659,13 @@ def test_figures_follow_the_data_and_editorial_text_stays(client, demo):
     text = visible_text(client.get("/careers/machine-learning-engineer/").content)
     assert "Annual Median Salary: $85,720" in text
     assert "Hourly Median Wage: $41.21" in text
-    assert "Projected Growth Rate in Job Openings by 2031: 23%" in text
+    assert "Projected Growth Rate in Employment by 2031: 23%" in text
     run("import_wages", WAGES_2024)
     run("import_projections", PROJECTIONS_2024)
     text = visible_text(client.get("/careers/machine-learning-engineer/").content)
     assert "Annual Median Salary: $91,290" in text
     assert "Hourly Median Wage: $43.89" in text
-    assert "Projected Growth Rate in Job Openings by 2034: 22%" in text
+    assert "Projected Growth Rate in Employment by 2034: 22%" in text
     assert "Occupational Employment and Wage Statistics, May 2024." in text
     assert "Employment Projections program, 2024–34." in text
     assert "(BLS Employment Projections, 2024–34)" not in text  # named once

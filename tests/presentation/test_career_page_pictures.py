@@ -61,7 +61,7 @@ def test_wage_chart_without_wages_draws_no_chart(client, db):
 
 def test_outlook_growth_compared_with_all_occupations_in_bls_words(client, career):
     text = visible_text(client.get(career.get_absolute_url()).content)
-    assert "Projected Growth Rate in Job Openings by 2034: 23%" in text
+    assert "Projected Growth Rate in Employment by 2034: 23%" in text
     assert "Growth of all occupations by 2034: 3%" in text
     assert "Compared with all occupations: Much faster than average" in text
     assert "This career 23%" in text and "All occupations 3%" in text
