@@ -1102,10 +1102,10 @@ class CareerPage(models.Model):
 
     # Editorial sections, in Markdown. Rendered and sanitised on the page.
     introduction = models.TextField(
-        blank=True, help_text='"<Career> Job Description" section.'
+        blank=True, help_text='"[Career] Job Description" section.'
     )
     duties = models.TextField(
-        blank=True, help_text='"What Does a <Career> Do?" section.'
+        blank=True, help_text='"What Does a [Career] Do?" section.'
     )
     qualifications = models.TextField(
         blank=True, help_text='"Skills and Qualifications".'
@@ -1114,11 +1114,11 @@ class CareerPage(models.Model):
         blank=True, help_text='"Career Path and Salary Expectations".'
     )
     why_consider = models.TextField(
-        blank=True, help_text='"Why Consider a Career as a <Career>?"'
+        blank=True, help_text='"Why Consider a Career as a [Career]?"'
     )
     outlook = models.TextField(
         blank=True,
-        help_text='"<Career> Job Outlook": the narrative, with its industry bullets.',
+        help_text='"[Career] Job Outlook": the narrative, with its industry bullets.',
     )
     resources_introduction = models.TextField(
         blank=True, help_text="Paragraph before the resource list."

@@ -50,6 +50,17 @@ def test_admin_changelist_search_works(admin_client, demo, model):
     assert response.status_code == 200
 
 
+def test_admin_career_page_help_texts_read_whole(admin_client, demo):
+    """The admin writes help texts as HTML: a placeholder in angle brackets was
+    read as a tag and vanished ("What Does a Do?")."""
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    text = visible_text(
+        admin_client.get(admin_url(CareerPage, "change", page.pk)).content
+    )
+    assert '"What Does a [Career] Do?" section.' in text
+    assert '"[Career] Job Outlook": the narrative' in text
+
+
 def test_admin_career_page_edit_appears_on_public_page(admin_client, client, demo):
     page = CareerPage.objects.get(slug="machine-learning-engineer")
     change_url = admin_url(CareerPage, "change", page.pk)
