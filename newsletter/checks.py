@@ -55,3 +55,29 @@ def site_url_https_check(app_configs, **kwargs):
             id="newsletter.W003",
         )
     ]
+
+
+# Backends that keep mail on the server: it is printed, stored or dropped.
+UNSENT_MAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend": "printed to the log",
+    "django.core.mail.backends.filebased.EmailBackend": "written to files",
+    "django.core.mail.backends.locmem.EmailBackend": "kept in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "dropped",
+}
+
+
+@checks.register(deploy=True)
+def email_sent_check(app_configs, **kwargs):
+    fate = UNSENT_MAIL_BACKENDS.get(settings.EMAIL_BACKEND)
+    if fate is None:
+        return []
+    return [
+        checks.Warning(
+            f"Emails are {fate}, not sent ({settings.EMAIL_BACKEND}): nobody could "
+            "confirm a signup, and printed emails put addresses and their "
+            "confirm/unsubscribe links in the log.",
+            hint="Set EMAIL_URL to the mail server, e.g. "
+            '"smtp+tls://user:password@smtp.example.com:587".',
+            id="newsletter.W004",
+        )
+    ]

@@ -26,6 +26,7 @@ def run_manage(*args, **env_overrides):
         # The check does not connect: no Redis server is needed for it.
         "CACHE_URL": "redis://127.0.0.1:6379/0",
         "DEFAULT_FROM_EMAIL": "Careerguide <news@careerguide.example.com>",
+        "EMAIL_URL": "smtp+tls://news:password@smtp.careerguide.example.com:587",
         **env_overrides,
     }
     return subprocess.run(
@@ -60,6 +61,14 @@ def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself():
     assert result.returncode != 0
     assert "occupations.W001" in result.stdout + result.stderr
     assert "newsletter.W001" in result.stdout + result.stderr
+
+
+def test_deploy_check_reports_emails_that_would_not_be_sent():
+    """EMAIL_URL defaults to the console: fine on a laptop, not in production."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", EMAIL_URL=None)
+    assert result.returncode != 0
+    assert "newsletter.W004" in result.stdout + result.stderr
+    assert "Emails are printed to the log, not sent" in result.stdout + result.stderr
 
 
 def test_deploy_check_reports_a_sender_at_localhost():
