@@ -317,6 +317,18 @@ class Occupation(models.Model):
         return self.latest("projections")
 
 
+# An editor's order for an occupation's rows: those given a position (1 and up)
+# first, in that order; the rest (0, the default) after them, in the data's order.
+# Sorting 0 first put the three tasks an editor numbered 1, 2, 3 last.
+POSITIONED_FIRST = models.Case(
+    models.When(position=0, then=models.Value(1)), default=models.Value(0)
+).asc()
+POSITION_HELP = (
+    "Lower comes first. Rows left at 0 come after the numbered ones, in the "
+    "data's order."
+)
+
+
 DUPLICATE_ONET_TASK_ID = "Another task of this occupation has this O*NET task ID."
 
 
@@ -354,7 +366,7 @@ class Task(models.Model):
         help_text="The data's order: most important first, else Core before "
         "Supplemental in file order. Set by the import.",
     )
-    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+    position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
     is_featured = models.BooleanField(
         "featured",
         default=False,
@@ -364,7 +376,7 @@ class Task(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ("occupation", "position", "rank", "id")
+        ordering = ("occupation", POSITIONED_FIRST, "position", "rank", "id")
         constraints = (
             models.UniqueConstraint(
                 fields=("occupation", "onet_task_id"),
@@ -455,7 +467,7 @@ class OccupationSkill(models.Model):
         help_text="O*NET level, 0 to 7.",
     )
     position = models.PositiveIntegerField(
-        default=0, help_text="Order within its category on the page; lower comes first."
+        default=0, help_text=f"Order within its category on the page. {POSITION_HELP}"
     )
     is_featured = models.BooleanField(
         "featured",
@@ -468,6 +480,7 @@ class OccupationSkill(models.Model):
     class Meta:
         ordering = (
             "skill__category__position",
+            POSITIONED_FIRST,
             "position",
             "-importance",
             "skill__name",
@@ -1018,7 +1031,9 @@ def prefetch_page_content(pages):
         *_figure_prefetches(listed),
         Prefetch(
             "occupation__tasks",
-            queryset=Task.objects.filter(listed).order_by("position", "rank", "id"),
+            queryset=Task.objects.filter(listed).order_by(
+                POSITIONED_FIRST, "position", "rank", "id"
+            ),
         ),
         Prefetch(
             "occupation__related_occupations",

@@ -8,6 +8,7 @@ from occupations.models import (
     CareerPage,
     EmploymentProjection,
     Occupation,
+    Task,
     WageEstimate,
 )
 from tests.factories import (
@@ -15,8 +16,10 @@ from tests.factories import (
     DataReleaseFactory,
     EmploymentProjectionFactory,
     OccupationFactory,
+    TaskFactory,
     WageEstimateFactory,
 )
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,25 @@ def test_career_page_slug_reserved_for_site_pages_is_rejected(slug):
     page = CareerPageFactory.build(slug=slug, occupation=OccupationFactory())
     with pytest.raises(ValidationError, match="taken by another page"):
         page.full_clean()
+
+
+def test_tasks_an_editor_numbered_come_first_then_the_rest_in_data_order(client, db):
+    """Tasks left at position 0 follow the numbered ones in the data's order (most
+    important first); numbering three for a curated page put them last on the
+    occupation's all-data page."""
+    occupation = OccupationFactory()
+    for rank in range(1, 6):
+        TaskFactory(
+            occupation=occupation,
+            statement=f"Task ranked {rank}.",
+            rank=rank,
+            position=0,
+        )
+    Task.objects.filter(rank__in=(4, 5)).update(position=1)
+    Task.objects.filter(rank=5).update(position=2)
+    all_data = CareerPageFactory(
+        occupation=occupation, data_lists=CareerPage.DataLists.ALL
+    )
+    text = visible_text(client.get(all_data.get_absolute_url()).content)
+    shown = [text.index(f"Task ranked {rank}.") for rank in (4, 5, 1, 2, 3)]
+    assert shown == sorted(shown)
