@@ -148,3 +148,23 @@ def test_tasks_an_editor_numbered_come_first_then_the_rest_in_data_order(client,
     text = visible_text(client.get(all_data.get_absolute_url()).content)
     shown = [text.index(f"Task ranked {rank}.") for rank in (4, 5, 1, 2, 3)]
     assert shown == sorted(shown)
+
+
+def test_curated_page_with_nothing_featured_leaves_out_the_empty_lists(client, db):
+    """Before an editor features rows, a curated page said "No tasks are listed for
+    this occupation" of an occupation with tasks, under an empty skills heading."""
+    occupation = OccupationFactory()
+    task = TaskFactory(occupation=occupation, statement="Analyse the data.")
+    page = CareerPageFactory(
+        occupation=occupation, data_lists=CareerPage.DataLists.CURATED
+    )
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Typical Tasks for" not in text
+    assert "No tasks are listed" not in text
+    assert "Technologies and Skills Used by" not in text
+
+    task.is_featured = True
+    task.save()
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Typical Tasks for" in text
+    assert "Analyse the data." in text
