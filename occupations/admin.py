@@ -247,7 +247,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if not self._version_ids_valid(object_id, version_id):
             raise Http404("No such version.")
+        request.reverting_to_version = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "reverting_to_version", False):
+            _keep_current_values_outside(form, obj)
+        super().save_model(request, obj, form, change)
 
     def _version_ids_valid(self, object_id, version_id):
         return _is_valid_pk(self.model, unquote(object_id)) and _is_valid_pk(
@@ -264,6 +270,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if version is not None:
                 return version
         raise Http404("No such version.")
+
+
+def _keep_current_values_outside(form, obj):
+    """A revert puts back what editors edit, the form's fields. What only imports
+    write (the O*NET title and description, a task's O*NET statement and rank) stays
+    as it is now: the version's copy may predate the last import, and reverting to
+    the version an editor created blanked them."""
+    current = type(obj)._default_manager.filter(pk=obj.pk).values().first()
+    if current is None:
+        return  # restoring a deleted row: the version is all there is
+    for field in obj._meta.concrete_fields:
+        if field.name not in form.fields and not field.primary_key:
+            setattr(obj, field.attname, current[field.attname])
 
 
 def _is_valid_pk(model, value):

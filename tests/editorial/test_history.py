@@ -3,11 +3,12 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from occupations.models import CareerPage, Task
+from occupations.models import CareerPage, Occupation, Task
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
+    OccupationFactory,
     TaskFactory,
     UserFactory,
 )
@@ -54,6 +55,34 @@ def test_history_revert_restores_an_earlier_version(admin_client, client):
         client.get(page.get_absolute_url()).content
     )
     assert page.history.count() == 3  # created, changed, reverted
+
+
+def test_revert_keeps_what_only_imports_write(admin_client, client):
+    """Reverting an occupation to the version an editor created put back that
+    version's empty O*NET title and description, which imports then read as the
+    editor's rewrite; the version's own title comes back."""
+    occupation = OccupationFactory(title="Analysts", onet_title="")
+    # An import writes the O*NET texts in bulk, without a revision.
+    Occupation.objects.filter(pk=occupation.pk).update(
+        onet_title="Analysts", onet_description="As O*NET describes them."
+    )
+    occupation.refresh_from_db()
+    occupation.title = "Data Analysts"
+    occupation.save()
+    first = occupation.history.earliest()
+    revert_url = admin_url(
+        Occupation, "simple_history", occupation.pk, first.history_id
+    )
+    response = admin_client.post(
+        revert_url, change_form_data(admin_client.get(revert_url))
+    )
+    assert response.status_code == 302
+    occupation.refresh_from_db()
+    assert occupation.title == "Analysts"
+    assert (occupation.onet_title, occupation.onet_description) == (
+        "Analysts",
+        "As O*NET describes them.",
+    )
 
 
 def links_of(page):
