@@ -205,6 +205,47 @@ class SharedChoicesInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class EditConflictMixin:
+    """Two editors (or two tabs) with the same record open: the second save is
+    refused with the form as typed, instead of silently overwriting the first
+    one's changes, or failing with no visible error on inline rows the first
+    deleted. The change form carries the `updated_at` it was opened with
+    (`admin/edit_conflict_change_form.html`); a save without it (a revert, a
+    spreadsheet import) is not checked."""
+
+    OPENED_AT = "form_opened_at"
+    change_form_template = "admin/edit_conflict_change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+
+        class UnchangedSinceOpened(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                opened_at = self.data.get(EditConflictMixin.OPENED_AT)
+                if opened_at:
+                    _refuse_if_saved_since(self.instance, opened_at)
+                return cleaned_data
+
+        return UnchangedSinceOpened
+
+
+def _refuse_if_saved_since(obj, opened_at):
+    saved = type(obj)._default_manager.filter(pk=obj.pk)
+    saved_at = saved.values_list("updated_at", flat=True).first()
+    if saved_at is None or saved_at.isoformat() == opened_at:
+        return
+    last = obj.history.only("history_user").select_related("history_user").first()
+    who = f" by {last.history_user}" if last and last.history_user else ""
+    raise ValidationError(
+        f"This {obj._meta.verbose_name} was saved{who} after you opened it, so your "
+        "changes were not saved: they would have undone theirs. Open it again in "
+        "another tab, copy your changes over from this one, and save there."
+    )
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Revision history: who changed what and when, a diff per change, and revert.
 
@@ -408,7 +449,7 @@ EDITED_TEXT_HELP = (
 
 
 @admin.register(Occupation)
-class OccupationAdmin(HistoryAdmin):
+class OccupationAdmin(EditConflictMixin, HistoryAdmin):
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
     list_filter = ("job_zone", "release")
     list_select_related = ("release",)
@@ -583,7 +624,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(CareerPage)
-class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
+class CareerPageAdmin(EditConflictMixin, SpreadsheetMixin, HistoryAdmin):
     list_display = (
         "title",
         "career_name",
@@ -604,6 +645,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ("career_name",)}
     autocomplete_fields = ("occupation",)
     date_hierarchy = "updated_at"
+    change_form_template = "admin/occupations/careerpage/change_form.html"
     inlines = (CareerPageResourceInline,)
     actions = ("publish_now", "unpublish")
     resource_classes = (CareerPageResourceSheet,)

@@ -1,0 +1,88 @@
+"""Two editors, or two tabs, with one record open: the later save is refused with
+a message instead of silently undoing the earlier one."""
+
+import re
+
+import pytest
+
+from occupations.models import CareerPage, Occupation
+from tests.editorial.conftest import admin_url, change_form_data
+from tests.factories import CareerPageFactory, CareerPageResourceFactory
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def opened_form(client, url):
+    """The change form as a browser would post it, with the version it shows."""
+    return opened_form_from(client.get(url))
+
+
+def opened_form_from(response):
+    opened_at = re.search(
+        r'name="form_opened_at" value="([^"]+)"', response.content.decode()
+    ).group(1)
+    return {**change_form_data(response), "form_opened_at": opened_at}
+
+
+def test_a_save_after_someone_elses_is_refused_and_keeps_what_was_typed(
+    admin_client, client
+):
+    page = CareerPageFactory(duties="Original duties.", qualifications="Original.")
+    url = admin_url(CareerPage, "change", page.pk)
+    first_tab, second_tab = (
+        opened_form(admin_client, url),
+        opened_form(admin_client, url),
+    )
+
+    first = admin_client.post(url, {**first_tab, "qualifications": "First editor's."})
+    assert first.status_code == 302
+    second = admin_client.post(url, {**second_tab, "duties": "Second editor now."})
+
+    assert second.status_code == 200
+    text = visible_text(second.content)
+    assert "This career page was saved by admin after you opened it" in text
+    assert "Second editor now." in second.content.decode()  # still in the form
+    # Saving the returned form again is refused again: it still holds the first
+    # editor's field as it was before their save.
+    again = admin_client.post(url, opened_form_from(second))
+    assert "was saved by admin after you opened it" in visible_text(again.content)
+    page.refresh_from_db()
+    assert (page.qualifications, page.duties) == ("First editor's.", "Original duties.")
+
+
+def test_rows_deleted_in_another_tab_are_a_clear_message(admin_client):
+    """A row the first tab deleted made the second tab's save fail with "Please
+    correct the error below" and no error shown."""
+    page = CareerPageFactory()
+    link = CareerPageResourceFactory(page=page)
+    CareerPageResourceFactory(page=page)
+    url = admin_url(CareerPage, "change", page.pk)
+    first_tab, second_tab = (
+        opened_form(admin_client, url),
+        opened_form(admin_client, url),
+    )
+    prefix = next(k for k, v in first_tab.items() if v == link.pk).rsplit("-", 1)[0]
+    assert (
+        admin_client.post(url, {**first_tab, f"{prefix}-DELETE": "on"}).status_code
+        == 302
+    )
+
+    second = admin_client.post(url, {**second_tab, "duties": "Second editor now."})
+    assert "was saved by admin after you opened it" in visible_text(second.content)
+
+
+def test_an_occupation_is_checked_too_and_a_fresh_form_saves(admin_client):
+    page = CareerPageFactory()
+    occupation = page.occupation
+    url = admin_url(Occupation, "change", occupation.pk)
+    stale = opened_form(admin_client, url)
+    assert admin_client.post(url, {**stale, "title": "Renamed"}).status_code == 302
+    refused = admin_client.post(url, {**stale, "title": "Renamed again"})
+    assert "was saved by admin after you opened it" in visible_text(refused.content)
+    fresh = opened_form(admin_client, url)
+    assert (
+        admin_client.post(url, {**fresh, "title": "Renamed again"}).status_code == 302
+    )
+    occupation.refresh_from_db()
+    assert occupation.title == "Renamed again"
