@@ -2,7 +2,9 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from occupations.spreadsheets import formula_safe
@@ -130,7 +132,21 @@ class SubscriberAdmin(admin.ModelAdmin):
         "request)",
     )
     def erase_selected(self, request, queryset):
-        erased = subscribers_erase(queryset)
+        # Asks first, as Django's own delete action does: "select all" and one
+        # wrong pick in the menu would erase the whole list at once.
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/newsletter/subscriber/erase_selected_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase these subscribers?",
+                    "opts": self.model._meta,
+                    "subscribers": queryset.order_by("email"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        erased = subscribers_erase(queryset, by=request.user)
         self.message_user(
             request, f"Erased {erased} subscriber(s).", level=messages.SUCCESS
         )

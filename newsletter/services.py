@@ -11,7 +11,7 @@ import logging
 from enum import Enum
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -189,18 +189,31 @@ def subscriber_unsubscribe(*, token):
 ERASED_REPR = "(erased subscriber)"
 
 
-def subscribers_erase(subscribers):
+def subscribers_erase(subscribers, *, by=None):
     """Delete `subscribers` (a queryset) and their consent records (a privacy
     request), and their addresses from the admin's record of changes (its entries
-    stay, unnamed). Returns how many were deleted. Outstanding links stop working.
+    stay, unnamed). `by`, the staff user erasing, is recorded there, one entry a
+    subscriber. Returns how many were deleted. Outstanding links stop working.
     """
     with transaction.atomic():
         pks = [str(pk) for pk in subscribers.values_list("pk", flat=True)]
         deleted, _ = Subscriber.objects.filter(pk__in=pks).delete()
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Subscriber),
-            object_id__in=pks,
-        ).update(object_repr=ERASED_REPR)
+        content_type = ContentType.objects.get_for_model(Subscriber)
+        LogEntry.objects.filter(content_type=content_type, object_id__in=pks).update(
+            object_repr=ERASED_REPR
+        )
+        if by is not None:
+            LogEntry.objects.bulk_create(
+                LogEntry(
+                    user=by,
+                    content_type=content_type,
+                    object_id=pk,
+                    object_repr=ERASED_REPR,
+                    action_flag=DELETION,
+                    change_message="Erased on a privacy request.",
+                )
+                for pk in pks
+            )
     logger.info("newsletter: erased %d subscriber(s) on request", deleted)
     return deleted
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from newsletter.models import Subscriber
 from tests.factories import CareerPageFactory, SubscriberFactory, UserFactory
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -106,15 +107,26 @@ def test_admin_manager_with_export_permission_exports(client):
     assert response["Content-Type"].startswith("text/csv")
 
 
-def test_admin_erase_action_deletes_selected(admin_client):
-    erased, kept = SubscriberFactory(), SubscriberFactory()
-    response = admin_client.post(
-        CHANGELIST,
-        {"action": "erase_selected", "_selected_action": [erased.pk]},
-        follow=True,
-    )
+def test_admin_erase_action_asks_first_then_erases_the_selected(admin_client):
+    erased = SubscriberFactory(email="going@example.com")
+    kept = SubscriberFactory(email="staying@example.com")
+    selected = {"action": "erase_selected", "_selected_action": [erased.pk]}
+    question = admin_client.post(CHANGELIST, selected)
+    text = visible_text(question.content)
+    assert "Erase 1 subscriber and their consent record?" in text
+    assert "going@example.com" in text and "staying@example.com" not in text
+    assert Subscriber.objects.count() == 2  # nothing erased yet
+
+    response = admin_client.post(CHANGELIST, {**selected, "post": "yes"}, follow=True)
     assert "Erased 1 subscriber(s)." in response.content.decode()
     assert list(Subscriber.objects.all()) == [kept]
+    entry = LogEntry.objects.get()  # who erased, without the address
+    assert (entry.user.username, entry.object_repr, entry.object_id) == (
+        "admin",
+        "(erased subscriber)",
+        str(erased.pk),
+    )
+    assert entry.is_deletion()
 
 
 def test_admin_erase_leaves_no_trace_of_the_address(admin_client):
@@ -123,16 +135,18 @@ def test_admin_erase_leaves_no_trace_of_the_address(admin_client):
     added = Subscriber.objects.get()
     admin_client.post(
         CHANGELIST,
-        {"action": "erase_selected", "_selected_action": [added.pk]},
+        {"action": "erase_selected", "_selected_action": [added.pk], "post": "yes"},
         follow=True,
     )
     assert not Subscriber.objects.exists()
-    # The admin's record of changes keeps the entry, without the address.
-    entry = LogEntry.objects.get()
-    assert (entry.object_id, entry.object_repr) == (
-        str(added.pk),
-        "(erased subscriber)",
-    )
+    # The admin's record of changes keeps its entries, without the address.
+    added_entry, erased_entry = LogEntry.objects.order_by("action_time", "pk")
+    assert added_entry.is_addition() and erased_entry.is_deletion()
+    for entry in (added_entry, erased_entry):
+        assert (entry.object_id, entry.object_repr) == (
+            str(added.pk),
+            "(erased subscriber)",
+        )
     assert "a@x.org" not in admin_client.get(reverse("admin:index")).content.decode()
 
 
@@ -153,7 +167,8 @@ def test_admin_erases_the_row_it_is_given_not_another_spelling(admin_client):
     admin_client.post(url, {"post": "yes"})
     assert list(Subscriber.objects.all()) == [ascii_row]
     admin_client.post(
-        CHANGELIST, {"action": "erase_selected", "_selected_action": [ascii_row.pk]}
+        CHANGELIST,
+        {"action": "erase_selected", "_selected_action": [ascii_row.pk], "post": "yes"},
     )
     assert not Subscriber.objects.exists()
 
