@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
-# A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole.
-SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[A-Z])")
+# A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole,
+# and so does an initial's full stop, as in "license issued by U.S. Coast Guard".
+SENTENCE_BREAK = re.compile(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])")
 
 # O*NET OnLine lists a skill as important from 50 on its 0-100 scale, i.e. 3 of 5.
 IMPORTANT_SKILL = 3

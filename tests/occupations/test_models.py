@@ -107,12 +107,15 @@ def test_career_page_scheduled_in_the_future_is_not_published():
 
 def test_occupation_description_sentences_split_on_sentence_ends():
     occupation = OccupationFactory.build(
-        description="Formulate models. May collect data, e.g. surveys. May report."
+        description="Formulate models. May collect data, e.g. surveys. May report. "
+        "Required to hold license issued by U.S. Coast Guard. Pilot ships."
     )
     assert occupation.description_sentences() == [
         "Formulate models.",
         "May collect data, e.g. surveys.",
         "May report.",
+        "Required to hold license issued by U.S. Coast Guard.",
+        "Pilot ships.",
     ]
 
 
