@@ -7,6 +7,7 @@ start half-configured.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -14,7 +15,12 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# DJANGO_ENV_FILE names another file; empty reads none. The test settings read none:
+# a developer's .env (production-like hosts, a CACHE_URL the suite would flush)
+# must not reach the tests.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 

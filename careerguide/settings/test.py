@@ -2,6 +2,9 @@
 
 import os
 
+# Only the real environment: never a developer's .env (see base.py). Processes the
+# tests start inherit this.
+os.environ["DJANGO_ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Newsletter email links point at the test client's host, so tests can follow them.

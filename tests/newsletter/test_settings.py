@@ -9,6 +9,7 @@ from django.conf import settings
 def test_settings_production_without_site_url_refuse_to_start():
     env = {
         "PATH": "/usr/bin:/bin",
+        "DJANGO_ENV_FILE": "",  # not the developer's .env
         "DJANGO_SETTINGS_MODULE": "careerguide.settings.base",
         "DEBUG": "false",
         "SECRET_KEY": "x" * 60,

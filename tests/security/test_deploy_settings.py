@@ -17,6 +17,7 @@ def run_manage(*args, **env_overrides):
     env = {
         # Only what a production process would get; nothing from the test run.
         "PATH": os.environ.get("PATH", ""),
+        "DJANGO_ENV_FILE": "",  # not the developer's .env
         "DJANGO_SETTINGS_MODULE": "careerguide.settings.base",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -106,3 +107,22 @@ def test_deploy_settings_admin_url_moved_by_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("/back-office-7f3a/login/")
+
+
+def test_settings_read_the_env_file_named_and_the_tests_read_none(tmp_path):
+    env_file = tmp_path / "production.env"
+    env_file.write_text("SITE_URL=https://from-the-env-file.example\n")
+    show = ("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)")
+    read = run_manage(*show, SITE_URL=None, DJANGO_ENV_FILE=str(env_file))
+    site_url = read.stdout.splitlines()[-1]
+    assert site_url == "https://from-the-env-file.example", read.stderr
+    # The test settings never read one: a developer's .env stays out of the suite.
+    assert os.environ["DJANGO_ENV_FILE"] == ""
+    assert settings.SITE_URL == "http://testserver"
+
+
+def test_env_example_copied_unchanged_sets_nothing():
+    """Copied to .env as its first line says, it broke `make run` (production hosts
+    on 127.0.0.1); every setting in it is a commented example."""
+    lines = (BASE_DIR / ".env.example").read_text().splitlines()
+    assert [line for line in lines if line.strip() and not line.startswith("#")] == []
