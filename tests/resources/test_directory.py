@@ -1,0 +1,31 @@
+"""The site-wide resources page, /resources/."""
+
+import pytest
+
+from tests.factories import (
+    CareerPageFactory,
+    CareerPageResourceFactory,
+    ResourceFactory,
+)
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_resources_page_lists_the_directory_in_the_editors_order(client):
+    ResourceFactory(name="Second", position=2)
+    ResourceFactory(name="First", position=1)
+    ResourceFactory(name="Hidden", position=0, show_in_directory=False)
+    text = visible_text(client.get("/resources/").content)
+    assert "Hidden" not in text
+    assert text.index("First") < text.index("Second")
+
+
+def test_a_resource_kept_off_the_directory_still_shows_on_its_career_page(client):
+    hidden = ResourceFactory(name="Hidden Handbook", show_in_directory=False)
+    page = CareerPageFactory()
+    CareerPageResourceFactory(page=page, resource=hidden)
+    assert "Hidden Handbook" not in visible_text(client.get("/resources/").content)
+    assert "Hidden Handbook" in visible_text(
+        client.get(page.get_absolute_url()).content
+    )
