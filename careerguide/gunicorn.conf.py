@@ -1,6 +1,8 @@
 """gunicorn in production: `gunicorn -c careerguide/gunicorn.conf.py careerguide.wsgi`.
 
-Every value can be overridden from the environment (GUNICORN_*), like the settings.
+The values a deployment tunes come from the environment (GUNICORN_BIND, _WORKERS,
+_WORKER_CLASS, _THREADS, _TIMEOUT, _MAX_REQUESTS, _ACCESS_LOG,
+_FORWARDED_ALLOW_IPS), like the settings; the rest is fixed here.
 """
 
 import gc

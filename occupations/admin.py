@@ -40,7 +40,7 @@ from .models import (
     WageEstimate,
     now_to_the_second,
 )
-from .spreadsheets import CareerPageResourceSheet, SpreadsheetMixin
+from .spreadsheets import CareerPageSheet, SpreadsheetMixin
 from .views import CareerDetailView
 
 
@@ -648,7 +648,7 @@ class CareerPageAdmin(EditConflictMixin, SpreadsheetMixin, HistoryAdmin):
     change_form_template = "admin/occupations/careerpage/change_form.html"
     inlines = (CareerPageResourceInline,)
     actions = ("publish_now", "unpublish")
-    resource_classes = (CareerPageResourceSheet,)
+    resource_classes = (CareerPageSheet,)
     fieldsets = (
         (
             None,

@@ -976,10 +976,11 @@ def _figure_prefetches(listed):
     """The page lists the figures need: listed skills and technologies (`listed`
     from `_listed_rows`), wages and projections.
 
-    Here and in `prefetch_page_content` each list names its own order: the models'
-    default orders start with the parent, which sorts by the parent's own order and
-    so joins the parent's table into every query, while prefetching sorts the rows
-    into their parents anyway."""
+    Here and in `prefetch_page_content`, a list whose model's default order starts
+    with the parent names its own order: sorting by the parent sorts by the
+    parent's own order and so joins the parent's table into the query, while
+    prefetching sorts the rows into their parents anyway. (Skills and technologies
+    keep their default orders, which do not.)"""
     return [
         Prefetch(
             "occupation__occupation_skills",

@@ -46,7 +46,7 @@ BASIS_LABELS = {"annual": "Annual wages", "hourly": "Hourly wages"}
 # cut-offs move with that average: for 2022-32, when all occupations grew 3%, they
 # were 7% or more "much faster", 5-6% "faster", 3-4% "as fast as", 1-2% "slower",
 # 0 to -1% "little or no change" and -2% or less "decline". Those are the average
-# plus 4, plus 2, plus 0, minus 2 and minus 3 points, which is what we apply to
+# plus 4, plus 2, plus 0, minus 2 and minus 4 points, which is what we apply to
 # each release's own average, on whole percents as BLS rounds them.
 GROWTH_BANDS = (
     (4, "much faster than average"),

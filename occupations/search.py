@@ -249,7 +249,7 @@ class SearchPaginator(Paginator):
 
     def page(self, number):
         page = super().page(number)
-        rows = CareerPage.objects.for_list().in_bulk(page.object_list)
+        rows = CareerPage.objects.published().for_list().in_bulk(page.object_list)
         # A page unpublished between the two queries is simply left out.
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
         return page

@@ -1,4 +1,5 @@
-"""Writes that span several occupation models."""
+"""The demo content loader: `load_demo` (and `make run`) create the demo career
+pages and the records they show from `occupations/demo/demo_content.json`."""
 
 import json
 from collections import Counter

@@ -271,7 +271,7 @@ class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
             ) from None
 
 
-class CareerPageResourceSheet(SheetResource):
+class CareerPageSheet(SheetResource):
     """A career page as one spreadsheet row, matched on its slug."""
 
     occupation = ie_fields.Field(
