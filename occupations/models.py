@@ -295,11 +295,6 @@ class Occupation(models.Model):
         """Imported texts an editor has rewritten (imports keep these)."""
         return edited_fields(self, ("title", "description"))
 
-    @property
-    def soc_code(self):
-        """The BLS SOC 2018 code: O*NET specialties (…-.01) share their parent's."""
-        return self.code[:7]
-
     def description_sentences(self):
         """O*NET descriptions are a few sentences; the page lists them as bullets."""
         return SENTENCE_BREAK.split(self.description.strip())
@@ -820,10 +815,6 @@ class SocMajorGroup(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
-
-    @property
-    def prefix(self):
-        return self.code[:3]
 
 
 class RelatedOccupation(models.Model):

@@ -9,7 +9,6 @@ import codecs
 import csv
 import gzip
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -199,6 +198,3 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     if kind == ".txt":
         return _tab_rows(path, required)
     raise DataFileError(path, "expected a .txt, .csv or .xlsx file.")
-
-
-NUMBER = re.compile(r"^-?[\d,]*\.?\d+$")

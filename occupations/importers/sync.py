@@ -30,7 +30,6 @@ class ImportReport:
         self.counts = {}
         self.allow_removals = allow_removals
         self.write = write or (lambda message: None)
-        self.notes = []
         self.timings = []  # (what, rows, seconds): files read, tables written
 
     def timed(self, what, rows, seconds):
@@ -40,7 +39,6 @@ class ImportReport:
         self.counts.setdefault(label, Counter()).update(counter)
 
     def note(self, message):
-        self.notes.append(message)
         self.write(f"  {message}")
 
     def totals(self):
