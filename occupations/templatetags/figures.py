@@ -31,8 +31,6 @@ def percent(value):
 def wage(estimate, field):
     """`{% wage wage "annual_median" %}` -> $85,720, or "$239,200 or more" for a
     figure BLS top-codes, or "Not available"."""
-    value = getattr(estimate, field)
-    text = dollars(value, 0 if field.startswith("annual") else 2)
-    if estimate.is_top_coded(field):
-        return f"{text} or more"
-    return text
+    from occupations.presentation import wage_text  # presentation imports this module
+
+    return wage_text(estimate, field)
