@@ -23,7 +23,6 @@ from .models import (
     skill_words,
 )
 from .spreadsheets import formula_safe
-from .templatetags.figures import dollars, percent
 
 PERCENTILE_LABELS = {
     "pct10": "10th percentile",
@@ -70,6 +69,27 @@ ONET_SOC_CODE_SET = {
     "name": "O*NET-SOC",
     "url": "https://www.onetcenter.org/taxonomy.html",
 }
+
+
+# --- Figures as the reference page prints them: $85,720, $41.21, 23% --------------
+
+NOT_AVAILABLE = "Not available"
+
+
+def dollars(value, decimal_places=0):
+    """85720 -> $85,720; with 2 decimal places, 41.21 -> $41.21."""
+    if value is None or value == "":
+        return NOT_AVAILABLE
+    return f"${Decimal(value):,.{int(decimal_places)}f}"
+
+
+def percent(value):
+    """Growth rounded half-up to a whole percent, as BLS publishes it (23.2 -> 23%)."""
+    if value is None or value == "":
+        return NOT_AVAILABLE
+    rounded = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    # -0.3 rounds to Decimal("-0"), which would print as "-0%".
+    return f"{rounded.copy_abs() if rounded.is_zero() else rounded}%"
 
 
 def _whole(value):
