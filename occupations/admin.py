@@ -818,6 +818,31 @@ class PreviewView(CareerDetailView):
         return {**super().get_context_data(**kwargs), "preview": True}
 
 
+def _error_lines(form, inlines):
+    """A form's and its inlines' errors, [(formset, inline admin), …], as sentences
+    an editor can act on: "Headline year: …", "Career page resources, row 2: …"."""
+
+    def field_lines(form, where=""):
+        for name, field_errors in form.errors.items():
+            if name == "id":  # a row's hidden id: the row is gone or changed
+                yield (
+                    f"{where}this row was changed or deleted by someone else since "
+                    "the form was opened. Open the page again."
+                )
+                continue
+            label = "" if name == "__all__" else f"{form.fields[name].label}: "
+            for message in field_errors:
+                yield f"{where}{label}{message}"
+
+    lines = list(field_lines(form))
+    for formset, inline in inlines:
+        title = str(inline.verbose_name_plural).capitalize()
+        for number, row in enumerate(formset.forms, start=1):
+            lines += field_lines(row, f"{title}, row {number}: ")
+        lines += [f"{title}: {message}" for message in formset.non_form_errors()]
+    return lines
+
+
 def render_preview(model_admin, request, page):
     """Render the public view inside a transaction that is always rolled back:
     the form's content is saved, the page made live, the page rendered exactly as
@@ -832,10 +857,9 @@ def render_preview(model_admin, request, page):
                 )
                 form_valid = form.is_valid()
                 page = form.instance
-                formsets, _ = model_admin._create_formsets(request, page, change)
+                formsets, inlines = model_admin._create_formsets(request, page, change)
                 if not (form_valid and all(fs.is_valid() for fs in formsets)):
-                    errors = [form.errors, *(fs.errors for fs in formsets)]
-                    errors += [fs.non_form_errors() for fs in formsets]
+                    errors = _error_lines(form, zip(formsets, inlines, strict=True))
                     raise ValidationError("invalid")
                 page = form.save()
                 for formset in formsets:
@@ -858,7 +882,7 @@ def render_preview(model_admin, request, page):
             **model_admin.admin_site.each_context(request),
             "title": "This page cannot be previewed yet",
             "opts": CareerPage._meta,
-            "errors": [error for error in errors or () if error],
+            "errors": errors or [],
         }
         return TemplateResponse(
             request,

@@ -5,7 +5,11 @@ import pytest
 
 from occupations.models import CareerPage
 from tests.editorial.conftest import admin_url, change_form_data
-from tests.factories import CareerPageFactory, OccupationFactory
+from tests.factories import (
+    CareerPageFactory,
+    CareerPageResourceFactory,
+    OccupationFactory,
+)
 from tests.html_text import visible_text
 from tests.security.test_headers import inline_code
 
@@ -106,8 +110,24 @@ def test_preview_with_form_errors_explains_them(admin_client):
     assert response.status_code == 400
     text = visible_text(response.content)
     assert "cannot be previewed" in text
-    assert "This field is required." in text
-    assert "2000" in text  # the headline year's allowed range
+    assert "Slug: This field is required." in text
+    assert "Headline year: Ensure this value is greater than or equal to 2000." in text
+
+
+def test_preview_names_the_inline_row_in_error_in_words(admin_client):
+    """Inline errors were printed as Python: [{}, {'__all__': [...]}]."""
+    page = CareerPageFactory()
+    first, second = CareerPageResourceFactory.create_batch(2, page=page)
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    data = change_form_data(form)
+    row = next(
+        k for k, v in data.items() if k.endswith("-id") and v == second.pk
+    ).rsplit("-", 1)[0]
+    data[f"{row}-resource"] = first.resource.pk  # the same resource twice
+    data[f"{row}-id"] = 999_999  # and a row deleted meanwhile
+    text = visible_text(admin_client.post(preview_url(page), data).content)
+    assert "{" not in text and "__all__" not in text
+    assert "Career page resources, row 2: this row was changed or deleted" in text
 
 
 def test_preview_sanitises_editor_markup(admin_client):
