@@ -26,6 +26,7 @@ from .models import (
     CareerPage,
     DataRelease,
     EmploymentProjection,
+    FormerSlug,
     JobZone,
     Occupation,
     OccupationSkill,
@@ -608,6 +609,17 @@ class CareerPageResourceInline(SharedChoicesInline):
         return super().get_queryset(request).select_related("resource")
 
 
+class FormerSlugInline(admin.TabularInline):
+    """The addresses a page left when its slug changed; each redirects here.
+    Deleting one frees it (a new page may also simply take it)."""
+
+    model = FormerSlug
+    fields = ("slug", "created_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+
+
 class PublicationFilter(admin.SimpleListFilter):
     title = "publication"
     parameter_name = "publication"
@@ -646,7 +658,7 @@ class CareerPageAdmin(EditConflictMixin, SpreadsheetMixin, HistoryAdmin):
     autocomplete_fields = ("occupation",)
     date_hierarchy = "updated_at"
     change_form_template = "admin/occupations/careerpage/change_form.html"
-    inlines = (CareerPageResourceInline,)
+    inlines = (CareerPageResourceInline, FormerSlugInline)
     actions = ("publish_now", "unpublish")
     resource_classes = (CareerPageSheet,)
     fieldsets = (

@@ -894,6 +894,10 @@ class CareerPageQuerySet(models.QuerySet):
             status=CareerPage.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def formerly_at(self, slug):
+        """The page that had the address `slug` before an editor changed it."""
+        return self.filter(former_slugs__slug=slug).first()
+
     def scheduled(self):
         return self.filter(
             status=CareerPage.Status.PUBLISHED, published_at__gt=timezone.now()
@@ -1163,6 +1167,23 @@ class CareerPage(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """A changed slug leaves its old address behind as a `FormerSlug`, which
+        redirects to the page: links and search results keep working."""
+        previous_slug = (
+            CareerPage.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous_slug and previous_slug != self.slug:
+            FormerSlug.objects.update_or_create(
+                slug=previous_slug, defaults={"page": self}
+            )
+        # An address in use is nobody's former one: a page renamed back, or a new
+        # page given an address another page left.
+        FormerSlug.objects.filter(slug=self.slug).delete()
+
     def get_absolute_url(self):
         return reverse("occupations:detail", kwargs={"slug": self.slug})
 
@@ -1243,3 +1264,22 @@ class CareerPage(models.Model):
         right for the career names we publish; rename the career if it is not)."""
         article = "an" if self.career_name[:1].lower() in "aeiou" else "a"
         return f"{article} {self.career_name}"
+
+
+class FormerSlug(models.Model):
+    """An address a career page had before an editor changed its slug; a visit
+    to it is redirected (301) to the page."""
+
+    page = models.ForeignKey(
+        CareerPage, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField("left on", auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses (redirected to this page)"
+
+    def __str__(self):
+        return reverse("occupations:detail", kwargs={"slug": self.slug})

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView
 
 from . import presentation
@@ -38,6 +38,15 @@ class CareerListView(ListView):
 class CareerDetailView(DetailView):
     template_name = "occupations/career_detail.html"
     context_object_name = "page"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = CareerPage.objects.published().formerly_at(kwargs["slug"])
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
 
     def get_object(self, queryset=None):
         return published_career_page(self.kwargs["slug"])

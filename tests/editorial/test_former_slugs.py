@@ -1,0 +1,56 @@
+"""A career page's old address, after an editor changes its slug, redirects to it."""
+
+import pytest
+
+from occupations.models import CareerPage
+from tests.editorial.conftest import admin_url, change_form_data
+from tests.factories import CareerPageFactory
+from tests.html_text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def rename(client, page, slug):
+    url = admin_url(CareerPage, "change", page.pk)
+    response = client.post(url, change_form_data(client.get(url), slug=slug))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_old_address_redirects_permanently_after_the_slug_changes(admin_client, client):
+    page = CareerPageFactory(slug="ml-engineer")
+    client.get("/careers/ml-engineer/")  # cached under the old address
+    rename(admin_client, page, "machine-learning-engineer")
+
+    response = client.get("/careers/ml-engineer/")
+    assert response.status_code == 301
+    assert response["Location"] == "/careers/machine-learning-engineer/"
+    assert client.get(response["Location"]).status_code == 200
+    # The editor sees where visitors are sent from.
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    assert "/careers/ml-engineer/" in visible_text(form.content)
+
+
+def test_renamed_back_and_forth_there_is_no_loop(admin_client, client):
+    page = CareerPageFactory(slug="first")
+    rename(admin_client, page, "second")
+    rename(admin_client, page, "first")
+    assert client.get("/careers/first/").status_code == 200
+    assert client.get("/careers/second/")["Location"] == "/careers/first/"
+
+
+def test_a_new_page_may_take_an_address_another_page_left(admin_client, client):
+    moved = CareerPageFactory(slug="analyst")
+    rename(admin_client, moved, "data-analyst")
+    CareerPageFactory(slug="analyst", career_name="Business Analyst")
+    response = client.get("/careers/analyst/")
+    assert response.status_code == 200
+    assert "Business Analyst" in visible_text(response.content)
+
+
+def test_an_unpublished_pages_old_address_is_not_found(admin_client, client):
+    page = CareerPageFactory(slug="old-name")
+    rename(admin_client, page, "new-name")
+    page.refresh_from_db()
+    page.status = CareerPage.Status.DRAFT
+    page.save()
+    assert client.get("/careers/old-name/").status_code == 404
