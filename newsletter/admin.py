@@ -29,7 +29,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_display = (
         "email",
         "status",
-        "source_page",
+        "source_path",
         "signed_up_at",
         "confirmed_at",
         "unsubscribed_at",
@@ -49,6 +49,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "email",
         "status",
         "source_page",
+        "source_path",
         "consent_version",
         "signed_up_at",
         "confirmed_at",
@@ -112,7 +113,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         writer.writerow(
             ("email", "confirmed_at", "signed_up_at", "source_page", "consent_version")
         )
-        rows = queryset.confirmed().select_related("source_page").order_by("email")
+        rows = queryset.confirmed().order_by("email")
         for subscriber in rows:
             writer.writerow(
                 formula_safe(value)
@@ -120,7 +121,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                     subscriber.email,
                     subscriber.confirmed_at.isoformat(),
                     subscriber.signed_up_at.isoformat(),
-                    subscriber.source_page.slug if subscriber.source_page else "",
+                    subscriber.source_path,
                     subscriber.consent_version,
                 )
             )

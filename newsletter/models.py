@@ -76,6 +76,14 @@ class Subscriber(models.Model):
         related_name="newsletter_subscribers",
         help_text="The career page the latest signup came from (none: /newsletter/).",
     )
+    # Consent evidence: the page's own row may be renamed or deleted later.
+    source_path = models.CharField(
+        "source address",
+        max_length=250,
+        blank=True,
+        help_text="The address the latest signup was made on, as it was then: "
+        "/careers/data-scientist/ or /newsletter/.",
+    )
     consent_version = models.CharField(
         max_length=20, help_text="Version of the consent wording agreed to."
     )

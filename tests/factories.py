@@ -182,6 +182,14 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     consent_version = CONSENT_VERSION
     status = "confirmed"
     confirmed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    source_page = None
+    source_path = factory.LazyAttribute(
+        lambda subscriber: (
+            subscriber.source_page.get_absolute_url()
+            if subscriber.source_page
+            else "/newsletter/"
+        )
+    )
 
 
 class SocMajorGroupFactory(factory.django.DjangoModelFactory):

@@ -81,7 +81,7 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
         "consent_version",
     ]
     assert [row[0] for row in rows[1:]] == ["'=cmd@example.com", "b@example.com"]
-    assert rows[2][3] == "data-scientist"
+    assert rows[2][3] == "/careers/data-scientist/"
 
 
 def test_admin_career_editor_cannot_see_subscribers(client):

@@ -68,6 +68,21 @@ def test_signup_from_career_page_records_page_and_consent(client, signup):
     assert subscriber.source_page == page
     assert subscriber.consent_version == "2025-01"
     assert subscriber.signed_up_at is not None
+    assert subscriber.source_path == "/careers/machine-learning-engineer/"
+
+
+def test_signup_source_address_outlives_its_page(signup):
+    """The consent record named the page by a link that emptied when an editor
+    deleted the page."""
+    page = CareerPageFactory(slug="air-crew-officer")
+    signup("reader@example.com", source_page="air-crew-officer")
+    signup("other@example.com")
+    page.delete()
+    sources = dict(Subscriber.objects.values_list("email", "source_path"))
+    assert sources == {
+        "reader@example.com": "/careers/air-crew-officer/",
+        "other@example.com": "/newsletter/",
+    }
 
 
 @pytest.mark.parametrize("slug", ["no-such-page", "../../etc", "x" * 500])
