@@ -430,7 +430,7 @@ class EmploymentProjectionInline(SharedChoicesInline):
 
 
 @admin.register(DataRelease)
-class DataReleaseAdmin(admin.ModelAdmin):
+class DataReleaseAdmin(HistoryAdmin):
     list_display = ("name", "kind", "reference_date", "horizon_year")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -538,7 +538,7 @@ class TechnologyCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Technology)
-class TechnologyAdmin(admin.ModelAdmin):
+class TechnologyAdmin(HistoryAdmin):
     list_display = ("name", "category", "is_hot_technology")
     list_filter = ("is_hot_technology", "category")
     list_select_related = ("category",)

@@ -81,7 +81,8 @@ class DataRelease(models.Model):
         max_length=100, help_text='As cited, e.g. "O*NET 29.3", "May 2022", "2021–31".'
     )
     reference_date = models.DateField(
-        help_text="Date the figures refer to; the latest release of a kind is shown."
+        help_text="Date the figures refer to. Every page shows the latest release "
+        "of each kind: changing this date can change the figures on every page."
     )
     horizon_year = models.PositiveSmallIntegerField(
         null=True,
@@ -125,6 +126,8 @@ class DataRelease(models.Model):
         blank=True,
         help_text="SHA-256 of the files last imported for this release.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("kind", "-reference_date")
@@ -521,8 +524,11 @@ class Technology(models.Model):
     is_hot_technology = models.BooleanField(
         "hot technology",
         default=False,
-        help_text="O*NET: frequently included in employer job postings.",
+        help_text="O*NET: frequently included in employer job postings. Marked "
+        "Hot on every occupation that lists this technology.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("name",)

@@ -3,13 +3,15 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from occupations.models import CareerPage, Occupation, Task
+from occupations.models import CareerPage, DataRelease, Occupation, Task, Technology
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
+    DataReleaseFactory,
     OccupationFactory,
     TaskFactory,
+    TechnologyFactory,
     UserFactory,
 )
 from tests.html_text import visible_text
@@ -198,3 +200,33 @@ def test_history_records_data_edits_too(admin_client):
     )
     text = visible_text(admin_client.get(admin_url(Task, "history", task.pk)).content)
     assert "Statement: Old statement. → New statement." in text
+
+
+def test_a_technologys_hot_flag_and_a_release_date_have_history_and_revert(
+    admin_client,
+):
+    """Both change what every page shows; they had no history to undo from."""
+    technology = TechnologyFactory(is_hot_technology=True)
+    url = admin_url(Technology, "change", technology.pk)
+    form = admin_client.get(url)
+    data = change_form_data(form)
+    data.pop("is_hot_technology")  # unticked
+    assert admin_client.post(url, data).status_code == 302
+    technology.refresh_from_db()
+    assert not technology.is_hot_technology
+
+    history = visible_text(
+        admin_client.get(admin_url(Technology, "history", technology.pk)).content
+    )
+    assert "Hot technology: True → False" in history
+    first = technology.history.earliest()
+    revert_url = admin_url(
+        Technology, "simple_history", technology.pk, first.history_id
+    )
+    admin_client.post(revert_url, change_form_data(admin_client.get(revert_url)))
+    technology.refresh_from_db()
+    assert technology.is_hot_technology
+
+    release = DataReleaseFactory()
+    url = admin_url(DataRelease, "history", release.pk)
+    assert admin_client.get(url).status_code == 200
