@@ -136,6 +136,50 @@ class TextCell(ie_widgets.CharWidget):
         return formula_safe(rendered) if isinstance(rendered, str) else rendered
 
 
+class ChoiceCell(TextCell):
+    """A cell of a field with choices: the value ("published") or its label
+    ("Published"), in any case. The model's own check said only "Value 'Published'
+    is not a valid choice." without naming the choices."""
+
+    def __init__(self, choices=(), **kwargs):
+        super().__init__(**kwargs)
+        self.choices = [(str(value), str(label)) for value, label in choices]
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        for choice, label in self.choices:
+            if text.lower() in (choice.lower(), label.lower()):
+                return choice
+        named = ", ".join(choice for choice, _ in self.choices)
+        raise ValueError(f"“{text}” is not one of: {named}.")
+
+
+class UrlCell(TextCell):
+    """A link; one written without its scheme ("www.coursera.org") is read as
+    https, as the admin's form reads it."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text and "://" not in text and not text.startswith("mailto:"):
+            return f"https://{text}"
+        return text
+
+
+class DateTimeCell(ie_widgets.DateTimeWidget):
+    """A date and time; one the library cannot read says how to write it."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"“{value}” is not a date and time: write it as 2026-11-26 09:00 "
+                "(year-month-day, 24-hour clock, the admin's time zone)."
+            ) from None
+
+
 class YesNoCell(ie_widgets.BooleanWidget):
     """A yes/no cell. A word it does not know is an error: the library's own
     widget reads "yes" or "x" as False without a word."""
@@ -235,6 +279,12 @@ class SheetResource(ie_resources.ModelResource):
     def widget_from_django_field(cls, f, default=ie_widgets.Widget):
         if isinstance(f, models.BooleanField):
             return YesNoCell
+        if f.choices:
+            return ChoiceCell
+        if isinstance(f, models.URLField):
+            return UrlCell
+        if isinstance(f, models.DateTimeField):
+            return DateTimeCell
         if isinstance(f, models.CharField | models.TextField):
             return TextCell
         if isinstance(f, models.IntegerField) and not f.primary_key:
@@ -242,6 +292,13 @@ class SheetResource(ie_resources.ModelResource):
         if isinstance(f, models.DecimalField):
             return NumberCell
         return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if django_field.choices:
+            kwargs["choices"] = django_field.choices
+        return kwargs
 
 
 def _is_blank(value):

@@ -262,3 +262,39 @@ def test_import_blank_position_leaves_it_as_it_is(admin_client):
         "Kept": 5,  # was reset to 0, the top of the list
         "New": 0,  # the default
     }
+
+
+def test_import_reads_choices_by_label_in_any_case_and_names_them_otherwise(
+    admin_client,
+):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("by-label", 2025), ("unknown", 2025)).splitlines()
+    text[1] = text[1].replace(",draft", ",Published")
+    text[2] = text[2].replace(",draft", ",Live")
+    preview = upload(admin_client, CareerPage, "\n".join(text) + "\n")
+    content = visible_text(preview.content)
+    assert "“Live” is not one of: draft, published." in content
+    assert "Published" not in content  # the first row's label was read
+
+    preview = upload(admin_client, CareerPage, "\n".join(text[:2]) + "\n")
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    assert CareerPage.objects.get(slug="by-label").status == "published"
+
+
+def test_import_link_without_scheme_and_a_misspelt_date_say_what_they_need(
+    admin_client,
+):
+    upload_text = "name,url\nCoursera,www.coursera.org\n"
+    preview = upload(admin_client, Resource, upload_text, name="resources.csv")
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert Resource.objects.get(name="Coursera").url == "https://www.coursera.org"
+
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("dated", 2025)).splitlines()
+    text[0] += ",published_at"
+    text[1] += ",26/11/2026 09:00"
+    content = visible_text(upload(admin_client, CareerPage, "\n".join(text)).content)
+    assert (
+        "“26/11/2026 09:00” is not a date and time: write it as 2026-11-26 09:00"
+        in (content)
+    )
