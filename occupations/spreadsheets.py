@@ -250,6 +250,10 @@ class SheetResource(ie_resources.ModelResource):
             instance, field.attribute
         ):
             return
+        if _only_line_endings_differ(field, instance, row):
+            # Browsers send a text box's line breaks as CRLF; a sheet saved by a
+            # tool that writes LF read as a change to every multi-line text.
+            return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def before_import(self, dataset, **kwargs):
@@ -299,6 +303,22 @@ class SheetResource(ie_resources.ModelResource):
         if django_field.choices:
             kwargs["choices"] = django_field.choices
         return kwargs
+
+
+def _only_line_endings_differ(field, instance, row):
+    """The text cell holds the field's text, with other line endings."""
+    if not isinstance(field.widget, TextCell) or field.column_name not in row:
+        return False
+    current = getattr(instance, field.attribute or "", None)
+    try:
+        incoming = field.clean(row)
+    except ValueError:
+        return False  # the import reports it
+    if not isinstance(incoming, str) or not isinstance(current, str):
+        return False
+    return incoming != current and incoming.replace("\r\n", "\n") == current.replace(
+        "\r\n", "\n"
+    )
 
 
 def _is_blank(value):

@@ -298,3 +298,14 @@ def test_import_link_without_scheme_and_a_misspelt_date_say_what_they_need(
         "“26/11/2026 09:00” is not a date and time: write it as 2026-11-26 09:00"
         in (content)
     )
+
+
+def test_import_of_text_with_other_line_endings_is_no_change(admin_client):
+    """The admin stores a text box's line breaks as the browser sends them (CRLF);
+    a sheet saved with LF line breaks previewed every such page as an update."""
+    CareerPageFactory(duties="First line.\r\nSecond line.")
+    exported = export(admin_client, CareerPage, CSV_FORMAT).content.decode()
+    assert "First line.\r\nSecond line." in exported
+    saved_with_lf = exported.replace("\r\n", "\n").encode()
+    text = visible_text(upload(admin_client, CareerPage, saved_with_lf).content)
+    assert "Skipped" in text and "Update" not in text
