@@ -686,7 +686,16 @@ class CareerPageAdmin(EditConflictMixin, SpreadsheetMixin, HistoryAdmin):
                 "fields": ("status", "published_at"),
             },
         ),
-        ("Editorial sections (Markdown)", {"fields": CareerPage.EDITORIAL_SECTIONS}),
+        (
+            "Editorial sections (Markdown)",
+            {
+                # What occupations.rich_text keeps; the rest is dropped as text.
+                "description": "Markdown: paragraphs, **bold**, *italic*, lists "
+                "(- or 1.), [links](https://…), ### headings, > quotes, `code` and "
+                "--- rules. Tables, images and HTML are not shown.",
+                "fields": CareerPage.EDITORIAL_SECTIONS,
+            },
+        ),
     )
 
     @admin.display(description="status", ordering="status")
