@@ -562,15 +562,17 @@ def figures_csv(page):
     writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in career_figures(page):
+        value = row["value"]
+        if value is None:
+            value = ""
+        elif row["unit"] == "USD per hour":
+            value = f"{value:.2f}"  # 14.00 as the page prints it, not 14
         # Figures stay numbers; texts (an editor's typical education) are made
         # safe to open in a spreadsheet.
         writer.writerow(
             {
-                column: formula_safe(value) if isinstance(value, str) else value
-                for column, value in {
-                    **row,
-                    "value": "" if row["value"] is None else row["value"],
-                }.items()
+                column: formula_safe(cell) if isinstance(cell, str) else cell
+                for column, cell in {**row, "value": value}.items()
             }
         )
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -78,3 +79,14 @@ def test_download_query_count_is_constant(client, django_assert_num_queries, siz
     for suffix in ("data.csv", "data.json"):
         with django_assert_num_queries(8):
             assert client.get(f"/careers/{page.slug}/{suffix}").status_code == 200
+
+
+def test_download_csv_hourly_wages_keep_their_cents(client, career):
+    """A whole-dollar hourly wage read "14" where the page prints $14.00."""
+    career.occupation.wage_estimates.update(hourly_pct10=Decimal("14"))
+    rows = csv.DictReader(
+        io.StringIO(client.get(f"/careers/{career.slug}/data.csv").content.decode())
+    )
+    values = {row["measure"]: row["value"] for row in rows}
+    assert values["hourly 10th percentile"] == "14.00"
+    assert values["annual median"] == "85720"
