@@ -241,6 +241,7 @@ class _OnetImport:
             report=self.report,
             label="Occupations",
             remove=False,
+            history_reason=f"Import of {release.name}",
         )
         self.occupation_ids = dict(
             Occupation.objects.filter(code__in=occupations).values_list("code", "pk")

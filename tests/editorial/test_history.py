@@ -230,3 +230,31 @@ def test_a_technologys_hot_flag_and_a_release_date_have_history_and_revert(
     release = DataReleaseFactory()
     url = admin_url(DataRelease, "history", release.pk)
     assert admin_client.get(url).status_code == 200
+
+
+def test_an_import_is_its_own_revision_so_the_editors_next_shows_only_theirs(
+    admin_client,
+):
+    """An import wrote the O*NET texts without a revision: the editor's next save
+    listed them as the editor's changes."""
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET
+
+    occupation = OccupationFactory(code="15-2031.00", title="Operations Analysts")
+    call_command("import_onet", ONET, verbosity=0)
+    url = admin_url(Occupation, "change", occupation.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), title="Decision Scientists")
+    )
+    assert response.status_code == 302
+
+    editors, imports = occupation.history.all()[:2]
+    assert imports.history_change_reason == "Import of O*NET 29.3"
+    assert imports.history_user is None and imports.onet_title
+    changed = editors.diff_against(imports, excluded_fields=("updated_at",))
+    assert changed.changed_fields == ["title"]
+    history = visible_text(
+        admin_client.get(admin_url(Occupation, "history", occupation.pk)).content
+    )
+    assert "Import of O*NET 29.3" in history
