@@ -81,3 +81,21 @@ def email_sent_check(app_configs, **kwargs):
             id="newsletter.W004",
         )
     ]
+
+
+@checks.register(deploy=True)
+def proxy_count_check(app_configs, **kwargs):
+    behind_a_proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not behind_a_proxy or settings.TRUSTED_PROXY_COUNT:
+        return []
+    return [
+        checks.Warning(
+            "USE_X_FORWARDED_PROTO says a proxy is in front of the site, but "
+            "TRUSTED_PROXY_COUNT is 0: every visitor would be seen at the proxy's "
+            "address, so the signup limits would count the whole site as one "
+            "visitor and one wrong password could lock every editor out.",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of the "
+            "site (1 for one nginx).",
+            id="newsletter.W005",
+        )
+    ]

@@ -72,6 +72,17 @@ def test_deploy_check_reports_emails_that_would_not_be_sent():
     assert "Emails are printed to the log, not sent" in result.stdout + result.stderr
 
 
+def test_deploy_check_reports_a_proxy_whose_hops_are_not_trusted():
+    """Behind a proxy with TRUSTED_PROXY_COUNT left at 0, every visitor shares
+    the proxy's address: one rate limit and one lockout for everyone."""
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage(*check, USE_X_FORWARDED_PROTO="true")
+    assert result.returncode != 0
+    assert "newsletter.W005" in result.stdout + result.stderr
+    result = run_manage(*check, USE_X_FORWARDED_PROTO="true", TRUSTED_PROXY_COUNT="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_deploy_check_reports_a_sender_at_localhost():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", DEFAULT_FROM_EMAIL=None
