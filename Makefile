@@ -21,7 +21,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	$(DEV_ENV) $(BIN)/python manage.py load_catalogue  # ~15 s once, then skipped
+	$(DEV_ENV) $(BIN)/python manage.py load_catalogue  # ~10 s once, then skipped
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## bench: load the full catalogue, serve it with gunicorn, measure with wrk
