@@ -335,8 +335,8 @@ class _OnetImport:
                     line=line,
                     column="Recommend Suppress",
                 )
-                if share is not None and not suppress:
-                    shares[code][category] = share
+                if share is not None:
+                    shares[code][category] = (share, suppress)
             for code, values in occupations.items():
                 level, share = most_common_level(shares.get(code, {}), labels)
                 values["education_level"] = level
@@ -728,13 +728,19 @@ class _OnetImport:
 
 
 def most_common_level(shares, labels):
-    """The most common education level and its share, from {category: share}:
-    ("Bachelor's Degree", 62.5), or on a tie ("Bachelor's Degree, tied with
-    Master's Degree", 50). ("", None) when there are no shares."""
+    """The most common education level and its share, from {category: (share,
+    suppress)}: ("Bachelor's Degree", 62.5), or on a tie ("Bachelor's Degree, tied
+    with Master's Degree", 50). ("", None) when there are no shares, or when a top
+    share is one O*NET recommends suppressing: the next one down is not the most
+    common level (Computer Systems Analysts' suppressed 51% and 42% left "Some
+    College Courses" at 5%)."""
     if not shares:
         return "", None
-    top = max(shares.values())
-    names = [labels[c] for c in sorted(shares) if shares[c] == top and labels.get(c)]
+    top = max(share for share, _ in shares.values())
+    at_top = [c for c in sorted(shares) if shares[c][0] == top]
+    if any(shares[c][1] for c in at_top):
+        return "", None
+    names = [labels[c] for c in at_top if labels.get(c)]
     if not names:
         return "", top
     first, *tied = names

@@ -590,8 +590,8 @@ def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
 def test_import_onet_most_common_education_level_leaves_out_suppressed_estimates(
     db, onet_copy
 ):
-    """O*NET flags estimates from too few respondents "Recommend Suppress"; a tie
-    names every level that shares the top."""
+    """O*NET flags estimates from too few respondents "Recommend Suppress": when
+    the top one is, no level is named; a tie names every level sharing the top."""
     (onet_copy / "Education, Training, and Experience.xlsx").unlink()
     header = "O*NET-SOC Code\tElement ID\tScale ID\tCategory\tData Value\t"
     rows = [
@@ -599,7 +599,9 @@ def test_import_onet_most_common_education_level_leaves_out_suppressed_estimates
         ("15-2051.00", 6, "50", "N"),
         ("15-2051.00", 8, "50", "N"),
         ("15-2051.00", 3, "0", "N"),
+        ("15-2051.00", 2, "5", "Y"),  # a low-precision share below the top
         # Statisticians: the largest share is a low-precision estimate.
+        ("15-2041.00", 3, "10", "N"),
         ("15-2041.00", 8, "62.5", "Y"),
         ("15-2041.00", 6, "37.5", "N"),
         # Operations Research Analysts: every estimate is.
@@ -622,7 +624,7 @@ def test_import_onet_most_common_education_level_leaves_out_suppressed_estimates
         )
     }
     assert levels["15-2051.00"] == ("Bachelor's Degree, tied with Master's Degree", 50)
-    assert levels["15-2041.00"] == ("Bachelor's Degree", 37.5)
+    assert levels["15-2041.00"] == ("", None)  # not the 37.5% below it
     assert levels["15-2031.00"] == ("", None)
 
 
