@@ -1,3 +1,4 @@
+import hashlib
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
 from django.forms import ModelChoiceField
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -207,44 +208,68 @@ class SharedChoicesInline(admin.TabularInline):
 
 
 class EditConflictMixin:
-    """Two editors (or two tabs) with the same record open: the second save is
-    refused with the form as typed, instead of silently overwriting the first
-    one's changes, or failing with no visible error on inline rows the first
-    deleted. The change form carries the `updated_at` it was opened with
-    (`admin/edit_conflict_change_form.html`); a save without it (a revert, a
-    spreadsheet import) is not checked."""
+    """Two editors (or two tabs) with the same record open: the later save is
+    refused with the form as typed, instead of silently putting back what the
+    form showed when it was opened.
 
-    OPENED_AT = "form_opened_at"
+    The change form carries a digest of everything it shows, the record and each
+    inline's rows (`admin/edit_conflict_change_form.html`); a save is refused when
+    that has changed since, whoever changed it: another tab, a row edited through
+    its own admin, an import. A save without the digest (a revert, a spreadsheet
+    import) is not checked."""
+
+    FORM_STATE = "form_state"
     change_form_template = "admin/edit_conflict_change_form.html"
+
+    def form_state(self, request, obj, *, lock=False):
+        """A digest of the record `obj` and its inline rows as stored now; `lock`
+        holds the record's row until the transaction ends (PostgreSQL), so two
+        saves at once cannot both pass the check."""
+        record = type(obj)._default_manager.filter(pk=obj.pk)
+        digest = hashlib.sha256(
+            repr(
+                list((record.select_for_update() if lock else record).values_list())
+            ).encode()
+        )
+        for inline in self.get_inline_instances(request, obj):
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows = inline.get_queryset(request).filter(**{fk.name: obj})
+            digest.update(repr(list(rows.order_by("pk").values_list())).encode())
+        return digest.hexdigest()
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = kwargs.get("obj")
+        if change and obj is not None:
+            # A form coming back with errors keeps the state it was opened on, so
+            # saving it again after someone else's save is refused again.
+            context[self.FORM_STATE] = request.POST.get(
+                self.FORM_STATE
+            ) or self.form_state(request, obj)
+        return super().render_change_form(request, context, add, change, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form_class
+        model_admin = self
 
         class UnchangedSinceOpened(form_class):
             def clean(self):
                 cleaned_data = super().clean()
-                opened_at = self.data.get(EditConflictMixin.OPENED_AT)
-                if opened_at:
-                    _refuse_if_saved_since(self.instance, opened_at)
+                opened = self.data.get(EditConflictMixin.FORM_STATE)
+                if opened and opened != model_admin.form_state(
+                    request, self.instance, lock=True
+                ):
+                    raise ValidationError(
+                        f"This {self.instance._meta.verbose_name} was changed after "
+                        "you opened it (by another editor, another tab or an "
+                        "import), so your changes were not saved: they would have "
+                        "undone those. Open it again in another tab, copy your "
+                        "changes over from this one, and save there."
+                    )
                 return cleaned_data
 
         return UnchangedSinceOpened
-
-
-def _refuse_if_saved_since(obj, opened_at):
-    saved = type(obj)._default_manager.filter(pk=obj.pk)
-    saved_at = saved.values_list("updated_at", flat=True).first()
-    if saved_at is None or saved_at.isoformat() == opened_at:
-        return
-    last = obj.history.only("history_user").select_related("history_user").first()
-    who = f" by {last.history_user}" if last and last.history_user else ""
-    raise ValidationError(
-        f"This {obj._meta.verbose_name} was saved{who} after you opened it, so your "
-        "changes were not saved: they would have undone theirs. Open it again in "
-        "another tab, copy your changes over from this one, and save there."
-    )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

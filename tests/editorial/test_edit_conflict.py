@@ -5,9 +5,14 @@ import re
 
 import pytest
 
-from occupations.models import CareerPage, Occupation
+from occupations.models import CareerPage, Occupation, Task
 from tests.editorial.conftest import admin_url, change_form_data
-from tests.factories import CareerPageFactory, CareerPageResourceFactory
+from tests.factories import (
+    CareerPageFactory,
+    CareerPageResourceFactory,
+    OccupationFactory,
+    TaskFactory,
+)
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +25,9 @@ def opened_form(client, url):
 
 def opened_form_from(response):
     opened_at = re.search(
-        r'name="form_opened_at" value="([^"]+)"', response.content.decode()
+        r'name="form_state" value="([^"]+)"', response.content.decode()
     ).group(1)
-    return {**change_form_data(response), "form_opened_at": opened_at}
+    return {**change_form_data(response), "form_state": opened_at}
 
 
 def test_a_save_after_someone_elses_is_refused_and_keeps_what_was_typed(
@@ -41,12 +46,12 @@ def test_a_save_after_someone_elses_is_refused_and_keeps_what_was_typed(
 
     assert second.status_code == 200
     text = visible_text(second.content)
-    assert "This career page was saved by admin after you opened it" in text
+    assert "This career page was changed after you opened it" in text
     assert "Second editor now." in second.content.decode()  # still in the form
     # Saving the returned form again is refused again: it still holds the first
     # editor's field as it was before their save.
     again = admin_client.post(url, opened_form_from(second))
-    assert "was saved by admin after you opened it" in visible_text(again.content)
+    assert "was changed after you opened it" in visible_text(again.content)
     page.refresh_from_db()
     assert (page.qualifications, page.duties) == ("First editor's.", "Original duties.")
 
@@ -69,7 +74,7 @@ def test_rows_deleted_in_another_tab_are_a_clear_message(admin_client):
     )
 
     second = admin_client.post(url, {**second_tab, "duties": "Second editor now."})
-    assert "was saved by admin after you opened it" in visible_text(second.content)
+    assert "was changed after you opened it" in visible_text(second.content)
 
 
 def test_an_occupation_is_checked_too_and_a_fresh_form_saves(admin_client):
@@ -79,10 +84,41 @@ def test_an_occupation_is_checked_too_and_a_fresh_form_saves(admin_client):
     stale = opened_form(admin_client, url)
     assert admin_client.post(url, {**stale, "title": "Renamed"}).status_code == 302
     refused = admin_client.post(url, {**stale, "title": "Renamed again"})
-    assert "was saved by admin after you opened it" in visible_text(refused.content)
+    assert "was changed after you opened it" in visible_text(refused.content)
     fresh = opened_form(admin_client, url)
     assert (
         admin_client.post(url, {**fresh, "title": "Renamed again"}).status_code == 302
     )
     occupation.refresh_from_db()
     assert occupation.title == "Renamed again"
+
+
+def test_a_row_edited_through_its_own_admin_is_a_change_too(admin_client):
+    """The occupation's form shows its tasks: a task changed through the task
+    admin would have been put back by a save from a form opened before."""
+    task = TaskFactory(statement="Original statement.")
+    url = admin_url(Occupation, "change", task.occupation.pk)
+    stale = opened_form(admin_client, url)
+    task_url = admin_url(Task, "change", task.pk)
+    edited = change_form_data(admin_client.get(task_url), statement="Newer statement.")
+    assert admin_client.post(task_url, edited).status_code == 302
+
+    refused = admin_client.post(url, {**stale, "title": "Renamed"})
+    assert "was changed after you opened it" in visible_text(refused.content)
+    task.refresh_from_db()
+    assert task.statement == "Newer statement."
+
+
+def test_an_import_since_the_form_was_opened_is_a_change_too(admin_client):
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET
+
+    occupation = OccupationFactory(code="15-2031.00", job_zone=None)
+    url = admin_url(Occupation, "change", occupation.pk)
+    stale = opened_form(admin_client, url)
+    call_command("import_onet", ONET, verbosity=0)
+    refused = admin_client.post(url, {**stale, "title": "Renamed"})
+    assert "was changed after you opened it" in visible_text(refused.content)
+    occupation.refresh_from_db()
+    assert occupation.job_zone is not None  # the import's, not the stale form's
