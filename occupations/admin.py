@@ -21,6 +21,7 @@ from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
 from . import page_cache
+from .importers.sync import IMPORT_REVISION_PREFIX
 from .models import (
     DUPLICATE_ONET_TASK_ID,
     AlternateTitle,
@@ -314,12 +315,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if not self._version_ids_valid(object_id, version_id):
             raise Http404("No such version.")
-        request.reverting_to_version = True
+        request.reverting_to_version = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if getattr(request, "reverting_to_version", False):
-            _keep_current_values_outside(form, obj)
+        version_id = getattr(request, "reverting_to_version", None)
+        if version_id is not None:
+            _keep_what_imports_wrote(form, obj, version_id)
         super().save_model(request, obj, form, change)
 
     def _version_ids_valid(self, object_id, version_id):
@@ -339,17 +341,45 @@ class HistoryAdmin(SimpleHistoryAdmin):
         raise Http404("No such version.")
 
 
-def _keep_current_values_outside(form, obj):
-    """A revert puts back what editors edit, the form's fields. What only imports
-    write (the O*NET title and description, a task's O*NET statement and rank) stays
-    as it is now: the version's copy may predate the last import, and reverting to
-    the version an editor created blanked them."""
+def _keep_what_imports_wrote(form, obj, version_id):
+    """A revert undoes editors' changes since the version, not imports'. What only
+    imports write (the O*NET title and description, a task's O*NET statement and
+    rank: fields outside the form) stays as it is now, and a field an import
+    revision changed since the version (an occupation's Job Zone, its title) takes
+    the value that import wrote. Reverting to the version an editor created had
+    blanked the O*NET texts and put back the figures of an older release."""
     current = type(obj)._default_manager.filter(pk=obj.pk).values().first()
     if current is None:
         return  # restoring a deleted row: the version is all there is
+    imported = _values_imports_wrote(obj, version_id)
     for field in obj._meta.concrete_fields:
-        if field.name not in form.fields and not field.primary_key:
+        if field.primary_key:
+            continue
+        if field.name in imported:
+            setattr(obj, field.attname, imported[field.name])
+        elif field.name not in form.fields:
             setattr(obj, field.attname, current[field.attname])
+
+
+def _values_imports_wrote(obj, version_id):
+    """{field attname: value} for each field of `obj` an import revision after
+    `version_id` changed, as the latest such import wrote it."""
+    history = obj.history.all()
+    version = history.filter(history_id=version_id).first()
+    if version is None:
+        return {}
+    later_imports = history.filter(
+        history_date__gt=version.history_date,
+        history_change_reason__startswith=IMPORT_REVISION_PREFIX,
+    ).order_by("history_date", "history_id")
+    values = {}
+    for revision in later_imports:
+        if revision.prev_record is None:
+            continue
+        for name in revision.diff_against(revision.prev_record).changed_fields:
+            field = obj._meta.get_field(name)
+            values[name] = getattr(revision, field.attname)
+    return values
 
 
 def _is_valid_pk(model, value):

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..search import search_document
 from .readers import DataFileError, read_rows
-from .sync import ImportReport, keep_editor_text, sync_rows
+from .sync import IMPORT_REVISION_PREFIX, ImportReport, keep_editor_text, sync_rows
 from .values import (
     bounded,
     decimal,
@@ -241,7 +241,7 @@ class _OnetImport:
             report=self.report,
             label="Occupations",
             remove=False,
-            history_reason=f"Import of {release.name}",
+            history_reason=f"{IMPORT_REVISION_PREFIX}{release.name}",
         )
         self.occupation_ids = dict(
             Occupation.objects.filter(code__in=occupations).values_list("code", "pk")

@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import F
 
 BATCH_SIZE = 1000
+# The change reason of the revisions an import records ("Import of O*NET 29.3").
+IMPORT_REVISION_PREFIX = "Import of "
 # A new release changes a small share of a table's rows. Losing more than this share
 # (and more than a handful of rows) in one import is what a cut-off file looks like.
 REMOVALS_SHARE_LIMIT = 0.10
@@ -114,7 +116,9 @@ def sync_rows(
     for start in range(0, len(removed_ids), BATCH_SIZE):
         model.objects.filter(pk__in=removed_ids[start : start + BATCH_SIZE]).delete()
     if history_reason:
-        _history_record(model, key_fields, to_create, to_update, history_reason)
+        # The revisions' change reason column holds 100 characters.
+        reason = history_reason[:100]
+        _history_record(model, key_fields, to_create, to_update, reason)
     counter["created"] += len(to_create)
     counter["updated"] += len(to_update)
     counter["removed"] += len(removed_ids)

@@ -258,3 +258,35 @@ def test_an_import_is_its_own_revision_so_the_editors_next_shows_only_theirs(
         admin_client.get(admin_url(Occupation, "history", occupation.pk)).content
     )
     assert "Import of O*NET 29.3" in history
+
+
+def test_revert_across_an_import_keeps_the_imports_figures(admin_client):
+    """An editor's first version predates the import: reverting to it undoes the
+    editor's later rename, not what the import wrote (its title, Job Zone and
+    education)."""
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET
+
+    occupation = OccupationFactory(
+        code="15-2031.00", title="Analysts", job_zone=None, education_level=""
+    )
+    first = occupation.history.earliest()
+    call_command("import_onet", ONET, verbosity=0)
+    url = admin_url(Occupation, "change", occupation.pk)
+    admin_client.post(url, change_form_data(admin_client.get(url), title="Renamed"))
+    occupation.refresh_from_db()
+    imported = (occupation.job_zone, occupation.education_level)
+    assert occupation.title == "Renamed" and all(imported)
+    onet_title = occupation.onet_title
+
+    revert_url = admin_url(
+        Occupation, "simple_history", occupation.pk, first.history_id
+    )
+    response = admin_client.post(
+        revert_url, change_form_data(admin_client.get(revert_url))
+    )
+    assert response.status_code == 302
+    occupation.refresh_from_db()
+    assert occupation.title == onet_title == "Operations Research Analysts"
+    assert (occupation.job_zone, occupation.education_level) == imported
