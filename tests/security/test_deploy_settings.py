@@ -121,15 +121,37 @@ def test_deploy_settings_admin_url_moved_by_environment():
 
 
 def test_settings_read_the_env_file_named_and_the_tests_read_none(tmp_path):
-    env_file = tmp_path / "production.env"
-    env_file.write_text("SITE_URL=https://from-the-env-file.example\n")
-    show = ("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)")
-    read = run_manage(*show, SITE_URL=None, DJANGO_ENV_FILE=str(env_file))
-    site_url = read.stdout.splitlines()[-1]
-    assert site_url == "https://from-the-env-file.example", read.stderr
-    # The test settings never read one: a developer's .env stays out of the suite.
-    assert os.environ["DJANGO_ENV_FILE"] == ""
-    assert settings.SITE_URL == "http://testserver"
+    env_file = tmp_path / "developer.env"
+    env_file.write_text(
+        "SITE_URL=https://from-the-env-file.example\n"
+        "CACHE_URL=redis://127.0.0.1:6379/0\n"
+    )
+    show = (
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.SITE_URL, settings.CACHES['default']['BACKEND'])",
+    )
+    read = run_manage(
+        *show, SITE_URL=None, CACHE_URL=None, DJANGO_ENV_FILE=str(env_file)
+    )
+    assert read.stdout.split()[-2:] == [
+        "https://from-the-env-file.example",
+        "django.core.cache.backends.redis.RedisCache",
+    ], read.stderr
+    # The test settings read none, even one named: a developer's .env naming their
+    # Redis would be flushed by every test.
+    tests = run_manage(
+        *show,
+        SITE_URL=None,
+        CACHE_URL=None,
+        DJANGO_ENV_FILE=str(env_file),
+        DJANGO_SETTINGS_MODULE="careerguide.settings.test",
+    )
+    assert tests.stdout.split()[-2:] == [
+        "http://testserver",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ], tests.stderr
 
 
 def test_env_example_copied_unchanged_sets_nothing():
