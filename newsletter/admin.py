@@ -110,9 +110,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             f'attachment; filename="subscribers-{stamp}.csv"'
         )
         writer = csv.writer(response)
-        writer.writerow(
-            ("email", "confirmed_at", "signed_up_at", "source_page", "consent_version")
-        )
+        header = ("email", "confirmed_at", "signed_up_at", "source_address")
+        writer.writerow((*header, "consent_version"))
         rows = queryset.confirmed().order_by("email")
         for subscriber in rows:
             writer.writerow(

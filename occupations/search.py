@@ -8,6 +8,7 @@ alternate title ("RN"), then a title with words starting so, then the rest; ties
 are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
 """
 
+import os
 import re
 import unicodedata
 from itertools import groupby
@@ -127,7 +128,8 @@ def singular_forms(term):
         forms.append(term[:-2])
     if term.endswith("ies"):
         forms.append(term[:-3] + "y")
-    return forms
+    # One letter ("yes" -> "y") is no word's singular.
+    return [form for form in forms if len(form) > 1]
 
 
 def _whole_word_anywhere(word):
@@ -171,12 +173,10 @@ def _relevance(phrase):
         alternate_title |= Q(occupation__search_document__contains=f"|{form}|") | Q(
             occupation__search_document__contains=f"|{form}s|"
         )
-    # The shortest form is in every exact name: the LIKE that comes before the
-    # regular expression.
-    shortest = min(forms, key=len)
-    exact |= _iregex(
-        "occupation__title", r"^(" + "|".join(exact_names) + r")$", shortest
-    )
+    # What every exact name starts with ("nann" of nannies, nanny): the LIKE that
+    # comes before the regular expression.
+    common = os.path.commonprefix(forms)
+    exact |= _iregex("occupation__title", r"^(" + "|".join(exact_names) + r")$", common)
     return Case(
         When(exact, then=Value(100)),
         When(whole_words, then=Value(80)),

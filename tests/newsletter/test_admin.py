@@ -77,7 +77,7 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
         "email",
         "confirmed_at",
         "signed_up_at",
-        "source_page",
+        "source_address",
         "consent_version",
     ]
     assert [row[0] for row in rows[1:]] == ["'=cmd@example.com", "b@example.com"]

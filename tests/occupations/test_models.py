@@ -151,6 +151,8 @@ def test_tasks_an_editor_numbered_come_first_then_the_rest_in_data_order(client,
     text = visible_text(client.get(all_data.get_absolute_url()).content)
     shown = [text.index(f"Task ranked {rank}.") for rank in (4, 5, 1, 2, 3)]
     assert shown == sorted(shown)
+    # The models' own order too, which the admin's inline rows follow.
+    assert [task.rank for task in occupation.tasks.all()] == [4, 5, 1, 2, 3]
 
 
 def test_curated_page_with_nothing_featured_leaves_out_the_empty_lists(client, db):
