@@ -1,6 +1,12 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from . import presentation
@@ -43,10 +49,7 @@ class CareerDetailView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            moved = CareerPage.objects.published().formerly_at(kwargs["slug"])
-            if moved is None:
-                raise
-            return redirect(moved, permanent=True)
+            return moved_page_redirect(request, kwargs["slug"], "occupations:detail")
 
     def get_object(self, queryset=None):
         return published_career_page(self.kwargs["slug"])
@@ -54,6 +57,17 @@ class CareerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return {**context, **presentation.career_page_context(self.object)}
+
+
+def moved_page_redirect(request, slug, view_name):
+    """A permanent redirect, query string kept, to `view_name` of the published
+    page whose slug was `slug` before an editor changed it; else 404."""
+    page = CareerPage.objects.published().formerly_at(slug)
+    if page is None:
+        raise Http404("No career page here.")
+    url = reverse(view_name, kwargs={"slug": page.slug})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def published_career_page(slug):
@@ -67,7 +81,10 @@ def published_career_page(slug):
 
 def career_data_csv(request, slug):
     """The page's figures as CSV, each row naming its source and release."""
-    page = published_career_page(slug)
+    try:
+        page = published_career_page(slug)
+    except Http404:
+        return moved_page_redirect(request, slug, "occupations:data_csv")
     response = HttpResponse(
         presentation.figures_csv(page), content_type="text/csv; charset=utf-8"
     )
@@ -76,7 +93,10 @@ def career_data_csv(request, slug):
 
 
 def career_data_json(request, slug):
-    page = published_career_page(slug)
+    try:
+        page = published_career_page(slug)
+    except Http404:
+        return moved_page_redirect(request, slug, "occupations:data_json")
     return JsonResponse(
         presentation.figures_json(page), json_dumps_params={"ensure_ascii": False}
     )

@@ -17,6 +17,7 @@ from ..models import (
     CareerPage,
     DataRelease,
     EmploymentProjection,
+    FormerSlug,
     Occupation,
     Task,
     WageEstimate,
@@ -176,7 +177,12 @@ def career_pages_create():
         .first()
     )
     year = latest_wages.reference_date.year if latest_wages else date.today().year
-    taken = set(CareerPage.objects.values_list("slug", flat=True))
+    # An address a page left still redirects to it: a catalogue page must not
+    # take it over.
+    taken = {
+        *CareerPage.objects.values_list("slug", flat=True),
+        *FormerSlug.objects.values_list("slug", flat=True),
+    }
     pages = []
     for occupation in occupations:
         # "Engineers/Architects" -> engineers-architects, not engineersarchitects.

@@ -54,3 +54,30 @@ def test_an_unpublished_pages_old_address_is_not_found(admin_client, client):
     page.status = CareerPage.Status.DRAFT
     page.save()
     assert client.get("/careers/old-name/").status_code == 404
+
+
+def test_downloads_and_query_strings_follow_the_page(admin_client, client):
+    page = CareerPageFactory(slug="old-name")
+    rename(admin_client, page, "new-name")
+    assert client.get("/careers/old-name/?utm_source=mail")["Location"] == (
+        "/careers/new-name/?utm_source=mail"
+    )
+    assert client.get("/careers/old-name/data.csv")["Location"] == (
+        "/careers/new-name/data.csv"
+    )
+    assert client.get("/careers/old-name/data.json")["Location"] == (
+        "/careers/new-name/data.json"
+    )
+    assert client.get("/careers/never-was/data.csv").status_code == 404
+
+
+def test_a_catalogue_page_does_not_take_an_address_a_page_left(admin_client, client):
+    from occupations.importers.catalogue import career_pages_create
+    from tests.factories import OccupationFactory, TaskFactory
+
+    page = CareerPageFactory(slug="analysts")
+    rename(admin_client, page, "data-analysts")
+    TaskFactory(occupation=OccupationFactory(code="15-2099.00", title="Analysts"))
+    assert career_pages_create() == 1
+    assert CareerPage.objects.get(occupation__code="15-2099.00").slug != "analysts"
+    assert client.get("/careers/analysts/")["Location"] == "/careers/data-analysts/"
