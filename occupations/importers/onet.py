@@ -222,6 +222,7 @@ class _OnetImport:
             ) from None
 
     def run(self, release):
+        self.revision_reason = f"{IMPORT_REVISION_PREFIX}{release.name}"
         occupations = self.read_occupations(release)
         self.extra_occupation_fields(occupations)
         fields = list(next(iter(occupations.values())).keys()) if occupations else []
@@ -241,7 +242,7 @@ class _OnetImport:
             report=self.report,
             label="Occupations",
             remove=False,
-            history_reason=f"{IMPORT_REVISION_PREFIX}{release.name}",
+            history_reason=self.revision_reason,
         )
         self.occupation_ids = dict(
             Occupation.objects.filter(code__in=occupations).values_list("code", "pk")
@@ -616,6 +617,7 @@ class _OnetImport:
             report=self.report,
             label="Technologies",
             remove=False,
+            history_reason=self.revision_reason,
         )
         technology_ids = {
             (name, category): pk

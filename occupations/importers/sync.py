@@ -82,7 +82,7 @@ def sync_rows(
     which is how editors' tweaks (positions, featured flags) survive an import.
 
     `history_reason`: record each created and changed row in the model's revision
-    history with that reason (a model with one key field). Without it an
+    history with that reason. Without it an
     editor's next revision showed the import's changes as the editor's.
     """
     started = time.perf_counter()
@@ -129,17 +129,26 @@ def sync_rows(
 
 def _history_record(model, key_fields, created, updated, reason):
     """Revisions for the rows an import wrote, read back whole: the instances it
-    wrote hold only the imported fields (and, on SQLite, no primary key)."""
-    (key,) = key_fields
-    for lookup, values, update in (
-        (f"{key}__in", [getattr(row, key) for row in created], False),
-        ("pk__in", [row.pk for row in updated], True),
-    ):
-        for start in range(0, len(values), BATCH_SIZE):
-            rows = model.objects.filter(**{lookup: values[start : start + BATCH_SIZE]})
-            model.history.bulk_history_create(
-                list(rows), update=update, default_change_reason=reason
-            )
+    wrote hold only the imported fields (and, on SQLite, no primary key). Created
+    rows are found by their first key field, then kept by their whole key."""
+    first, keys = key_fields[0], {_key(row, key_fields) for row in created}
+    for start in range(0, len(created), BATCH_SIZE):
+        values = {getattr(row, first) for row in created[start : start + BATCH_SIZE]}
+        rows = model.objects.filter(**{f"{first}__in": values})
+        model.history.bulk_history_create(
+            [row for row in rows if _key(row, key_fields) in keys],
+            default_change_reason=reason,
+        )
+    for start in range(0, len(updated), BATCH_SIZE):
+        pks = [row.pk for row in updated[start : start + BATCH_SIZE]]
+        rows = model.objects.filter(pk__in=pks)
+        model.history.bulk_history_create(
+            list(rows), update=True, default_change_reason=reason
+        )
+
+
+def _key(row, key_fields):
+    return tuple(getattr(row, name) for name in key_fields)
 
 
 def removals_check(model, label, removed_ids, existing_count):

@@ -290,3 +290,17 @@ def test_revert_across_an_import_keeps_the_imports_figures(admin_client):
     occupation.refresh_from_db()
     assert occupation.title == onet_title == "Operations Research Analysts"
     assert (occupation.job_zone, occupation.education_level) == imported
+
+
+def test_an_import_records_the_technologies_it_creates_or_changes(db):
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET
+
+    call_command("import_onet", ONET, verbosity=0)
+    technology = Technology.objects.filter(is_hot_technology=True).first()
+    assert technology.history.get().history_change_reason == "Import of O*NET 29.3"
+    Technology.objects.filter(pk=technology.pk).update(is_hot_technology=False)
+    call_command("import_onet", ONET, "--force", verbosity=0)
+    flipped = technology.history.first()
+    assert (flipped.history_type, flipped.is_hot_technology) == ("~", True)
