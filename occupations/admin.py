@@ -273,7 +273,7 @@ class EditConflictMixin:
         return UnchangedSinceOpened
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
     """Revision history: who changed what and when, a diff per change, and revert.
 
     Every save through the admin (and every row of a spreadsheet import) is a
@@ -505,7 +505,7 @@ EDITED_TEXT_HELP = (
 
 
 @admin.register(Occupation)
-class OccupationAdmin(EditConflictMixin, HistoryAdmin):
+class OccupationAdmin(HistoryAdmin):
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
     list_filter = ("job_zone", "release")
     list_select_related = ("release",)
@@ -691,7 +691,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(CareerPage)
-class CareerPageAdmin(EditConflictMixin, SpreadsheetMixin, HistoryAdmin):
+class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     list_display = (
         "title",
         "career_name",

@@ -122,3 +122,24 @@ def test_an_import_since_the_form_was_opened_is_a_change_too(admin_client):
     assert "was changed after you opened it" in visible_text(refused.content)
     occupation.refresh_from_db()
     assert occupation.job_zone is not None  # the import's, not the stale form's
+
+
+def stale_save_is_refused(client, model, obj, field):
+    url = admin_url(model, "change", obj.pk)
+    first_tab, second_tab = opened_form(client, url), opened_form(client, url)
+    assert client.post(url, {**first_tab, field: "Second."}).status_code == 302
+    refused = client.post(url, {**second_tab, field: "Third."})
+    assert "was changed after you opened it" in visible_text(refused.content)
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "Second."
+
+
+def test_every_admin_with_history_refuses_a_stale_save(admin_client):
+    """Tasks, resources, wages…: the last save no longer silently wins there."""
+    from resources.models import Resource
+    from tests.factories import ResourceFactory
+
+    task = TaskFactory(statement="First.")
+    stale_save_is_refused(admin_client, Task, task, "statement")
+    resource = ResourceFactory(description="First.")
+    stale_save_is_refused(admin_client, Resource, resource, "description")
