@@ -10,7 +10,7 @@ app_name = "occupations"
 
 home = views.HomeView.as_view()
 career_list = views.CareerListView.as_view()
-career_detail = views.CareerDetailView.as_view()
+career_detail = views.follows_former_slugs(views.CareerDetailView.as_view())
 
 urlpatterns = [
     path("", cache_public_page(read_only(home)), name="home"),
@@ -34,12 +34,12 @@ urlpatterns = [
     ),
     path(
         "careers/<slug:slug>/data.csv",
-        read_only(views.career_data_csv),
+        read_only(views.follows_former_slugs(views.career_data_csv)),
         name="data_csv",
     ),
     path(
         "careers/<slug:slug>/data.json",
-        read_only(views.career_data_json),
+        read_only(views.follows_former_slugs(views.career_data_json)),
         name="data_json",
     ),
 ]

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.http import (
     Http404,
@@ -45,12 +47,6 @@ class CareerDetailView(DetailView):
     template_name = "occupations/career_detail.html"
     context_object_name = "page"
 
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            return moved_page_redirect(request, kwargs["slug"], "occupations:detail")
-
     def get_object(self, queryset=None):
         return published_career_page(self.kwargs["slug"])
 
@@ -59,15 +55,26 @@ class CareerDetailView(DetailView):
         return {**context, **presentation.career_page_context(self.object)}
 
 
-def moved_page_redirect(request, slug, view_name):
-    """A permanent redirect, query string kept, to `view_name` of the published
-    page whose slug was `slug` before an editor changed it; else 404."""
-    page = CareerPage.objects.published().formerly_at(slug)
-    if page is None:
-        raise Http404("No career page here.")
-    url = reverse(view_name, kwargs={"slug": page.slug})
-    query = request.META.get("QUERY_STRING")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+def follows_former_slugs(view):
+    """`view` of the career page at <slug>, where an address a page left when an
+    editor changed its slug redirects (301, query string kept) to the same view
+    of the page's address now."""
+
+    @wraps(view)
+    def view_or_redirect(request, slug, **kwargs):
+        try:
+            return view(request, slug=slug, **kwargs)
+        except Http404:
+            page = CareerPage.objects.published().formerly_at(slug)
+            if page is None:
+                raise
+        url = reverse(
+            request.resolver_match.view_name, kwargs={**kwargs, "slug": page.slug}
+        )
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return view_or_redirect
 
 
 def published_career_page(slug):
@@ -81,10 +88,7 @@ def published_career_page(slug):
 
 def career_data_csv(request, slug):
     """The page's figures as CSV, each row naming its source and release."""
-    try:
-        page = published_career_page(slug)
-    except Http404:
-        return moved_page_redirect(request, slug, "occupations:data_csv")
+    page = published_career_page(slug)
     response = HttpResponse(
         presentation.figures_csv(page), content_type="text/csv; charset=utf-8"
     )
@@ -93,10 +97,7 @@ def career_data_csv(request, slug):
 
 
 def career_data_json(request, slug):
-    try:
-        page = published_career_page(slug)
-    except Http404:
-        return moved_page_redirect(request, slug, "occupations:data_json")
+    page = published_career_page(slug)
     return JsonResponse(
         presentation.figures_json(page), json_dumps_params={"ensure_ascii": False}
     )
