@@ -147,8 +147,9 @@ def _opt_in_start(email, source_page):
     opt_in = {
         "status": Subscriber.Status.PENDING,
         "source_page": source_page,
-        "source_path": (source_page.get_absolute_url() if source_page else "")
-        or reverse("newsletter:signup"),
+        "source_path": source_page.get_absolute_url()
+        if source_page
+        else reverse("newsletter:signup"),
         "consent_version": CONSENT_VERSION,
         "signed_up_at": timezone.now(),
         "confirmed_at": None,

@@ -362,7 +362,7 @@ def _keep_what_imports_wrote(form, obj, version_id):
 
 
 def _values_imports_wrote(obj, version_id):
-    """{field attname: value} for each field of `obj` an import revision after
+    """{field name: value} for each field of `obj` an import revision after
     `version_id` changed, as the latest such import wrote it."""
     history = obj.history.all()
     version = history.filter(history_id=version_id).first()

@@ -316,9 +316,11 @@ def _only_line_endings_differ(field, instance, row):
         return False  # the import reports it
     if not isinstance(incoming, str) or not isinstance(current, str):
         return False
-    return incoming != current and incoming.replace("\r\n", "\n") == current.replace(
-        "\r\n", "\n"
-    )
+    return incoming != current and _lf(incoming) == _lf(current)
+
+
+def _lf(text):
+    return text.replace("\r\n", "\n")
 
 
 def _is_blank(value):

@@ -7,11 +7,8 @@ def fill_from_source_page(apps, schema_editor):
     """Existing signups: the address of the page still linked, if any (a page
     deleted before this field existed is not known any more)."""
     Subscriber = apps.get_model("newsletter", "Subscriber")
-    for subscriber in (
-        Subscriber.objects.filter(source_page__isnull=False)
-        .only("source_page__slug")
-        .select_related("source_page")
-    ):
+    linked = Subscriber.objects.filter(source_page__isnull=False)
+    for subscriber in linked.select_related("source_page"):
         subscriber.source_path = f"/careers/{subscriber.source_page.slug}/"
         subscriber.save(update_fields=["source_path"])
 

@@ -82,8 +82,8 @@ def sync_rows(
     which is how editors' tweaks (positions, featured flags) survive an import.
 
     `history_reason`: record each created and changed row in the model's revision
-    history with that reason. Without it an
-    editor's next revision showed the import's changes as the editor's.
+    history with that reason. Without it an editor's next revision showed the
+    import's changes as the editor's.
     """
     started = time.perf_counter()
     counter = Counter()
