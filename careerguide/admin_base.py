@@ -5,6 +5,8 @@ from contextlib import nullcontext
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 
@@ -28,8 +30,43 @@ class CheckedLookupsChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that shows a form posted with an unreadable value again.
+
+    Shown again, Django's autocomplete looks up the label of the value it was
+    posted with. A value the key cannot hold ("abc", a number past the column's
+    range) failed that lookup: a 500 where the field already says "Select a valid
+    choice". No browser sends one, but a mangled POST is bad input like any other.
+    """
+
+    def readable(self, values):
+        """The values among `values` the key's column can hold."""
+        key = self.field.target_field
+        readable = []
+        for value in values:
+            try:
+                key.clean(value, None)
+            except ValidationError:
+                continue
+            readable.append(value)
+        return readable
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, self.readable(value), attr)
+
+
 class CareerguideAdmin(admin.ModelAdmin):
     """What `CareerguideAdminSite` adds to every model admin registered on it."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                CheckedAutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return CheckedLookupsChangeList

@@ -3,7 +3,6 @@ from collections import Counter
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
@@ -17,6 +16,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from careerguide.admin_base import CheckedAutocompleteSelect
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -47,7 +47,7 @@ from .spreadsheets import CareerPageSheet, SpreadsheetMixin
 from .views import CareerDetailView
 
 
-class BatchedAutocompleteSelect(AutocompleteSelect):
+class BatchedAutocompleteSelect(CheckedAutocompleteSelect):
     """An autocomplete whose selected labels are looked up for every row at once.
 
     Django's autocomplete queries the label of its selected value when it renders,
@@ -175,7 +175,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
                 continue
             widget = getattr(field.widget, "widget", field.widget)
             if isinstance(widget, BatchedAutocompleteSelect):
-                self._share_autocomplete_labels(name, field, forms)
+                self._share_autocomplete_labels(name, field, widget, forms)
                 continue
             if name not in self._choice_cache:
                 # Iterate, not list(): list() asks len() first, a COUNT query.
@@ -183,10 +183,10 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             for form in forms:
                 form.fields[name].choices = self._choice_cache[name]
 
-    def _share_autocomplete_labels(self, name, field, forms):
+    def _share_autocomplete_labels(self, name, field, widget, forms):
         cached = self._choice_cache.setdefault(name, {})
         wanted = {str(form[name].value()) for form in forms if form[name].value()}
-        missing = wanted - cached.keys()
+        missing = widget.readable(wanted - cached.keys())
         if missing:
             cached.update(
                 (str(obj.pk), field.label_from_instance(obj))

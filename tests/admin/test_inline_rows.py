@@ -1,9 +1,10 @@
 """Editing an occupation's and a career page's rows in the admin: big occupations
-save, and values swapped between two rows are a form error, never a 500."""
+save, and values swapped between two rows or an autocomplete posted with an id no
+row can have are a form error, never a 500."""
 
 import pytest
 
-from occupations.models import CareerPage, Occupation
+from occupations.models import CareerPage, Occupation, Task
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
@@ -104,3 +105,39 @@ def test_a_row_may_take_a_value_a_row_above_it_gives_up(admin_client):
     data[f"tasks-{rows[above.pk]}-onet_task_id"] = 3  # saved first, freeing its ID
     data[f"tasks-{rows[below.pk]}-onet_task_id"] = above.onet_task_id
     assert admin_client.post(url, data).status_code == 302
+
+
+UNREADABLE_IDS = ["abc", "9" * 25, "1.5"]
+
+
+@pytest.mark.parametrize("posted", UNREADABLE_IDS)
+def test_an_autocomplete_posted_with_an_unreadable_id_is_a_form_error(
+    admin_client, posted
+):
+    """No browser sends it, but a tampered or mangled POST is bad input like any
+    other: the form again with Django's message, not a 500 from looking up the
+    selected label."""
+    task = TaskFactory()
+    url = admin_url(Task, "change", task.pk)
+    data = change_form_data(admin_client.get(url), occupation=posted)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    task.refresh_from_db()
+    assert task.occupation_id is not None
+
+
+@pytest.mark.parametrize("posted", UNREADABLE_IDS)
+def test_an_inline_autocomplete_posted_with_an_unreadable_id_is_a_form_error(
+    admin_client, posted
+):
+    page = CareerPageFactory()
+    resource = ResourceFactory()
+    page.page_resources.create(resource=resource, position=1)
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url))
+    field = next(key for key in data if key.endswith("-0-resource"))
+    response = admin_client.post(url, {**data, field: posted})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert list(page.page_resources.values_list("resource", flat=True)) == [resource.pk]
