@@ -904,6 +904,12 @@ class CareerPageQuerySet(models.QuerySet):
         """The page that had the address `slug` before an editor changed it."""
         return self.filter(former_slugs__slug=slug).first()
 
+    def moved_from(self, slugs):
+        """{former slug: the page's slug now} for the pages among these that had
+        one of `slugs` before an editor changed it."""
+        moved = self.filter(former_slugs__slug__in=slugs)
+        return dict(moved.values_list("former_slugs__slug", "slug"))
+
     def scheduled(self):
         return self.filter(
             status=CareerPage.Status.PUBLISHED, published_at__gt=timezone.now()

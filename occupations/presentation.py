@@ -723,17 +723,39 @@ def compare_attribution(pages):
     return lines
 
 
+class ComparedCareersMoved(Exception):
+    """A compare address names careers by addresses they left (`moved`: {former
+    slug: slug now}); the page is at the address naming them as they are now."""
+
+    def __init__(self, moved):
+        super().__init__(moved)
+        self.moved = moved
+
+    def careers_now(self, values):
+        """`values` of ?careers= with each former slug replaced."""
+        return [
+            ",".join(
+                self.moved.get(slug.strip().lower(), slug) for slug in value.split(",")
+            )
+            for value in values
+        ]
+
+
 def compare_context(values, query):
     """Everything the compare page shows for `?careers=…&q=…`, in a fixed number
-    of queries: the pages, four for their figures, one more for a search."""
+    of queries: the pages, four for their figures, one more for a search.
+
+    Raises ComparedCareersMoved if a career is named by an address it left (one
+    more query, only when a career is not found)."""
     slugs, messages, left_out = compare_slugs(values)
     found = {}
     if slugs:
         queryset = CareerPage.objects.published().for_detail_page()
-        found = {
-            page.slug: page
-            for page in prefetch_page_figures(list(queryset.filter(slug__in=slugs)))
-        }
+        found = {page.slug: page for page in queryset.filter(slug__in=slugs)}
+        if missing := [slug for slug in slugs if slug not in found]:
+            if moved := CareerPage.objects.published().moved_from(missing):
+                raise ComparedCareersMoved(moved)
+        prefetch_page_figures(list(found.values()))
     pages = [found[slug] for slug in slugs if slug in found]
     messages += [
         f"We found no published career “{slug[:60]}”; it may have been renamed "

@@ -105,9 +105,16 @@ def career_data_json(request, slug):
 
 def career_compare(request):
     """Two or three careers side by side: /careers/compare/?careers=a,b[,c]."""
-    context = presentation.compare_context(
-        request.GET.getlist("careers"), request.GET.get("q", "")
-    )
+    try:
+        context = presentation.compare_context(
+            request.GET.getlist("careers"), request.GET.get("q", "")
+        )
+    except presentation.ComparedCareersMoved as moved:
+        query = request.GET.copy()
+        query.setlist("careers", moved.careers_now(query.getlist("careers")))
+        return HttpResponsePermanentRedirect(
+            f"{request.path}?{query.urlencode(safe=',')}"
+        )
     return render(request, "occupations/compare.html", context)
 
 

@@ -81,3 +81,29 @@ def test_a_catalogue_page_does_not_take_an_address_a_page_left(admin_client, cli
     assert career_pages_create() == 1
     assert CareerPage.objects.get(occupation__code="15-2099.00").slug != "analysts"
     assert client.get("/careers/analysts/")["Location"] == "/careers/data-analysts/"
+
+
+def test_a_compare_address_naming_an_old_address_redirects_to_the_page(
+    admin_client, client
+):
+    from tests.presentation.conftest import full_career
+
+    first, second = full_career(career_name="Actuary"), full_career()
+    old = first.slug
+    rename(admin_client, first, "actuaries")
+
+    response = client.get(
+        f"/careers/compare/?careers={old},{second.slug}&q=baker&utm_source=mail"
+    )
+    assert response.status_code == 301
+    assert response["Location"] == (
+        f"/careers/compare/?careers=actuaries,{second.slug}&q=baker&utm_source=mail"
+    )
+    text = visible_text(client.get(response["Location"]).content)
+    assert f"Actuary and {second.career_name} compared" in text
+    # An address no page ever had is still explained on the page itself.
+    response = client.get(f"/careers/compare/?careers=never-was,{second.slug}")
+    assert response.status_code == 200
+    assert "We found no published career “never-was”" in visible_text(
+        response.content
+    )
