@@ -1,13 +1,15 @@
 """The admin site and what every ModelAdmin on it shares."""
 
+import re
 from contextlib import nullcontext
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 
 class CheckedLookupsChangeList(ChangeList):
@@ -55,7 +57,34 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, self.readable(value), attr)
 
 
-class CareerguideAdmin(admin.ModelAdmin):
+class WrittenNumberField(forms.DecimalField):
+    """A number as people write figures: "95,000", "$95,000.50". A comma must
+    group thousands: "95,00" is a typo or another country's decimal comma, so it
+    is refused ("Enter a number."), not guessed at."""
+
+    WRITTEN = re.compile(r"(-?)\$?(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d*\.?\d*)")
+
+    def to_python(self, value):
+        if isinstance(value, str) and (
+            written := self.WRITTEN.fullmatch(value.strip())
+        ):
+            sign, number = written.groups()
+            value = sign + number.replace(",", "")
+        return super().to_python(value)
+
+
+class WrittenNumbersMixin:
+    """A model or inline admin whose forms read figures as people write them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Added to the admin's own overrides (Django merges them per instance),
+        # not in their place: ResourceAdmin's URL fields keep theirs.
+        decimal = self.formfield_overrides.setdefault(models.DecimalField, {})
+        decimal.setdefault("form_class", WrittenNumberField)
+
+
+class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
     """What `CareerguideAdminSite` adds to every model admin registered on it."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from careerguide.admin_base import CheckedAutocompleteSelect
+from careerguide.admin_base import CheckedAutocompleteSelect, WrittenNumbersMixin
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -196,7 +196,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             form.fields[name].widget.widget.labels = cached
 
 
-class SharedChoicesInline(admin.TabularInline):
+class SharedChoicesInline(WrittenNumbersMixin, admin.TabularInline):
     formset = SharedChoicesFormSet
     extra = 0
 

@@ -102,6 +102,49 @@ def test_admin_wage_edit_appears_on_public_page(admin_client, client, demo):
     assert "Hourly Median Wage: $43.27" in text
 
 
+@pytest.mark.parametrize(
+    "typed, saved",
+    [("295,000", "295000"), ("$295,000.50", "295000.50"), (" $1,095,000 ", "1095000")],
+)
+def test_admin_figures_may_be_typed_as_people_write_them(
+    admin_client, demo, typed, saved
+):
+    wage = WageEstimate.objects.first()
+    url = admin_url(WageEstimate, "change", wage.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), annual_pct90=typed)
+    )
+    assert response.status_code == 302
+    wage.refresh_from_db()
+    assert wage.annual_pct90 == Decimal(saved)
+
+
+def test_admin_figures_in_an_occupations_rows_may_have_thousands_commas(
+    admin_client, demo
+):
+    occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url))
+    field = next(key for key in data if key.endswith("-0-employment_base"))
+    response = admin_client.post(url, {**data, field: "1,234.5"})
+    assert response.status_code == 302
+    assert occupation.projections.get().employment_base == Decimal("1234.5")
+
+
+@pytest.mark.parametrize("typed", ["95,00", "9,5000", "95.000,50", "$-5", "95k"])
+def test_admin_figures_with_misplaced_commas_are_refused(admin_client, demo, typed):
+    """A comma not grouping thousands is a typo or another country's decimal
+    comma: refused, not guessed at."""
+    wage = WageEstimate.objects.first()
+    url = admin_url(WageEstimate, "change", wage.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), annual_pct90=typed)
+    )
+    assert response.status_code == 200
+    assert "Enter a number." in response.content.decode()
+    assert WageEstimate.objects.get(pk=wage.pk).annual_pct90 == wage.annual_pct90
+
+
 def test_admin_task_edit_appears_on_public_page(admin_client, client, demo):
     page = CareerPage.objects.get(slug="machine-learning-engineer")
     task = page.occupation.tasks.first()

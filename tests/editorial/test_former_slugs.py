@@ -104,6 +104,4 @@ def test_a_compare_address_naming_an_old_address_redirects_to_the_page(
     # An address no page ever had is still explained on the page itself.
     response = client.get(f"/careers/compare/?careers=never-was,{second.slug}")
     assert response.status_code == 200
-    assert "We found no published career “never-was”" in visible_text(
-        response.content
-    )
+    assert "We found no published career “never-was”" in visible_text(response.content)
