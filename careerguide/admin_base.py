@@ -1,5 +1,6 @@
 """The admin site and what every ModelAdmin on it shares."""
 
+import hashlib
 import re
 from contextlib import nullcontext
 
@@ -10,6 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, models, transaction
+from django.forms.models import _get_foreign_key
 
 
 class CheckedLookupsChangeList(ChangeList):
@@ -82,6 +84,71 @@ class WrittenNumbersMixin:
         # not in their place: ResourceAdmin's URL fields keep theirs.
         decimal = self.formfield_overrides.setdefault(models.DecimalField, {})
         decimal.setdefault("form_class", WrittenNumberField)
+
+
+class EditConflictMixin:
+    """Two editors (or two tabs) with the same record open: the later save is
+    refused with the form as typed, instead of silently putting back what the
+    form showed when it was opened.
+
+    The change form carries a digest of everything it shows, the record and each
+    inline's rows (`admin/edit_conflict_change_form.html`); a save is refused when
+    that has changed since, whoever changed it: another tab, a row edited through
+    its own admin, an import. A save without the digest (a revert, a spreadsheet
+    import) is not checked."""
+
+    FORM_STATE = "form_state"
+    change_form_template = "admin/edit_conflict_change_form.html"
+
+    def form_state(self, request, obj, *, lock=False):
+        """A digest of the record `obj` and its inline rows as stored now; `lock`
+        holds the record's row until the transaction ends (PostgreSQL), so two
+        saves at once cannot both pass the check."""
+        record = type(obj)._default_manager.filter(pk=obj.pk)
+        digest = hashlib.sha256(
+            repr(
+                list((record.select_for_update() if lock else record).values_list())
+            ).encode()
+        )
+        for inline in self.get_inline_instances(request, obj):
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows = inline.get_queryset(request).filter(**{fk.name: obj})
+            digest.update(repr(list(rows.order_by("pk").values_list())).encode())
+        return digest.hexdigest()
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = kwargs.get("obj")
+        if change and obj is not None:
+            # A form coming back with errors keeps the state it was opened on, so
+            # saving it again after someone else's save is refused again.
+            context[self.FORM_STATE] = request.POST.get(
+                self.FORM_STATE
+            ) or self.form_state(request, obj)
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+        model_admin = self
+
+        class UnchangedSinceOpened(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                opened = self.data.get(EditConflictMixin.FORM_STATE)
+                if opened and opened != model_admin.form_state(
+                    request, self.instance, lock=True
+                ):
+                    raise ValidationError(
+                        f"This {self.instance._meta.verbose_name} was changed after "
+                        "you opened it (by another editor, another tab or an "
+                        "import), so your changes were not saved: they would have "
+                        "undone those. Open it again in another tab, copy your "
+                        "changes over from this one, and save there."
+                    )
+                return cleaned_data
+
+        return UnchangedSinceOpened
 
 
 class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):

@@ -1,4 +1,3 @@
-import hashlib
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -7,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
 from django.forms import ModelChoiceField
-from django.forms.models import BaseInlineFormSet, _get_foreign_key
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +15,11 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from careerguide.admin_base import CheckedAutocompleteSelect, WrittenNumbersMixin
+from careerguide.admin_base import (
+    CheckedAutocompleteSelect,
+    EditConflictMixin,
+    WrittenNumbersMixin,
+)
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -206,71 +209,6 @@ class SharedChoicesInline(WrittenNumbersMixin, admin.TabularInline):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class EditConflictMixin:
-    """Two editors (or two tabs) with the same record open: the later save is
-    refused with the form as typed, instead of silently putting back what the
-    form showed when it was opened.
-
-    The change form carries a digest of everything it shows, the record and each
-    inline's rows (`admin/edit_conflict_change_form.html`); a save is refused when
-    that has changed since, whoever changed it: another tab, a row edited through
-    its own admin, an import. A save without the digest (a revert, a spreadsheet
-    import) is not checked."""
-
-    FORM_STATE = "form_state"
-    change_form_template = "admin/edit_conflict_change_form.html"
-
-    def form_state(self, request, obj, *, lock=False):
-        """A digest of the record `obj` and its inline rows as stored now; `lock`
-        holds the record's row until the transaction ends (PostgreSQL), so two
-        saves at once cannot both pass the check."""
-        record = type(obj)._default_manager.filter(pk=obj.pk)
-        digest = hashlib.sha256(
-            repr(
-                list((record.select_for_update() if lock else record).values_list())
-            ).encode()
-        )
-        for inline in self.get_inline_instances(request, obj):
-            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
-            rows = inline.get_queryset(request).filter(**{fk.name: obj})
-            digest.update(repr(list(rows.order_by("pk").values_list())).encode())
-        return digest.hexdigest()
-
-    def render_change_form(self, request, context, add=False, change=False, **kwargs):
-        obj = kwargs.get("obj")
-        if change and obj is not None:
-            # A form coming back with errors keeps the state it was opened on, so
-            # saving it again after someone else's save is refused again.
-            context[self.FORM_STATE] = request.POST.get(
-                self.FORM_STATE
-            ) or self.form_state(request, obj)
-        return super().render_change_form(request, context, add, change, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None:
-            return form_class
-        model_admin = self
-
-        class UnchangedSinceOpened(form_class):
-            def clean(self):
-                cleaned_data = super().clean()
-                opened = self.data.get(EditConflictMixin.FORM_STATE)
-                if opened and opened != model_admin.form_state(
-                    request, self.instance, lock=True
-                ):
-                    raise ValidationError(
-                        f"This {self.instance._meta.verbose_name} was changed after "
-                        "you opened it (by another editor, another tab or an "
-                        "import), so your changes were not saved: they would have "
-                        "undone those. Open it again in another tab, copy your "
-                        "changes over from this one, and save there."
-                    )
-                return cleaned_data
-
-        return UnchangedSinceOpened
 
 
 class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
@@ -563,7 +501,7 @@ class TaskAdmin(HistoryAdmin):
 
 
 @admin.register(SkillCategory)
-class SkillCategoryAdmin(admin.ModelAdmin):
+class SkillCategoryAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("name", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -587,7 +525,7 @@ class OccupationSkillAdmin(HistoryAdmin):
 
 
 @admin.register(TechnologyCategory)
-class TechnologyCategoryAdmin(admin.ModelAdmin):
+class TechnologyCategoryAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("title", "commodity_code")
     search_fields = ("title", "commodity_code")
 
@@ -970,18 +908,18 @@ def render_preview(model_admin, request, page):
 
 
 @admin.register(JobZone)
-class JobZoneAdmin(admin.ModelAdmin):
+class JobZoneAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("number", "name", "svp_range")
 
 
 @admin.register(SocMajorGroup)
-class SocMajorGroupAdmin(admin.ModelAdmin):
+class SocMajorGroupAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("code", "title")
     search_fields = ("code", "title")
 
 
 @admin.register(RelatedOccupation)
-class RelatedOccupationAdmin(admin.ModelAdmin):
+class RelatedOccupationAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("occupation", "related", "tier", "index")
     list_filter = ("tier",)
     list_select_related = ("occupation", "related")
@@ -990,7 +928,7 @@ class RelatedOccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlternateTitle)
-class AlternateTitleAdmin(admin.ModelAdmin):
+class AlternateTitleAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("title", "occupation", "kind", "short_title")
     list_filter = ("kind",)
     list_select_related = ("occupation",)

@@ -4,6 +4,7 @@ a message instead of silently undoing the earlier one."""
 import re
 
 import pytest
+from django.contrib import admin
 
 from occupations.models import CareerPage, Occupation, Task
 from tests.editorial.conftest import admin_url, change_form_data
@@ -11,6 +12,7 @@ from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
     OccupationFactory,
+    SubscriberFactory,
     TaskFactory,
 )
 from tests.html_text import visible_text
@@ -143,3 +145,30 @@ def test_every_admin_with_history_refuses_a_stale_save(admin_client):
     stale_save_is_refused(admin_client, Task, task, "statement")
     resource = ResourceFactory(description="First.")
     stale_save_is_refused(admin_client, Resource, resource, "description")
+
+
+def test_admins_without_a_history_refuse_a_stale_save_too(admin_client):
+    """Categories, Job Zones, SOC groups, titles, subscribers: no revisions to
+    restore from, so a silent overwrite there was lost for good."""
+    from occupations.models import SkillCategory
+
+    category = SkillCategory.objects.create(name="First.", position=1)
+    stale_save_is_refused(admin_client, SkillCategory, category, "name")
+
+
+OWN_MODELS = sorted(
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in {"occupations", "resources", "newsletter"}
+    ),
+    key=lambda model: model._meta.label,
+)
+
+
+@pytest.mark.parametrize("model", OWN_MODELS, ids=lambda model: model._meta.label)
+def test_every_change_form_carries_what_it_showed(admin_client, demo, model):
+    SubscriberFactory(email="demo.reader@example.com")
+    obj = model.objects.first()
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+    assert 'name="form_state"' in response.content.decode()
