@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 
+from .rich_text import validate_markdown
+
 # A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole,
 # and so does an initial's full stop, as in "license issued by U.S. Coast Guard".
 SENTENCE_BREAK = re.compile(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])")
@@ -1198,6 +1200,16 @@ class CareerPage(models.Model):
 
     def get_absolute_url(self):
         return reverse("occupations:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        for section in self.EDITORIAL_SECTIONS:
+            try:
+                validate_markdown(getattr(self, section))
+            except ValidationError as error:
+                errors[section] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_live(self):

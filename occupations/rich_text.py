@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -21,7 +23,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 # remember recent results (a few hundred sections, a few hundred KB per process).
 @lru_cache(maxsize=512)
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text or "", output_format="html")
+    try:
+        html = markdown.markdown(text or "", output_format="html")
+    except RecursionError:
+        # Lists nested hundreds of levels deep (the library recurses per level):
+        # the admin refuses them (`validate_markdown`), but text written another
+        # way must not fail the page. Shown as escaped paragraphs instead.
+        html = linebreaks(text, autoescape=True)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -31,3 +39,15 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def validate_markdown(text):
+    """Refuse Markdown the library cannot read (lists nested a few hundred levels
+    deep), with a message, rather than store a section no page could show."""
+    try:
+        markdown.markdown(text or "", output_format="html")
+    except RecursionError:
+        raise ValidationError(
+            "Lists are nested too deeply to show (hundreds of levels): remove the "
+            "extra “-”, “*” or “1.” at the starts of lines, or the indentation."
+        ) from None
