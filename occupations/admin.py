@@ -91,6 +91,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         self._refuse_values_other_rows_hold()
+        self._refuse_values_rows_not_shown_hold()
 
     def _unique_fields(self):
         """The field tuples unique among the parent's rows (its foreign key left
@@ -148,6 +149,39 @@ class SharedChoicesFormSet(BaseInlineFormSet):
                     "(rows are saved from the top down). Save twice: first change or "
                     "delete that row, then this one.",
                 )
+
+    def _refuse_values_rows_not_shown_hold(self):
+        """A new row taking a value that a stored row the form does not show holds
+        is an error on the form. Django leaves the constraints naming the parent
+        out of each row's validation, so it was a database error, a 500: a form
+        posted with fewer rows than it showed sends them back as new rows."""
+        new_rows = [
+            form
+            for form in self.extra_forms
+            if form.has_changed()
+            and form.is_valid()
+            and not self._should_delete_form(form)
+        ]
+        if self.instance.pk is None or not new_rows:
+            return
+        shown = [form.instance.pk for form in self.initial_forms]
+        not_shown = self.model._default_manager.filter(
+            **{self.fk.name: self.instance}
+        ).exclude(pk__in=shown)
+        for fields in self._unique_fields():
+            held = set(not_shown.values_list(*fields))
+            for form in new_rows:
+                key = tuple(
+                    getattr(value, "pk", value)
+                    for value in (form.cleaned_data.get(name) for name in fields)
+                )
+                if key in held:
+                    label = self.model._meta.get_field(fields[0]).verbose_name
+                    form.add_error(
+                        fields[0] if fields[0] in form.fields else None,
+                        f"Another row already has this {label}. Open the page "
+                        "again to see every row.",
+                    )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

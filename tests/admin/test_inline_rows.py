@@ -141,3 +141,43 @@ def test_an_inline_autocomplete_posted_with_an_unreadable_id_is_a_form_error(
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert list(page.page_resources.values_list("resource", flat=True)) == [resource.pk]
+
+
+@pytest.mark.parametrize(
+    "prefix", ["wage_estimates", "projections", "occupation_technologies"]
+)
+def test_rows_posted_again_as_new_rows_are_a_form_error(admin_client, prefix):
+    """A form posted with fewer rows than it showed (a mangled management form)
+    sends the stored rows back as new ones; each clashes with itself in the
+    database, which was a 500."""
+    from tests.factories import (
+        EmploymentProjectionFactory,
+        WageEstimateFactory,
+    )
+
+    occupation = OccupationFactory()
+    WageEstimateFactory(occupation=occupation)
+    EmploymentProjectionFactory(occupation=occupation)
+    OccupationTechnologyFactory(occupation=occupation)
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url), **{f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Another row already has this" in response.content.decode()
+    assert getattr(occupation, prefix).count() == 1
+
+
+def test_a_pages_resources_posted_again_as_new_rows_are_a_form_error(admin_client):
+    page = CareerPageFactory()
+    page.page_resources.create(resource=ResourceFactory(), position=1)
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url))
+    prefix = next(
+        key.removesuffix("-INITIAL_FORMS")
+        for key in data
+        if key.endswith("-INITIAL_FORMS") and "resource" in key
+    )
+    response = admin_client.post(url, {**data, f"{prefix}-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert "Another row already has this" in response.content.decode()
+    assert page.page_resources.count() == 1
