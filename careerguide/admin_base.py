@@ -6,12 +6,30 @@ from contextlib import nullcontext
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import _get_foreign_key
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+def readable_keys(key, values):
+    """The values among `values` that the model field `key` (a primary key, the
+    field a foreign key points to) can hold. A request no admin page sends may
+    name others ("abc", a number past the column's range), and a query on them
+    fails: a 500 where the admin has an answer for a row that does not exist."""
+    readable = []
+    for value in values:
+        try:
+            key.clean(value, None)
+        except ValidationError:
+            continue
+        readable.append(value)
+    return readable
 
 
 class CheckedLookupsChangeList(ChangeList):
@@ -19,6 +37,14 @@ class CheckedLookupsChangeList(ChangeList):
     address (?updated_at__year=99999, ?title__regex=( ) and only the database or
     the SQL compiler finds it bad: a 500. Such a list gets Django's own answer to
     bad parameters instead: the unfiltered list, marked ?e=1."""
+
+    def get_filters(self, request):
+        # A date drill-down past the calendar (?updated_at__year=9999 asks for
+        # the start of year 10000) fails while the filters are built.
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
     def get_results(self, request):
         # Inside a transaction, a savepoint: on PostgreSQL a failed query would
@@ -44,16 +70,7 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
     """
 
     def readable(self, values):
-        """The values among `values` the key's column can hold."""
-        key = self.field.target_field
-        readable = []
-        for value in values:
-            try:
-                key.clean(value, None)
-            except ValidationError:
-                continue
-            readable.append(value)
-        return readable
+        return readable_keys(self.field.target_field, values)
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, self.readable(value), attr)
@@ -151,8 +168,64 @@ class EditConflictMixin:
         return UnchangedSinceOpened
 
 
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's many-to-many choice refuses "abc" as "not a valid value" but
+    queries a number past the column's range, which SQLite cannot take."""
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple):
+            options = self.queryset.model._meta
+            key = (
+                options.get_field(self.to_field_name)
+                if self.to_field_name
+                else options.pk
+            )
+            for unreadable in set(value) - set(readable_keys(key, value)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": unreadable},
+                )
+        return super()._check_values(value)
+
+
 class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
     """What `CareerguideAdminSite` adds to every model admin registered on it."""
+
+    def response_action(self, request, queryset):
+        # An id no row can have is no selection ("Items must be selected…").
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        readable = readable_keys(self.model._meta.pk, selected)
+        if readable != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, readable)
+        return super().response_action(request, queryset)
+
+    def get_changeform_initial_data(self, request):
+        """An add form's values from its address (?published_at=…), without the
+        times it cannot read: the date and time widget takes only a datetime."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.DateTimeField) and isinstance(value, str):
+                try:
+                    moment = parse_datetime(value)
+                except ValueError:  # a date past the month's end
+                    moment = None
+                if moment is None:
+                    del initial[name]
+                elif timezone.is_naive(moment):
+                    initial[name] = timezone.make_aware(moment)
+                else:
+                    initial[name] = moment
+        return initial
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
