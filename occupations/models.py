@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
@@ -168,16 +168,19 @@ class DataRelease(models.Model):
             and self.horizon_year <= self.reference_date.year
         ):
             errors["horizon_year"] = "The projection period ends after its base year."
-        if self.pk and self.kind != self._stored_kind() and self._has_figures():
+        stored_kind = self._stored_kind() if self.pk else None
+        if stored_kind and self.kind != stored_kind and self._has_figures():
             errors["kind"] = (
                 "Figures of this release are in the database: its kind stays "
-                f"“{DataRelease.Kind(self._stored_kind()).label}”."
+                f"“{DataRelease.Kind(stored_kind).label}”."
             )
         if errors:
             raise ValidationError(errors)
 
     def _stored_kind(self):
-        return DataRelease.objects.filter(pk=self.pk).values_list("kind", flat=True)[0]
+        """The kind stored; None for a release being restored after deletion."""
+        stored = DataRelease.objects.filter(pk=self.pk)
+        return stored.values_list("kind", flat=True).first()
 
     def _has_figures(self):
         return (
@@ -331,6 +334,19 @@ POSITION_HELP = (
 
 
 DUPLICATE_ONET_TASK_ID = "Another task of this occupation has this O*NET task ID."
+
+
+def _named(row, relation, attribute=None):
+    """What names `row`'s related `relation` in its own name (its `attribute`).
+
+    The admin lists the revisions of a row deleted with its occupation, and
+    restores them: there the occupation is gone, and the name says so."""
+    try:
+        related = getattr(row, relation)
+    except ObjectDoesNotExist:
+        model = row._meta.get_field(relation).related_model
+        return f"a deleted {model._meta.verbose_name}"
+    return getattr(related, attribute) if attribute else str(related)
 
 
 class Task(models.Model):
@@ -501,7 +517,7 @@ class OccupationSkill(models.Model):
         )
 
     def __str__(self):
-        return f"{self.skill} for {self.occupation.code}"
+        return f"{_named(self, 'skill')} for {_named(self, 'occupation', 'code')}"
 
 
 class TechnologyCategory(models.Model):
@@ -577,7 +593,7 @@ class OccupationTechnology(models.Model):
         )
 
     def __str__(self):
-        return f"{self.technology} for {self.occupation.code}"
+        return f"{_named(self, 'technology')} for {_named(self, 'occupation', 'code')}"
 
 
 def _money(verbose_name, digits):
@@ -666,7 +682,11 @@ class WageEstimate(BlsGroupFigures):
         )
 
     def __str__(self):
-        return f"Wages of {self.occupation.code}, {self.release.name}"
+        code, release = (
+            _named(self, "occupation", "code"),
+            _named(self, "release", "name"),
+        )
+        return f"Wages of {code}, {release}"
 
     def is_top_coded(self, field):
         """BLS publishes wages at or above its top code as "#"; the import stores
@@ -763,7 +783,11 @@ class EmploymentProjection(BlsGroupFigures):
         )
 
     def __str__(self):
-        return f"Projection of {self.occupation.code}, {self.release.name}"
+        code, release = (
+            _named(self, "occupation", "code"),
+            _named(self, "release", "name"),
+        )
+        return f"Projection of {code}, {release}"
 
     @property
     def annual_openings_count(self):

@@ -304,3 +304,49 @@ def test_an_import_records_the_technologies_it_creates_or_changes(db):
     call_command("import_onet", ONET, "--force", verbosity=0)
     flipped = technology.history.first()
     assert (flipped.history_type, flipped.is_hot_technology) == ("~", True)
+
+
+def test_the_history_of_rows_whose_occupation_was_deleted_still_opens(admin_client):
+    """A wage, projection, skill or technology row goes with its occupation; the
+    revisions stay, and their titles named the occupation: a 500."""
+    from occupations.models import (
+        EmploymentProjection,
+        OccupationSkill,
+        OccupationTechnology,
+        WageEstimate,
+    )
+    from tests.factories import (
+        EmploymentProjectionFactory,
+        OccupationSkillFactory,
+        OccupationTechnologyFactory,
+        WageEstimateFactory,
+    )
+
+    occupation = OccupationFactory(code="15-2051.00")
+    rows = {
+        WageEstimate: WageEstimateFactory(occupation=occupation),
+        EmploymentProjection: EmploymentProjectionFactory(occupation=occupation),
+        OccupationSkill: OccupationSkillFactory(occupation=occupation),
+        OccupationTechnology: OccupationTechnologyFactory(occupation=occupation),
+    }
+    for model, row in rows.items():
+        row.save()  # a revision besides the factory's
+    occupation.delete()
+    for model, row in rows.items():
+        history = admin_client.get(admin_url(model, "history", row.pk))
+        assert history.status_code == 200, model
+        assert "a deleted occupation" in visible_text(history.content)
+        revision = model.history.filter(id=row.pk).earliest()
+        url = f"{admin_url(model, 'history', row.pk)}{revision.history_id}/"
+        assert admin_client.get(url).status_code == 200, model
+
+
+def test_a_deleted_release_can_be_restored_from_its_history(admin_client):
+    release = DataReleaseFactory(name="OEWS May 2001")
+    pk = release.pk
+    release.delete()
+    revision = DataRelease.history.filter(id=pk).earliest()
+    url = f"{admin_url(DataRelease, 'history', pk)}{revision.history_id}/"
+    response = admin_client.post(url, change_form_data(admin_client.get(url)))
+    assert response.status_code == 302
+    assert DataRelease.objects.get(pk=pk).name == "OEWS May 2001"
