@@ -3,11 +3,16 @@ mixin, the base of every sheet, cells read as the admin's forms read fields, and
 the career pages' sheet."""
 
 import codecs
+import re
 
 from diff_match_patch import diff_match_patch
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
 from import_export import fields as ie_fields
@@ -54,6 +59,10 @@ def text_as_utf8(data):
     return data  # neither (cp1252 leaves five bytes undefined): reading says so
 
 
+# How the cache storage names an upload (uuid4().hex).
+UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """CSV/XLSX import and export for offline editing.
 
@@ -86,6 +95,55 @@ class SpreadsheetMixin(ImportExportMixin):
                 "has as many cells as its first line."
             )
         form.add_error("import_file", message)
+
+    def process_import(self, request, **kwargs):
+        """Confirm an import. The confirmation names the uploaded file waiting in
+        the cache and its format; a file no longer there (a day later, the cache
+        cleared) or a format that is not one of the list is a message and the
+        import page again, not a 500."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if request.method == "POST" and form.is_valid() and not self._waiting(form):
+            self.message_user(
+                request,
+                "The uploaded file is no longer waiting for confirmation: choose "
+                "it again, check the preview and confirm.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._admin_url("import"))
+        return super().process_import(request, **kwargs)
+
+    def _waiting(self, confirm_form):
+        try:
+            chosen = int(confirm_form.cleaned_data["format"])
+        except ValueError:
+            return False
+        if not 0 <= chosen < len(self.get_import_formats()):
+            return False
+        name = confirm_form.cleaned_data["import_file_name"]
+        if not UPLOAD_NAME.fullmatch(name):
+            return False
+        storage = self.get_tmp_storage_class()(
+            name=name, **self.get_tmp_storage_class_kwargs()
+        )
+        return storage.read() is not None
+
+    def export_action(self, request):
+        # The export takes the list's filters from its address, as the list does;
+        # the list answers filters it cannot read with the unfiltered list.
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            self.message_user(
+                request,
+                "The filters in the address could not be read: this exports every row.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._admin_url("export"))
+
+    def _admin_url(self, view):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}")
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step re-reads the file; refuse it whole if it no longer

@@ -289,6 +289,10 @@ AXES_ENABLE_ADMIN = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The uploaded file waits between the preview and "Confirm import" in the cache,
+# which every app server shares: in a temporary folder, a confirmation reaching
+# another server than the upload found no file.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 LOGGING = {
     "version": 1,

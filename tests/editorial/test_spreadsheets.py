@@ -309,3 +309,52 @@ def test_import_of_text_with_other_line_endings_is_no_change(admin_client):
     saved_with_lf = exported.replace("\r\n", "\n").encode()
     text = visible_text(upload(admin_client, CareerPage, saved_with_lf).content)
     assert "Skipped" in text and "Update" not in text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"import_file_name": "no-such-file"},
+        {"import_file_name": "x" * 300},
+        {"format": "abc"},
+        {"format": "9"},
+    ],
+    ids=["unknown file", "long name", "unreadable format", "format not listed"],
+)
+def test_a_confirmation_naming_no_waiting_file_is_a_message(admin_client, changes):
+    occupation = OccupationFactory()
+    preview = upload(admin_client, CareerPage, pages_csv(occupation, ("alpha", 2025)))
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields} | changes
+    response = admin_client.post(
+        admin_url(CareerPage, "process_import"), data, follow=True
+    )
+    assert response.status_code == 200
+    assert "no longer waiting for confirmation" in visible_text(response.content)
+    assert not CareerPage.objects.filter(slug="alpha").exists()
+
+
+def test_the_uploaded_file_waits_in_the_shared_cache(admin_client):
+    """Several app servers share the cache, not a temporary folder: the
+    confirmation may reach another server than the upload."""
+    from django.core.cache import cache
+
+    occupation = OccupationFactory()
+    preview = upload(admin_client, CareerPage, pages_csv(occupation, ("alpha", 2025)))
+    name = preview.context["confirm_form"]["import_file_name"].value()
+    assert cache.get(f"django-import-export-{name}") is not None
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    assert CareerPage.objects.filter(slug="alpha").exists()
+
+
+def test_an_export_address_with_filters_the_list_cannot_read_exports_everything(
+    admin_client,
+):
+    ResourceFactory(name="BLS handbook")
+    url = admin_url(Resource, "export")
+    response = admin_client.get(f"{url}?format=abc", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == url
+    assert "The filters in the address could not be read" in visible_text(
+        response.content
+    )
