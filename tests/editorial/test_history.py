@@ -329,7 +329,7 @@ def test_the_history_of_rows_whose_occupation_was_deleted_still_opens(admin_clie
         OccupationSkill: OccupationSkillFactory(occupation=occupation),
         OccupationTechnology: OccupationTechnologyFactory(occupation=occupation),
     }
-    for model, row in rows.items():
+    for row in rows.values():
         row.save()  # a revision besides the factory's
     occupation.delete()
     for model, row in rows.items():
