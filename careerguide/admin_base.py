@@ -32,6 +32,14 @@ def readable_keys(key, values):
     return readable
 
 
+def savepoint():
+    """For a query that may fail on what a request asked for: inside a
+    transaction a savepoint, as on PostgreSQL a failed query ends the transaction;
+    outside one nothing, as on SQLite a transaction would take the write lock for
+    a read."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
 class CheckedLookupsChangeList(ChangeList):
     """Django's changelist takes any lookup on a model's own fields from the
     address (?updated_at__year=99999, ?title__regex=( ) and only the database or
@@ -47,14 +55,8 @@ class CheckedLookupsChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
     def get_results(self, request):
-        # Inside a transaction, a savepoint: on PostgreSQL a failed query would
-        # end the transaction. (Not a transaction of its own: on SQLite that would
-        # take the write lock for a read.)
-        savepoint = (
-            transaction.atomic() if connection.in_atomic_block else nullcontext()
-        )
         try:
-            with savepoint:
+            with savepoint():
                 super().get_results(request)
         except (ValueError, OverflowError, DatabaseError) as error:
             raise IncorrectLookupParameters(error) from error
@@ -82,6 +84,10 @@ class WrittenNumberField(forms.DecimalField):
     is refused ("Enter a number."), not guessed at."""
 
     WRITTEN = re.compile(r"(-?)\$?(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d*\.?\d*)")
+    # A text box: a browser's number box takes no "$" or "," (Chrome drops them
+    # as they are typed, "95,00" becoming 9500) and the form never sees them.
+    # The numeric keyboard on phones stays.
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 14})
 
     def to_python(self, value):
         if isinstance(value, str) and (

@@ -17,7 +17,9 @@ PASSWORD = "a long editorial passphrase"
 MLE_PATH = "/careers/machine-learning-engineer/"
 TASK = "Perform validation and testing of models to ensure adequacy"
 EDITED_TASK = "Validate and stress-test models before they reach production."
-EDITED_MEDIAN = "91230"  # between the 25th (64,060) and 75th (113,980) percentiles
+# Typed as people write figures; between the 25th (64,060) and 75th (113,980)
+# percentiles.
+EDITED_MEDIAN = "$91,230"
 DRAFT_TITLE = "Quantitative Analyst Career Path in 2025"
 DRAFT_PATH = "/careers/quantitative-analyst/"
 
