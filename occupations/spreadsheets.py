@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import DatabaseError, models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -21,6 +21,8 @@ from import_export import widgets as ie_widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
+
+from careerguide.admin_base import savepoint
 
 from .models import CareerPage, Occupation
 
@@ -98,13 +100,17 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def process_import(self, request, **kwargs):
         """Confirm an import. The confirmation names the uploaded file waiting in
-        the cache and its format; a file no longer there (a day later, the cache
-        cleared) or a format that is not one of the list is a message and the
+        the cache, its format and its kind of rows; a file no longer there (a day
+        later, the cache cleared) or a choice not offered is a message and the
         import page again, not a 500."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_confirm_form(request)
-        if request.method == "POST" and form.is_valid() and not self._waiting(form):
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and not self._confirmable(request, form)
+        ):
             self.message_user(
                 request,
                 "The uploaded file is no longer waiting for confirmation: choose "
@@ -114,12 +120,16 @@ class SpreadsheetMixin(ImportExportMixin):
             return HttpResponseRedirect(self._admin_url("import"))
         return super().process_import(request, **kwargs)
 
-    def _waiting(self, confirm_form):
+    def _confirmable(self, request, confirm_form):
         try:
-            chosen = int(confirm_form.cleaned_data["format"])
+            chosen_format = int(confirm_form.cleaned_data["format"])
         except ValueError:
             return False
-        if not 0 <= chosen < len(self.get_import_formats()):
+        chosen_resource = self.get_resource_index(confirm_form)
+        if not (
+            0 <= chosen_format < len(self.get_import_formats())
+            and 0 <= chosen_resource < len(self.get_import_resource_classes(request))
+        ):
             return False
         name = confirm_form.cleaned_data["import_file_name"]
         if not UPLOAD_NAME.fullmatch(name):
@@ -130,17 +140,25 @@ class SpreadsheetMixin(ImportExportMixin):
         return storage.read() is not None
 
     def export_action(self, request):
-        # The export takes the list's filters from its address, as the list does;
-        # the list answers filters it cannot read with the unfiltered list.
-        try:
-            return super().export_action(request)
-        except IncorrectLookupParameters:
+        # The export takes the list's filters from its address, as the list does,
+        # but runs its query later, past where the list answers filters it cannot
+        # read (?name__regex=( ) with the unfiltered list: they are tried first.
+        if request.GET and not self._export_filters_readable(request):
             self.message_user(
                 request,
                 "The filters in the address could not be read: this exports every row.",
                 messages.WARNING,
             )
             return HttpResponseRedirect(self._admin_url("export"))
+        return super().export_action(request)
+
+    def _export_filters_readable(self, request):
+        try:
+            with savepoint():
+                self.get_export_queryset(request).exists()
+        except (IncorrectLookupParameters, ValueError, OverflowError, DatabaseError):
+            return False
+        return True
 
     def _admin_url(self, view):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}")
