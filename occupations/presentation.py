@@ -732,13 +732,14 @@ class ComparedCareersMoved(Exception):
         self.moved = moved
 
     def careers_now(self, values):
-        """`values` of ?careers= with each former slug replaced."""
-        return [
-            ",".join(
-                self.moved.get(slug.strip().lower(), slug) for slug in value.split(",")
-            )
+        """`values` of ?careers= as one, each former slug replaced: a career
+        named by both its addresses is named once."""
+        slugs = (
+            self.moved.get(slug.strip().lower(), slug)
             for value in values
-        ]
+            for slug in value.split(",")
+        )
+        return ",".join(dict.fromkeys(slugs))
 
 
 def compare_context(values, query):

@@ -111,7 +111,7 @@ def career_compare(request):
         )
     except presentation.ComparedCareersMoved as moved:
         query = request.GET.copy()
-        query.setlist("careers", moved.careers_now(query.getlist("careers")))
+        query["careers"] = moved.careers_now(query.getlist("careers"))
         return HttpResponsePermanentRedirect(
             f"{request.path}?{query.urlencode(safe=',')}"
         )

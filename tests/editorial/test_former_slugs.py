@@ -101,6 +101,12 @@ def test_a_compare_address_naming_an_old_address_redirects_to_the_page(
     )
     text = visible_text(client.get(response["Location"]).content)
     assert f"Actuary and {second.career_name} compared" in text
+    assert "listed twice" not in text
+    # Named by both addresses, the career is named once.
+    response = client.get(f"/careers/compare/?careers={old},actuaries,{second.slug}")
+    assert response["Location"] == (
+        f"/careers/compare/?careers=actuaries,{second.slug}"
+    )
     # An address no page ever had is still explained on the page itself.
     response = client.get(f"/careers/compare/?careers=never-was,{second.slug}")
     assert response.status_code == 200
