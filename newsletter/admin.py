@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from careerguide.admin_base import EditConflictMixin
 from occupations.spreadsheets import formula_safe
 
 from .forms import SubscriberEmailField
@@ -26,7 +25,7 @@ class SubscriberAddForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(EditConflictMixin, admin.ModelAdmin):
+class SubscriberAdmin(admin.ModelAdmin):
     list_display = (
         "email",
         "status",
