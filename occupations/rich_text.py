@@ -4,6 +4,7 @@ Editors write Markdown; what reaches a visitor is sanitised with an allow-list (
 so a <script>, an onerror= or a javascript: link typed in the admin is dropped.
 """
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -27,8 +28,8 @@ def render_markdown(text: str) -> SafeString:
         html = markdown.markdown(text or "", output_format="html")
     except RecursionError:
         # Lists nested hundreds of levels deep (the library recurses per level):
-        # the admin refuses them (`validate_markdown`), but text written another
-        # way must not fail the page. Shown as escaped paragraphs instead.
+        # the admin refuses far less (`validate_markdown`), but text written
+        # another way must not fail the page. Shown as escaped paragraphs instead.
         html = linebreaks(text, autoescape=True)
     cleaned = nh3.clean(
         html,
@@ -41,13 +42,31 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
 
 
+# Deeper than any real text needs, and far from where the Markdown library, which
+# recurses once per level of a list, gives up (a few hundred levels). Checked by
+# counting rather than by trying: how deep the library gets depends on how deep
+# in the stack it is called.
+MAX_NESTING = 20
+LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def nesting(line):
+    """How deep a line nests: its indentation (four spaces a level) and the list
+    markers it starts with ("- - - x" is three)."""
+    text = line.expandtabs(4)
+    rest = text.lstrip(" ")
+    depth = (len(text) - len(rest)) // 4
+    while marker := LIST_MARKER.match(rest):
+        depth += 1
+        rest = rest[marker.end() :]
+    return depth
+
+
 def validate_markdown(text):
-    """Refuse Markdown the library cannot read (lists nested a few hundred levels
-    deep), with a message, rather than store a section no page could show."""
-    try:
-        markdown.markdown(text or "", output_format="html")
-    except RecursionError:
+    """Refuse Markdown nested deeper than MAX_NESTING, with a message, rather
+    than store a section the page could only show as plain text."""
+    if max(map(nesting, (text or "").splitlines()), default=0) > MAX_NESTING:
         raise ValidationError(
-            "Lists are nested too deeply to show (hundreds of levels): remove the "
+            f"Lists are nested more than {MAX_NESTING} levels deep: remove the "
             "extra “-”, “*” or “1.” at the starts of lines, or the indentation."
-        ) from None
+        )

@@ -1,6 +1,9 @@
 import pytest
 
+from occupations.models import CareerPage
+from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import CareerPageFactory
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +39,42 @@ def test_editorial_markdown_renders_lists_and_safe_links(client):
 DEEPLY_NESTED = "- " * 500 + "deep"
 
 
-def test_lists_nested_past_what_markdown_can_read_are_refused_in_the_admin(
-    admin_client,
+@pytest.mark.parametrize(
+    "text",
+    [
+        DEEPLY_NESTED,
+        "- " * 21 + "deep",
+        "\n".join("    " * level + "- item" for level in range(22)),
+        "Intro.\n\n" + "1. " * 21 + "deep",
+    ],
+    ids=["500 markers", "21 markers", "21 indents", "21 numbers"],
+)
+def test_lists_nested_deeper_than_real_text_are_refused_in_the_admin(
+    admin_client, text
 ):
     """The Markdown library recurses once per level and gives up a few hundred
     levels down: the save was accepted and the page was a 500 for every visitor."""
-    from occupations.models import CareerPage
-    from tests.editorial.conftest import admin_url, change_form_data
-
     page = CareerPageFactory(duties="Before.")
     url = admin_url(CareerPage, "change", page.pk)
     response = admin_client.post(
-        url, change_form_data(admin_client.get(url), duties=DEEPLY_NESTED)
+        url, change_form_data(admin_client.get(url), duties=text)
     )
     assert response.status_code == 200
-    assert "nested too deeply" in response.content.decode()
+    assert "Lists are nested more than 20 levels deep" in visible_text(response.content)
     page.refresh_from_db()
     assert page.duties == "Before."
+
+
+def test_lists_twenty_levels_deep_save_and_show(admin_client, client):
+    page = CareerPageFactory(duties="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    text = "- " * 20 + "deep\n\n- 1. a numbered item"
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), duties=text)
+    )
+    assert response.status_code == 302
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert html.count("<ul>") >= 20 and "deep" in html
 
 
 def test_a_page_holding_such_text_still_shows(client):
