@@ -175,7 +175,8 @@ class SharedChoicesFormSet(BaseInlineFormSet):
                     getattr(value, "pk", value)
                     for value in (form.cleaned_data.get(name) for name in fields)
                 )
-                if key in held:
+                # No value (a task without an O*NET ID) clashes with nothing.
+                if None not in key and key in held:
                     label = self.model._meta.get_field(fields[0]).verbose_name
                     form.add_error(
                         fields[0] if fields[0] in form.fields else None,

@@ -8,10 +8,12 @@ from occupations.models import CareerPage, Occupation, Task
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
+    EmploymentProjectionFactory,
     OccupationFactory,
     OccupationTechnologyFactory,
     ResourceFactory,
     TaskFactory,
+    WageEstimateFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -150,11 +152,6 @@ def test_rows_posted_again_as_new_rows_are_a_form_error(admin_client, prefix):
     """A form posted with fewer rows than it showed (a mangled management form)
     sends the stored rows back as new ones; each clashes with itself in the
     database, which was a 500."""
-    from tests.factories import (
-        EmploymentProjectionFactory,
-        WageEstimateFactory,
-    )
-
     occupation = OccupationFactory()
     WageEstimateFactory(occupation=occupation)
     EmploymentProjectionFactory(occupation=occupation)
@@ -181,3 +178,13 @@ def test_a_pages_resources_posted_again_as_new_rows_are_a_form_error(admin_clien
     assert response.status_code == 200
     assert "Another row already has this" in response.content.decode()
     assert page.page_resources.count() == 1
+
+
+def test_a_new_task_without_an_onet_id_clashes_with_no_stored_task(admin_client):
+    """Tasks without an O*NET ID share no value: their constraint leaves them out."""
+    occupation = OccupationFactory()
+    TaskFactory(occupation=occupation, onet_task_id=None, statement="Stored.")
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url), **{"tasks-INITIAL_FORMS": "0"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302

@@ -6,6 +6,7 @@ from occupations.models import CareerPage
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
+from tests.presentation.conftest import full_career
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +87,6 @@ def test_a_catalogue_page_does_not_take_an_address_a_page_left(admin_client, cli
 def test_a_compare_address_naming_an_old_address_redirects_to_the_page(
     admin_client, client
 ):
-    from tests.presentation.conftest import full_career
-
     first, second = full_career(career_name="Actuary"), full_career()
     old = first.slug
     rename(admin_client, first, "actuaries")

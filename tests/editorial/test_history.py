@@ -3,16 +3,30 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from occupations.models import CareerPage, DataRelease, Occupation, Task, Technology
+from occupations.models import (
+    CareerPage,
+    DataRelease,
+    EmploymentProjection,
+    Occupation,
+    OccupationSkill,
+    OccupationTechnology,
+    Task,
+    Technology,
+    WageEstimate,
+)
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
     DataReleaseFactory,
+    EmploymentProjectionFactory,
     OccupationFactory,
+    OccupationSkillFactory,
+    OccupationTechnologyFactory,
     TaskFactory,
     TechnologyFactory,
     UserFactory,
+    WageEstimateFactory,
 )
 from tests.html_text import visible_text
 from tests.security.test_headers import inline_code
@@ -309,19 +323,6 @@ def test_an_import_records_the_technologies_it_creates_or_changes(db):
 def test_the_history_of_rows_whose_occupation_was_deleted_still_opens(admin_client):
     """A wage, projection, skill or technology row goes with its occupation; the
     revisions stay, and their titles named the occupation: a 500."""
-    from occupations.models import (
-        EmploymentProjection,
-        OccupationSkill,
-        OccupationTechnology,
-        WageEstimate,
-    )
-    from tests.factories import (
-        EmploymentProjectionFactory,
-        OccupationSkillFactory,
-        OccupationTechnologyFactory,
-        WageEstimateFactory,
-    )
-
     occupation = OccupationFactory(code="15-2051.00")
     rows = {
         WageEstimate: WageEstimateFactory(occupation=occupation),

@@ -2,6 +2,8 @@
 
 import pytest
 
+from resources.models import Resource
+from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
@@ -32,9 +34,6 @@ def test_a_resource_kept_off_the_directory_still_shows_on_its_career_page(client
 
 
 def test_a_link_typed_without_a_scheme_in_the_admin_is_https(admin_client):
-    from resources.models import Resource
-    from tests.editorial.conftest import admin_url, change_form_data
-
     url = admin_url(Resource, "add")
     data = change_form_data(
         admin_client.get(url), name="BLS Handbook", url="www.bls.gov/ooh/", position=1
