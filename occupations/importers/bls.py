@@ -5,7 +5,7 @@ import time
 import zipfile
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -23,7 +23,7 @@ from ..models import (
 from .onet import files_digest
 from .readers import DataFileError, read_rows
 from .sync import ImportReport, sync_rows
-from .values import SOC_CODE, checked, decimal, once, text
+from .values import SOC_CODE, checked, decimal, once, release_checked, text
 
 # OEWS: BLS's column for each of our wage fields.
 WAGE_COLUMNS = {
@@ -139,9 +139,10 @@ def _sync_release_figures(model, release, rows, *, value_fields, report, label):
 
 
 def _release(kind, name, defaults, report):
+    """The stored release `name`, or a new one (saved once it is checked)."""
     release = DataRelease.objects.filter(kind=kind, name=name).first()
     if release is None:
-        release = DataRelease.objects.create(kind=kind, name=name, **defaults)
+        release = DataRelease(kind=kind, name=name, **defaults)
         report.note(f"New release {name}.")
     return release
 
@@ -172,10 +173,17 @@ def _oews_workbook_facts(path):
                 for value in row:
                     found = TOP_CODE.search(text(value))
                     if found:
-                        top_code = (
-                            Decimal(found.group(1).replace(",", "")),
-                            Decimal(found.group(2).replace(",", "")),
-                        )
+                        try:
+                            top_code = tuple(
+                                Decimal(group.replace(",", ""))
+                                for group in found.groups()
+                            )
+                        except InvalidOperation:
+                            raise DataFileError(
+                                path,
+                                "its Field Descriptions sheet gives the top code "
+                                f"as {found.group(0)!r}, which is not two numbers.",
+                            ) from None
                         return top_code, year
     finally:
         workbook.close()
@@ -267,7 +275,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         release.top_code_annual = annual_top
         release.top_code_hourly = hourly_top
         release.source_digest = files_digest([path])
-        release.save()
+        release_checked(release, path).save()
         sync_rows(
             SocMajorGroup,
             key_fields=("code",),
@@ -433,7 +441,7 @@ def projections_import(*, path, write=None, allow_removals=False):
         release.all_occupations_growth_percent = total_growth
         release.horizon_year = release.horizon_year or last
         release.source_digest = files_digest([path])
-        release.save()
+        release_checked(release, path).save()
         _sync_release_figures(
             EmploymentProjection,
             release,

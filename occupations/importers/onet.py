@@ -33,6 +33,7 @@ from .values import (
     limited,
     once,
     onet_code,
+    release_checked,
     text,
 )
 
@@ -325,8 +326,15 @@ class _OnetImport:
                 category = integer(
                     row["Category"], path=path, line=line, column="Category"
                 )
-                share = decimal(
-                    row["Data Value"], path=path, line=line, column="Data Value"
+                share = bounded(
+                    decimal(
+                        row["Data Value"], path=path, line=line, column="Data Value"
+                    ),
+                    0,
+                    100,
+                    path=path,
+                    line=line,
+                    column="Data Value (a percentage)",
                 )
                 # O*NET's low-precision estimates (too few respondents), which it
                 # recommends not showing.
@@ -804,13 +812,14 @@ def onet_import(
             kind=DataRelease.Kind.ONET, name=name
         ).first()
         if release is None:
-            release = DataRelease.objects.create(
+            release = DataRelease(
                 kind=DataRelease.Kind.ONET,
                 name=name,
                 reference_date=reference_date,
                 attribution=ATTRIBUTION.format(name=name),
                 url="https://www.onetcenter.org/database.html",
             )
+            release_checked(release, directory).save()
         _OnetImport(files, report).run(release)
         # Bulk writes skip Occupation.save(): refresh the search vectors at once.
         Occupation.objects.refresh_search_vectors()

@@ -10,7 +10,9 @@ import csv
 import gzip
 import io
 import zipfile
+import zlib
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,7 +31,7 @@ def _open_text(path):
     if Path(path).suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise DataFileError(path, f"not a readable gzip file ({error}).") from error
     return raw
 
@@ -154,7 +156,13 @@ def _xlsx_rows(path, required, header_match, sheet):
             workbook = load_workbook(io.BytesIO(_open_text(path)), read_only=True)
         else:
             workbook = load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ParseError,
+    ) as error:
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"
         ) from error
@@ -168,7 +176,8 @@ def _xlsx_rows(path, required, header_match, sheet):
             if all(value is None or value == "" for value in row):
                 continue
             yield number, dict(zip(header, row, strict=False))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ParseError) as error:
+        # ParseError: a sheet whose XML is cut short or damaged inside the zip.
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"
         ) from error

@@ -63,7 +63,8 @@ INTEGER_MAX = 2_147_483_647
 
 def integer(value, *, path, line, column, maximum=INTEGER_MAX):
     raw = text(value)
-    if not raw.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()):
         raise DataFileError(
             path, f"{column} is {raw!r}, which is not a whole number.", line
         )
@@ -138,3 +139,23 @@ def limited(value, max_length, *, path, line, column):
             path, f"{column} is longer than {max_length} characters.", line
         )
     return value
+
+
+def release_checked(release, path):
+    """`release` as the admin would accept it: its fields' sizes and ranges and
+    its `clean()` (a reference date that has passed, a horizon after its base
+    year). A file giving "December 2999" or a top code past the column's digits
+    would otherwise be stored, or refused by the database in a traceback."""
+    try:
+        release.full_clean()
+    except ValidationError as error:
+        problems = " ".join(
+            f"{release._meta.get_field(name).verbose_name} {' '.join(messages)}"
+            if name != "__all__"
+            else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+        raise DataFileError(
+            path, f"the release “{release.name}” it describes: {problems}"
+        ) from None
+    return release

@@ -1,7 +1,9 @@
 """The O*NET and BLS importers, on small excerpts of the real release files."""
 
+import gzip
 import re
 import shutil
+import zipfile
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -822,3 +824,116 @@ def test_figures_of_a_split_occupation_reach_its_all_other_occupation(db, tmp_pa
         "25-9044.00": Decimal(40000),
         "25-9049.00": Decimal(33000),
     }
+
+
+def _rewrite(path, old, new):
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def _damaged_sheet_xml(path):
+    """The workbook at `path` with its first sheet's XML cut short inside a zip
+    that is itself sound."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def _damaged_gzip(folder):
+    source = folder / "Occupation Data.txt"
+    packed = bytearray(gzip.compress(source.read_bytes()))
+    packed[len(packed) // 2] ^= 0xFF
+    (folder / "Occupation Data.txt.gz").write_bytes(bytes(packed))
+    source.unlink()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda folder: _rewrite(folder / "Job Zones.txt", "\t5\t", "\t²\t"),
+            r"Job Zones.txt, line \d+: Job Zone is '²', which is not a whole number",
+        ),
+        (
+            lambda folder: _damaged_sheet_xml(folder / "Skills.xlsx"),
+            r"Skills.xlsx: not a readable Excel file",
+        ),
+        (_damaged_gzip, r"Occupation Data.txt.gz: not a readable gzip file"),
+        (
+            lambda folder: release_as(folder, "29.3", "May 0000"),
+            r"The import stopped on a value it could not store: .*year 0",
+        ),
+        (
+            lambda folder: release_as(folder, "99.9", "December 2999"),
+            r"the release “O\*NET 99.9” it describes: .*date that has passed",
+        ),
+        (
+            lambda folder: _rewrite(
+                folder / "Read Me.txt", "O*NET 29.3", "O*NET 29." + "3" * 120
+            ),
+            r"it describes: name Ensure this value has at most 100 characters",
+        ),
+    ],
+    ids=[
+        "unicode digit",
+        "damaged sheet",
+        "damaged gzip",
+        "year 0",
+        "future release",
+        "long release name",
+    ],
+)
+def test_import_onet_damaged_or_impossible_files_are_clear_errors(
+    db, onet_copy, damage, message
+):
+    run("import_onet", ONET)
+    before = snapshot()
+    damage(onet_copy)
+    with pytest.raises(CommandError, match=message) as error:
+        run("import_onet", onet_copy, "--allow-older")
+    assert "Nothing was changed" in str(error.value)
+    assert snapshot() == before
+
+
+def test_import_onet_education_share_over_100_is_a_clear_error(db, onet_copy):
+    path = onet_copy / "Education, Training, and Experience.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Data Value") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header.index("Scale ID") + 1).value == "RL":
+            sheet.cell(row, column).value = 150
+            break
+    workbook.save(path)
+    with pytest.raises(CommandError, match=r"Data Value \(a percentage\) is 150"):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "top_code",
+    [
+        "$1.2.3 per hour or $239,200 per year",
+        "$99999999.00 per hour or $99999999999 per year",
+    ],
+)
+def test_import_wages_impossible_top_code_is_a_clear_error(db, tmp_path, top_code):
+    run("import_onet", ONET)
+    workbook = openpyxl.load_workbook(WAGES_2024)
+    notes = workbook["Field Descriptions"]
+    for row in notes.iter_rows():
+        for cell in row:
+            if cell.value and "per hour" in str(cell.value):
+                cell.value = (
+                    f"#  = indicates a wage equal to or greater than {top_code}"
+                )
+    path = tmp_path / "national_M2024_dl.xlsx"
+    workbook.save(path)
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"national_M2024_dl.xlsx(, line \d+)?: "):
+        run("import_wages", path)
+    assert snapshot() == before
