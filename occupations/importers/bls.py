@@ -442,17 +442,22 @@ def projections_import(*, path, write=None, allow_removals=False):
         release.horizon_year = release.horizon_year or last
         release.source_digest = files_digest([path])
         release_checked(release, path).save()
+        # A figure whose column the file lacks keeps its stored value: a table
+        # cut down to a few columns must not blank the openings of every row.
+        value_fields = tuple(
+            field for field, key in PROJECTION_COLUMN_KEYS.items() if key in columns
+        )
+        if lacking := [
+            field.replace("_", " ")
+            for field, key in PROJECTION_COLUMN_KEYS.items()
+            if key not in columns
+        ]:
+            report.note(f"No column for {', '.join(lacking)}: stored values kept.")
         _sync_release_figures(
             EmploymentProjection,
             release,
             rows,
-            value_fields=(
-                "employment_base",
-                "employment_projected",
-                "growth_percent",
-                "annual_openings",
-                "typical_education",
-            ),
+            value_fields=value_fields,
             report=report,
             label=f"Projections ({name})",
         )

@@ -1,6 +1,8 @@
 """The O*NET and BLS importers, on small excerpts of the real release files."""
 
+import csv
 import gzip
+import io
 import re
 import shutil
 import zipfile
@@ -937,3 +939,28 @@ def test_import_wages_impossible_top_code_is_a_clear_error(db, tmp_path, top_cod
     with pytest.raises(CommandError, match=r"national_M2024_dl.xlsx(, line \d+)?: "):
         run("import_wages", path)
     assert snapshot() == before
+
+
+def test_import_projections_without_some_columns_keeps_their_stored_values(
+    db, tmp_path
+):
+    run("import_onet", ONET)
+    run("import_projections", PROJECTIONS_2021)
+    stored = EmploymentProjection.objects.exclude(annual_openings=None).first()
+    openings, education = stored.annual_openings, stored.typical_education
+    rows = list(csv.reader(io.StringIO(PROJECTIONS_2021.read_text())))
+    dropped = [
+        index
+        for index, name in enumerate(rows[0])
+        if "Openings" in name or name.startswith("Typical Entry")
+    ]
+    path = tmp_path / "projections.csv"
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(
+            [value for index, value in enumerate(row) if index not in dropped]
+            for row in rows
+        )
+    output = run("import_projections", path)
+    assert "stored values kept" in output
+    stored.refresh_from_db()
+    assert (stored.annual_openings, stored.typical_education) == (openings, education)
