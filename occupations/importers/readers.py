@@ -78,6 +78,17 @@ def _decoded_lines(path):
 
 def _check_header(path, header, required, line=1):
     header = [str(name or "").strip() for name in header]
+    # A column named twice: which one holds the figures is anyone's guess.
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        raise DataFileError(
+            path,
+            f"the column{'s' if len(repeated) > 1 else ''} "
+            f"{', '.join(repr(name) for name in repeated)} "
+            f"appear{'' if len(repeated) > 1 else 's'} twice in the header; "
+            "is this the right file?",
+            line,
+        )
     missing = [name for name in required if name not in header]
     if missing:
         raise DataFileError(

@@ -24,8 +24,10 @@ def text(value):
 
 def decimal(value, *, path, line, column, places="0.01", blank=None):
     """A cell as a Decimal; `blank` values (e.g. "", "*", "—") become None."""
-    if isinstance(value, bool):
-        value = None
+    if isinstance(value, bool):  # a TRUE/FALSE cell
+        raise DataFileError(
+            path, f"{column} is {str(value).upper()}, which is not a number.", line
+        )
     if isinstance(value, int | float):
         number = Decimal(str(value))
     else:
@@ -39,8 +41,13 @@ def decimal(value, *, path, line, column, places="0.01", blank=None):
                 "(1,234.5); write decimals with a point.",
                 line,
             )
+        plain = raw.replace(",", "")
         try:
-            number = Decimal(raw.replace(",", ""))
+            # ASCII digits only: Decimal() also reads "83_640" and other scripts'
+            # digits, which no data file means.
+            if not plain.isascii() or "_" in plain:
+                raise InvalidOperation
+            number = Decimal(plain)
         except InvalidOperation:
             raise DataFileError(
                 path, f"{column} is {raw!r}, which is not a number.", line

@@ -452,6 +452,16 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             "line 10: H_MEDIAN is '49,76': a comma may only separate thousands "
             "(1,234.5); write decimals with a point.",
         ),
+        # Read as no figure, or as a number no file means.
+        ({"AB10": True}, "line 10: A_MEDIAN is TRUE, which is not a number."),
+        ({"AB10": "83_640"}, "line 10: A_MEDIAN is '83_640', which is not a number."),
+        ({"AB10": "٨٣٦٤٠"}, "line 10: A_MEDIAN is '٨٣٦٤٠', which is not a number."),
+        # A column named twice: which one holds the figures?
+        (
+            {"Y1": "A_MEDIAN"},
+            "line 1: the column 'A_MEDIAN' appears twice in the header; is this "
+            "the right file?",
+        ),
     ],
 )
 def test_import_wages_value_out_of_bounds_is_a_clear_error(
