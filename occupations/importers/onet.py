@@ -291,9 +291,10 @@ class _OnetImport:
     def extra_occupation_fields(self, occupations):
         """Job zone, education and search text live on the occupation row."""
         if "job_zones" in self.files:
-            zones = {}
+            zones, first_line = {}, {}
             for path, line, row in self.rows("job_zones"):
                 code = self.known_code(path, line, row[CODE])
+                once(code, line, first_line, path=path)
                 zones[code] = bounded(
                     integer(row["Job Zone"], path=path, line=line, column="Job Zone"),
                     1,
@@ -650,7 +651,7 @@ class _OnetImport:
         )
 
     def import_job_zone_reference(self):
-        zones = {}
+        zones, first_line = {}, {}
         for path, line, row in self.rows("job_zone_reference"):
             number = bounded(
                 integer(row["Job Zone"], path=path, line=line, column="Job Zone"),
@@ -660,6 +661,7 @@ class _OnetImport:
                 line=line,
                 column="Job Zone",
             )
+            once(f"Job Zone {number}", line, first_line, path=path)
             zones[(number,)] = {
                 "name": limited(
                     text(row["Name"]), 100, path=path, line=line, column="Name"
@@ -688,12 +690,14 @@ class _OnetImport:
         )
 
     def import_related(self):
-        incoming = {}
+        incoming, first_line = {}, {}
         for path, line, row in self.rows("related"):
             occupation_id = self.occupation_id(path, line, row[CODE])
             related_id = self.occupation_id(
                 path, line, row["Related O*NET-SOC Code"], "Related O*NET-SOC Code"
             )
+            pair = f"{row['Related O*NET-SOC Code']} related to {row[CODE]}"
+            once(pair, line, first_line, path=path)
             tier = text(row["Relatedness Tier"])
             if tier not in TIERS:
                 raise DataFileError(

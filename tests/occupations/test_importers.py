@@ -647,11 +647,12 @@ def test_import_onet_most_common_education_level_leaves_out_suppressed_estimates
     [
         ("Task Statements.txt", r"Task ID \d+ of \d\d-\d{4}\.\d\d"),
         ("Technology Skills.txt", r".+ \(\d+\) for \d\d-\d{4}\.\d\d"),
+        ("Job Zones.txt", r"\d\d-\d{4}\.\d\d"),
+        ("Job Zone Reference.txt", r"Job Zone \d"),
+        ("Related Occupations.txt", r".+ related to \d\d-\d{4}\.\d\d"),
     ],
 )
-def test_import_onet_repeated_task_or_technology_is_refused(
-    db, onet_copy, file_name, repeated
-):
+def test_import_onet_repeated_row_is_refused(db, onet_copy, file_name, repeated):
     """A row repeated further down (two exports pasted together) would otherwise
     leave whichever came last, and tasks numbered with a gap."""
     path = onet_copy / file_name
