@@ -494,8 +494,7 @@ class _OnetImport:
                     text(row["Element Name"]),
                     text(row["Description"]),
                 )
-        ratings = {}
-        names = {}
+        ratings, names, first_line = {}, {}, {}
         for path, line, row in self.rows("skills"):
             scale = text(row["Scale ID"])
             if scale not in ("IM", "LV"):
@@ -515,6 +514,12 @@ class _OnetImport:
             low, high = (1, 5) if scale == "IM" else (0, 7)
             bounded(value, low, high, path=path, line=line, column="Data Value")
             field = "importance" if scale == "IM" else "level"
+            once(
+                f"The {scale} rating of {element_id} for {row[CODE]}",
+                line,
+                first_line,
+                path=path,
+            )
             ratings.setdefault(
                 (occupation_id, element_id), {"importance": None, "level": None}
             )[field] = value
@@ -570,21 +575,29 @@ class _OnetImport:
 
     def import_technologies(self):
         categories, technologies, links = {}, {}, {}
-        first_line = {}
+        first_line, commodity_of = {}, {}
         for path, line, row in self.rows("technologies"):
             occupation_id = self.occupation_id(path, line, row[CODE])
             commodity = integer(
                 row["Commodity Code"], path=path, line=line, column="Commodity Code"
             )
-            categories[(commodity,)] = {
-                "title": limited(
-                    text(row["Commodity Title"]),
-                    150,
-                    path=path,
-                    line=line,
-                    column="Commodity Title",
+            title = limited(
+                text(row["Commodity Title"]),
+                150,
+                path=path,
+                line=line,
+                column="Commodity Title",
+            )
+            # One title, one code: the category's title is unique.
+            code_of_title = commodity_of.setdefault(title, commodity)
+            if code_of_title != commodity:
+                raise DataFileError(
+                    path,
+                    f"Commodity Title {title!r} is given to codes {code_of_title} "
+                    f"and {commodity}.",
+                    line,
                 )
-            }
+            categories[(commodity,)] = {"title": title}
             name = limited(
                 text(row["Example"]), 200, path=path, line=line, column="Example"
             )

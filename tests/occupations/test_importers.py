@@ -975,3 +975,32 @@ def test_import_projections_without_some_columns_keeps_their_stored_values(
     assert "stored values kept" in output
     stored.refresh_from_db()
     assert (stored.annual_openings, stored.typical_education) == (openings, education)
+
+
+def test_import_onet_one_commodity_title_for_two_codes_is_refused(db, onet_copy):
+    path = onet_copy / "Technology Skills.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace(
+        "Data base user interface and query software", "Document management software"
+    )
+    path.write_text("".join(lines))
+    with pytest.raises(
+        CommandError,
+        match=r"line 3: Commodity Title 'Document management software' is given "
+        r"to codes 43232202 and 43232306",
+    ):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
+def test_import_onet_repeated_skill_rating_is_refused(db, onet_copy):
+    path = onet_copy / "Skills.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet.append([cell.value for cell in sheet[2]])
+    workbook.save(path)
+    with pytest.raises(
+        CommandError, match=r"The IM rating of 2.A.1.a for 11-1011.00 appears twice"
+    ):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
