@@ -9,7 +9,7 @@ import gc
 import multiprocessing
 import os
 
-from careerguide import log_format
+from operations import log_format
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, two per core plus one: the classic sizing for a mostly-CPU Django

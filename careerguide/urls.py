@@ -5,9 +5,8 @@ from django.urls import include, path
 
 from occupations.page_cache import cache_public_page
 from occupations.sitemaps import sitemaps
-
-from . import views
-from .views import read_only
+from operations import views
+from operations.views import read_only
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from careerguide.proxies import client_ip
+from operations.proxies import client_ip
 
 
 def _hit(scope, value, limit):

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from careerguide.admin_base import (
+from adminsite.options import (
     CheckedAutocompleteSelect,
     EditConflictMixin,
     WrittenNumbersMixin,

@@ -22,7 +22,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from careerguide.admin_base import savepoint
+from adminsite.options import savepoint
 
 from .models import CareerPage, Occupation
 

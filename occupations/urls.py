@@ -1,6 +1,6 @@
 from django.urls import path
 
-from careerguide.views import read_only
+from operations.views import read_only
 
 from . import views
 from .feeds import CareerPageFeed

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from careerguide.views import read_only
 from occupations.page_cache import cache_public_page
+from operations.views import read_only
 
 from . import views
 

@@ -35,8 +35,8 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with careerguide.admin_base.CareerguideAdminSite.
-    "careerguide.apps.CareerguideAdminConfig",
+    # django.contrib.admin, with adminsite.sites.CareerguideAdminSite.
+    "adminsite.apps.CareerguideAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -191,7 +191,7 @@ NEWSLETTER_RATE_LIMIT_PER_EMAIL = env.int("NEWSLETTER_RATE_LIMIT_PER_EMAIL", def
 # --- end Newsletter -----------------------------------------------------------------
 
 # Reverse proxies in front of the site: the client address is read that many hops
-# from the right of X-Forwarded-For (careerguide.proxies). AXES_PROXY_COUNT is the
+# from the right of X-Forwarded-For (operations.proxies). AXES_PROXY_COUNT is the
 # setting's earlier name.
 TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0)
@@ -267,17 +267,17 @@ PERMISSIONS_POLICY = {
 # Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins
 # for one username from one address, that pair is locked out for the cool-off time.
 # Keyed on the pair, so a stranger cannot lock the real editor out from elsewhere.
-# The client address is the one careerguide.proxies.client_ip reads, as for the
+# The client address is the one operations.proxies.client_ip reads, as for the
 # newsletter's signup limit.
-AXES_CLIENT_IP_CALLABLE = "careerguide.proxies.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operations.proxies.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "careerguide.admin_login.locked_out"
-AXES_USERNAME_CALLABLE = "careerguide.admin_login.username_key"
+AXES_LOCKOUT_CALLABLE = "adminsite.login.locked_out"
+AXES_USERNAME_CALLABLE = "adminsite.login.username_key"
 # Attempts are inspected and reset with `manage.py axes_reset` rather than in the
 # admin, whose every registered model is expected to be editable.
 AXES_ENABLE_ADMIN = False
@@ -300,7 +300,7 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # One JSON object per line (errors with their traceback), for a collector.
-        "json": {"()": "careerguide.log_format.JSONFormatter"},
+        "json": {"()": "operations.log_format.JSONFormatter"},
     },
     "handlers": {
         "stderr": {

@@ -1,4 +1,6 @@
-"""The admin site and what every ModelAdmin on it shares."""
+"""What every model admin on the site shares (`sites.CareerguideAdminSite` makes
+each one a `CareerguideAdmin`): checked lookups, ids and times from requests no
+admin page sends, figures as people write them, and edit conflicts."""
 
 import hashlib
 import re
@@ -255,20 +257,3 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
         # (the autocomplete's search has no changelist to turn that into ?e=1).
         search_term = search_term.replace("\x00", "")
         return super().get_search_results(request, queryset, search_term)
-
-
-class CareerguideAdminSite(admin.AdminSite):
-    """The site's admin (`careerguide.apps.CareerguideAdminConfig` makes it the
-    default `admin.site`). Every model admin registered on it, the site's own and
-    the libraries' (auth's users and groups, axes' sign-in records) alike, is made
-    a `CareerguideAdmin` here, so no admin class has to remember to be one."""
-
-    def register(self, model_or_iterable, admin_class=None, **options):
-        admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, CareerguideAdmin):
-            admin_class = type(
-                admin_class.__name__,
-                (CareerguideAdmin, admin_class),
-                {"__module__": admin_class.__module__},
-            )
-        super().register(model_or_iterable, admin_class, **options)

@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 class CareerguideAdminConfig(AdminConfig):
     """django.contrib.admin with the site's own admin site as `admin.site`."""
 
-    default_site = "careerguide.admin_base.CareerguideAdminSite"
+    default_site = "adminsite.sites.CareerguideAdminSite"
