@@ -38,6 +38,8 @@ WAGE_COLUMNS = {
     )
 }
 OEWS_COLUMNS = ("OCC_CODE", "OCC_TITLE", "O_GROUP", *WAGE_COLUMNS.values(), "ANNUAL")
+# What OEWS files call their rows' levels; only "detailed" rows are occupations.
+OEWS_GROUPS = ("total", "major", "minor", "broad", "detailed")
 OEWS_PERIOD = re.compile(r"M(\d{4})", re.IGNORECASE)
 FIRST_OEWS_YEAR = 1997  # the first national estimates in today's form
 # The national files' Field Descriptions sheet; the same in 2022, 2023 and 2024.
@@ -237,7 +239,18 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         if not SOC_CODE.match(code):
             raise DataFileError(path, f"OCC_CODE is {code!r}, not a SOC code.", line)
         group = text(row["O_GROUP"]).lower()
+        if group not in OEWS_GROUPS:
+            raise DataFileError(
+                path,
+                f"O_GROUP is {row['O_GROUP']!r}, not one OEWS uses "
+                f"({', '.join(OEWS_GROUPS)}).",
+                line,
+            )
         if group == "major":
+            if not code.endswith("-0000"):
+                raise DataFileError(
+                    path, f"{code} is a major group, but not an XX-0000 code.", line
+                )
             groups[(code,)] = {"title": text(row["OCC_TITLE"])[:200]}
         if group != "detailed":
             continue

@@ -266,10 +266,13 @@ class _OnetImport:
         for path, line, row in self.rows("occupations"):
             code = onet_code(row[CODE], path=path, line=line)
             once(code, line, first_line, path=path)
+            title = limited(
+                text(row["Title"]), 200, path=path, line=line, column="Title"
+            )
+            if not title:
+                raise DataFileError(path, f"{code} has no Title.", line)
             occupations[code] = {
-                "title": limited(
-                    text(row["Title"]), 200, path=path, line=line, column="Title"
-                ),
+                "title": title,
                 "description": text(row["Description"]),
                 "release_id": release.pk,
             }
@@ -500,7 +503,9 @@ class _OnetImport:
             if scale not in ("IM", "LV"):
                 continue
             occupation_id = self.occupation_id(path, line, row[CODE])
-            element_id = text(row["Element ID"])
+            element_id = limited(
+                text(row["Element ID"]), 20, path=path, line=line, column="Element ID"
+            )
             if not any(
                 element_id.startswith(prefix) for prefix, *_ in SKILL_CATEGORIES
             ):

@@ -456,6 +456,16 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
         ({"AB10": True}, "line 10: A_MEDIAN is TRUE, which is not a number."),
         ({"AB10": "83_640"}, "line 10: A_MEDIAN is '83_640', which is not a number."),
         ({"AB10": "٨٣٦٤٠"}, "line 10: A_MEDIAN is '٨٣٦٤٠', which is not a number."),
+        # A row level OEWS does not use would be skipped as "not detailed".
+        (
+            {"K10": "detialed"},
+            "line 10: O_GROUP is 'detialed', not one OEWS uses (total, major, "
+            "minor, broad, detailed).",
+        ),
+        (
+            {"I3": "11-1000"},
+            "line 3: 11-1000 is a major group, but not an XX-0000 code.",
+        ),
         # A column named twice: which one holds the figures?
         (
             {"Y1": "A_MEDIAN"},
@@ -1002,5 +1012,16 @@ def test_import_onet_repeated_skill_rating_is_refused(db, onet_copy):
     with pytest.raises(
         CommandError, match=r"The IM rating of 2.A.1.a for 11-1011.00 appears twice"
     ):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
+def test_import_onet_occupation_without_a_title_is_refused(db, onet_copy):
+    path = onet_copy / "Occupation Data.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    code, _title, rest = lines[1].split("\t", 2)
+    lines[1] = f"{code}\t \t{rest}"
+    path.write_text("".join(lines))
+    with pytest.raises(CommandError, match=rf"line 2: {code} has no Title"):
         run("import_onet", onet_copy)
     assert not Occupation.objects.exists()
