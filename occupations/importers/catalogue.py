@@ -4,7 +4,9 @@ imported on first run, and a public page for every occupation with data."""
 import csv
 import gzip
 import io
+import os
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from .onet import (
     onet_import,
     release_from_readme,
 )
-from .readers import read_rows
+from .readers import DataFileError, read_rows
 from .sync import ImportReport
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
@@ -63,8 +65,27 @@ def _write_gzip(path, text):
 
 
 def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=print):
-    """Write the columns and rows the site imports, gzipped, into `out`."""
+    """Write the columns and rows the site imports, gzipped, into `out`.
+
+    The files are written to a folder beside them first and put in place only
+    when every source has been read: a bad wages file must not leave `out` with
+    the new O*NET files and the old BLS ones."""
     out = Path(out)
+    if not (Path(onet_dir) / "Read Me.txt").is_file():
+        raise DataFileError(onet_dir, "no 'Read Me.txt' naming the O*NET release.")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".building-") as staging:
+        staging = Path(staging)
+        _snapshot_write(staging, onet_dir, wages, projections, write)
+        for built in sorted(staging.rglob("*")):
+            if built.is_file():
+                target = out / built.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(built, target)
+    write(f"Snapshot written to {out}")
+
+
+def _snapshot_write(out, onet_dir, wages, projections, write):
     (out / "onet").mkdir(parents=True, exist_ok=True)
     (out / "bls").mkdir(parents=True, exist_ok=True)
     for key, path in find_files(onet_dir).items():
@@ -101,16 +122,21 @@ def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=prin
             header = list(row)
             writer.writerow(header)
         writer.writerow([_cell(row[column]).strip() for column in header])
+    if header is None:
+        raise DataFileError(projections, "no BLS employment projections table in it.")
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
-    write(f"Snapshot written to {out}")
 
 
 def _snapshot_sources(directory):
     directory = Path(directory)
     return {
         "onet": directory / "onet",
-        "wages": sorted((directory / "bls").glob("national_*")),
-        "projections": sorted((directory / "bls").glob("projections*")),
+        "wages": sorted(
+            path for path in (directory / "bls").glob("national_*") if path.is_file()
+        ),
+        "projections": sorted(
+            path for path in (directory / "bls").glob("projections*") if path.is_file()
+        ),
     }
 
 

@@ -168,3 +168,34 @@ def test_load_catalogue_imports_again_when_the_import_rules_change(
     output = load_catalogue(excerpt_snapshot)
     assert "already imported" not in output
     assert "already imported" in load_catalogue(excerpt_snapshot)
+
+
+def test_build_catalogue_with_a_bad_file_leaves_the_snapshot_as_it_was(
+    excerpt_snapshot, tmp_path
+):
+    """The O*NET files used to be written before the BLS files were read: a bad
+    wages file left a half-rebuilt snapshot."""
+    data = Path(__file__).parent / "data"
+    out = tmp_path / "catalogue"
+    shutil.copytree(excerpt_snapshot, out)
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    bad_wages = tmp_path / "national_M2024_dl.xlsx"
+    bad_wages.write_bytes(b"not a workbook")
+    onet = tmp_path / "onet"
+    shutil.copytree(data / "onet", onet)
+    task_file = onet / "Task Statements.txt"
+    tasks = task_file.read_text()
+    assert "Analyze" in tasks
+    task_file.write_text(tasks.replace("Analyze", "Study", 1))
+    with pytest.raises(CommandError, match="national_M2024_dl.xlsx"):
+        call_command(
+            "build_catalogue",
+            onet,
+            bad_wages,
+            data / "bls" / "occupation 2024-34.xlsx",
+            "--out",
+            out,
+            stdout=StringIO(),
+        )
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == before
