@@ -437,6 +437,10 @@ def projections_import(*, path, write=None, allow_removals=False):
         raise DataFileError(path, "no detailed occupation rows.")
     first, last = PERCENT_CHANGE.search(columns["growth"]).groups()
     first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
+    if first < 1:
+        raise DataFileError(
+            path, f"the column {columns['growth']!r} names no real period."
+        )
     name = f"{first}–{last % 100:02d}"
     with page_cache.bulk_write():
         release = _release(

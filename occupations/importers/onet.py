@@ -4,7 +4,7 @@ import hashlib
 import re
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import MINYEAR, date
 from pathlib import Path
 
 from .. import page_cache
@@ -169,9 +169,12 @@ def release_from_readme(directory):
     content = readme.read_text(encoding="utf-8", errors="replace")
     name = README_RELEASE.search(content)
     when = README_DATE.search(content)
+    year = int(when.group(2)) if when else None
+    if year is not None and not MINYEAR <= year:
+        raise DataFileError(readme, f"it names the release {when.group(0)!r}.")
     return (
         f"O*NET {name.group(1)}" if name else None,
-        date(int(when.group(2)), MONTHS.index(when.group(1)) + 1, 1) if when else None,
+        date(year, MONTHS.index(when.group(1)) + 1, 1) if when else None,
     )
 
 

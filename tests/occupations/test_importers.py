@@ -887,7 +887,7 @@ def _damaged_gzip(folder):
         (_damaged_gzip, r"Occupation Data.txt.gz: not a readable gzip file"),
         (
             lambda folder: release_as(folder, "29.3", "May 0000"),
-            r"The import stopped on a value it could not store: .*year 0",
+            r"Read Me.txt: it names the release 'May 0000 Release'",
         ),
         (
             lambda folder: release_as(folder, "99.9", "December 2999"),
@@ -1025,3 +1025,14 @@ def test_import_onet_occupation_without_a_title_is_refused(db, onet_copy):
     with pytest.raises(CommandError, match=rf"line 2: {code} has no Title"):
         run("import_onet", onet_copy)
     assert not Occupation.objects.exists()
+
+
+def test_import_projections_period_starting_in_year_0_is_a_clear_error(db, tmp_path):
+    run("import_onet", ONET)
+    path = tmp_path / "projections.csv"
+    path.write_text(PROJECTIONS_2021.read_text().replace("2021-2031", "0000-0031"))
+    with pytest.raises(
+        CommandError, match=r"projections.csv: the column .* names no real period"
+    ):
+        run("import_projections", path)
+    assert not EmploymentProjection.objects.exists()

@@ -10,7 +10,7 @@ from ._import import ImportCommand
 
 def _month(value):
     found = re.fullmatch(r"(\d{4})-(\d{2})", value)
-    if not found or not 1 <= int(found.group(2)) <= 12:
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
         raise CommandError(f"--release-date {value!r}: expected YYYY-MM, e.g. 2025-05.")
     return date(int(found.group(1)), int(found.group(2)), 1)
 
