@@ -1,4 +1,5 @@
-"""Deployment checks (`manage.py check --deploy`) for the page cache."""
+"""Deployment checks (`manage.py check --deploy`) for the cache the page cache and
+spreadsheet uploads share between workers."""
 
 from django.conf import settings
 from django.core import checks
@@ -15,14 +16,20 @@ def default_cache_is_shared():
 
 
 @checks.register(checks.Tags.caches, deploy=True)
-def page_cache_shared_check(app_configs, **kwargs):
-    if settings.PAGE_CACHE_SECONDS <= 0 or default_cache_is_shared():
+def cache_shared_check(app_configs, **kwargs):
+    if default_cache_is_shared():
         return []
+    page_cache = (
+        "an editor's change starts a new content version in one worker only, and "
+        "the others serve their copy of the old pages for up to PAGE_CACHE_SECONDS; "
+        if settings.PAGE_CACHE_SECONDS > 0
+        else ""
+    )
     return [
         checks.Warning(
-            "The page cache is in each worker process's own memory: an editor's "
-            "change starts a new content version in one worker only, and the others "
-            "serve their copy of the old pages for up to PAGE_CACHE_SECONDS.",
+            "The cache is in each worker process's own memory: "
+            f"{page_cache}a spreadsheet uploaded to one worker is not waiting for "
+            "its confirmation in another.",
             hint="Set CACHE_URL to a Redis server (redis://...) that every worker "
             "shares, or run a single worker process.",
             id="occupations.W001",

@@ -159,3 +159,20 @@ def test_env_example_copied_unchanged_sets_nothing():
     on 127.0.0.1); every setting in it is a commented example."""
     lines = (BASE_DIR / ".env.example").read_text().splitlines()
     assert [line for line in lines if line.strip() and not line.startswith("#")] == []
+
+
+def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself_without_pages():
+    """With the page cache off, a spreadsheet uploaded to one worker is still
+    confirmed through the cache, so the warning stays."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        CACHE_URL=None,
+        PAGE_CACHE_SECONDS="0",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "occupations.W001" in output
+    assert "spreadsheet uploaded to one worker" in output
