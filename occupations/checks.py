@@ -17,6 +17,16 @@ def default_cache_is_shared():
 
 @checks.register(checks.Tags.caches, deploy=True)
 def cache_shared_check(app_configs, **kwargs):
+    if settings.CACHES["default"]["BACKEND"].endswith(".DummyCache"):
+        return [
+            checks.Warning(
+                "The cache keeps nothing (DummyCache): no page is cached and a "
+                "spreadsheet upload never reaches its confirmation.",
+                hint="Set CACHE_URL to a Redis server (redis://...) that every "
+                "worker shares.",
+                id="occupations.W002",
+            )
+        ]
     if default_cache_is_shared():
         return []
     page_cache = (

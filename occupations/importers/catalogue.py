@@ -67,21 +67,24 @@ def _write_gzip(path, text):
 def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=print):
     """Write the columns and rows the site imports, gzipped, into `out`.
 
-    The files are written to a folder beside them first and put in place only
-    when every source has been read: a bad wages file must not leave `out` with
-    the new O*NET files and the old BLS ones."""
+    The `onet/` and `bls/` folders are built beside the old ones and swapped in
+    whole once every source has been read: a bad wages file must not leave new
+    O*NET files beside old BLS ones, nor a file the new release lacks (or last
+    year's wages) beside the new ones."""
     out = Path(out)
-    if not (Path(onet_dir) / "Read Me.txt").is_file():
-        raise DataFileError(onet_dir, "no 'Read Me.txt' naming the O*NET release.")
+    name, reference_date = release_from_readme(onet_dir)
+    if not name or not reference_date:
+        raise DataFileError(
+            onet_dir, "no 'Read Me.txt' naming the O*NET release and its month."
+        )
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".building-") as staging:
         staging = Path(staging)
         _snapshot_write(staging, onet_dir, wages, projections, write)
-        for built in sorted(staging.rglob("*")):
-            if built.is_file():
-                target = out / built.relative_to(staging)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(built, target)
+        for folder in ("onet", "bls"):
+            if (out / folder).exists():
+                os.replace(out / folder, staging / f"{folder}.old")
+            os.replace(staging / folder, out / folder)
     write(f"Snapshot written to {out}")
 
 

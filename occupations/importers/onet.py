@@ -170,7 +170,7 @@ def release_from_readme(directory):
     name = README_RELEASE.search(content)
     when = README_DATE.search(content)
     year = int(when.group(2)) if when else None
-    if year is not None and not MINYEAR <= year:
+    if year is not None and year < MINYEAR:
         raise DataFileError(readme, f"it names the release {when.group(0)!r}.")
     return (
         f"O*NET {name.group(1)}" if name else None,

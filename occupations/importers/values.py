@@ -157,7 +157,7 @@ def release_checked(release, path):
         release.full_clean()
     except ValidationError as error:
         problems = " ".join(
-            f"{release._meta.get_field(name).verbose_name} {' '.join(messages)}"
+            f"{release._meta.get_field(name).verbose_name}: {' '.join(messages)}"
             if name != "__all__"
             else " ".join(messages)
             for name, messages in error.message_dict.items()

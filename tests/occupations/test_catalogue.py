@@ -199,3 +199,49 @@ def test_build_catalogue_with_a_bad_file_leaves_the_snapshot_as_it_was(
         )
     after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert after == before
+
+
+def test_build_catalogue_leaves_no_file_of_the_previous_snapshot(
+    excerpt_snapshot, tmp_path
+):
+    """A file the new release lacks must not stay beside the new ones, to be
+    imported with them."""
+    data = Path(__file__).parent / "data"
+    out = tmp_path / "catalogue"
+    shutil.copytree(excerpt_snapshot, out)
+    assert (out / "onet" / "Related Occupations.txt.gz").exists()
+    onet = tmp_path / "onet"
+    shutil.copytree(data / "onet", onet)
+    (onet / "Related Occupations.txt").unlink()
+    call_command(
+        "build_catalogue",
+        onet,
+        data / "bls" / "national_M2022_dl.xlsx",
+        data / "bls" / "occupation 2024-34.xlsx",
+        "--out",
+        out,
+        stdout=StringIO(),
+    )
+    assert not (out / "onet" / "Related Occupations.txt.gz").exists()
+    assert sorted(path.name for path in (out / "bls").iterdir()) == [
+        "national_M2022_dl.csv.gz",
+        "projections.csv.gz",
+    ]
+    assert not list(out.glob(".building-*"))
+
+
+def test_build_catalogue_needs_a_read_me_naming_the_release(tmp_path):
+    data = Path(__file__).parent / "data"
+    onet = tmp_path / "onet"
+    shutil.copytree(data / "onet", onet)
+    (onet / "Read Me.txt").write_text("hello\n")
+    with pytest.raises(CommandError, match="no 'Read Me.txt' naming the O"):
+        call_command(
+            "build_catalogue",
+            onet,
+            data / "bls" / "national_M2024_dl.xlsx",
+            data / "bls" / "occupation 2024-34.xlsx",
+            "--out",
+            tmp_path / "catalogue",
+            stdout=StringIO(),
+        )

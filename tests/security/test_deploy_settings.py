@@ -176,3 +176,13 @@ def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself_without_pages(
     output = result.stdout + result.stderr
     assert "occupations.W001" in output
     assert "spreadsheet uploaded to one worker" in output
+
+
+def test_deploy_check_reports_a_cache_that_keeps_nothing():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", CACHE_URL="dummycache://"
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "occupations.W002" in output
+    assert "occupations.W001" not in output

@@ -1,7 +1,7 @@
 """What the import commands share: progress output, summary, one-line errors."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DataError, IntegrityError
 
 from occupations.importers.readers import DataFileError
 from occupations.importers.sync import RemovalsRefused, planner_statistics_refresh
@@ -30,15 +30,16 @@ class ImportCommand(BaseCommand):
                 f"{error} Is the file complete? Nothing was changed. If the files "
                 "are right, run again with --allow-removals."
             ) from None
-        except (DatabaseError, ArithmeticError, ValueError) as error:
-            # A value no check of the importers caught (the file-level checks name
-            # file and line), refused by the database or by Python on its way in.
-            # The import's transaction rolled back; --traceback shows where.
+        except (IntegrityError, DataError, ArithmeticError) as error:
+            # A value no check of the importers caught (those name file and
+            # line), refused by the database or by Decimal on its way in. Not an
+            # OperationalError: a locked, lost or unmigrated database is no fault
+            # of the files, and keeps its own message.
             raise CommandError(
                 f"The import stopped on a value it could not store: {error}. "
                 "Nothing was changed. Look in the files for a value out of the "
-                "ordinary (a year 0, a number past any real one, a text far too "
-                "long, two codes sharing one title)."
+                "ordinary (a number past any real one, a text far too long); "
+                "--traceback shows where it stopped."
             ) from error
         planner_statistics_refresh()
         if self.verbosity >= 1:
