@@ -103,6 +103,18 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             if isinstance(constraint, UniqueConstraint) and parent in constraint.fields
         ]
 
+    def _stored_rows(self):
+        return self.model._default_manager.filter(**{self.fk.name: self.instance})
+
+    @staticmethod
+    def _row_key(form, fields):
+        """The row's values of `fields` as the database compares them (a foreign
+        key as its id)."""
+        return tuple(
+            getattr(value, "pk", value)
+            for value in (form.cleaned_data.get(name) for name in fields)
+        )
+
     def _refuse_values_other_rows_hold(self):
         """A row that would take a value another row still holds when it is saved
         is an error on the form. Django saves the rows one by one from the top,
@@ -114,7 +126,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             form.has_changed() for form in self.initial_forms
         ):
             return
-        rows = self.model._default_manager.filter(**{self.fk.name: self.instance})
+        rows = self._stored_rows()
         for fields in self._unique_fields():
             # Who holds each value as the saves go, and each row's value.
             key_of = {
@@ -132,10 +144,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
                     continue
                 if not form.has_changed():
                     continue
-                key = tuple(
-                    getattr(value, "pk", value)
-                    for value in (form.cleaned_data.get(name) for name in fields)
-                )
+                key = self._row_key(form, fields)
                 if None in key or held.get(key, pk) == pk:
                     held.pop(key_of.pop(pk, None), None)
                     if None not in key:
@@ -165,16 +174,11 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         if self.instance.pk is None or not new_rows:
             return
         shown = [form.instance.pk for form in self.initial_forms]
-        not_shown = self.model._default_manager.filter(
-            **{self.fk.name: self.instance}
-        ).exclude(pk__in=shown)
+        not_shown = self._stored_rows().exclude(pk__in=shown)
         for fields in self._unique_fields():
             held = set(not_shown.values_list(*fields))
             for form in new_rows:
-                key = tuple(
-                    getattr(value, "pk", value)
-                    for value in (form.cleaned_data.get(name) for name in fields)
-                )
+                key = self._row_key(form, fields)
                 # No value (a task without an O*NET ID) clashes with nothing.
                 if None not in key and key in held:
                     label = self.model._meta.get_field(fields[0]).verbose_name
