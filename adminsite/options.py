@@ -42,6 +42,11 @@ def savepoint():
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
+# What running a query built from a request's lookups (?name__regex=( ,
+# ?updated_at__year=99999) raises when the lookups are bad.
+BAD_LOOKUP_ERRORS = (ValueError, OverflowError, DatabaseError)
+
+
 class CheckedLookupsChangeList(ChangeList):
     """Django's changelist takes any lookup on a model's own fields from the
     address (?updated_at__year=99999, ?title__regex=( ) and only the database or
@@ -64,7 +69,7 @@ class CheckedLookupsChangeList(ChangeList):
         try:
             with savepoint():
                 super().get_results(request)
-        except (ValueError, OverflowError, DatabaseError) as error:
+        except BAD_LOOKUP_ERRORS as error:
             raise IncorrectLookupParameters(error) from error
 
 

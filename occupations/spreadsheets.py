@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, models
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -22,7 +22,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from adminsite.options import savepoint
+from adminsite.options import BAD_LOOKUP_ERRORS, savepoint
 
 from .models import CareerPage, Occupation
 
@@ -156,7 +156,7 @@ class SpreadsheetMixin(ImportExportMixin):
         try:
             with savepoint():
                 self.get_export_queryset(request).exists()
-        except (IncorrectLookupParameters, ValueError, OverflowError, DatabaseError):
+        except (IncorrectLookupParameters, *BAD_LOOKUP_ERRORS):
             return False
         return True
 
