@@ -4,10 +4,8 @@ spreadsheet uploads share between workers."""
 from django.conf import settings
 from django.core import checks
 
-PROCESS_LOCAL_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-}
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+PROCESS_LOCAL_CACHES = {"django.core.cache.backends.locmem.LocMemCache", DUMMY_CACHE}
 
 
 def default_cache_is_shared():
@@ -17,7 +15,7 @@ def default_cache_is_shared():
 
 @checks.register(checks.Tags.caches, deploy=True)
 def cache_shared_check(app_configs, **kwargs):
-    if settings.CACHES["default"]["BACKEND"].endswith(".DummyCache"):
+    if settings.CACHES["default"]["BACKEND"] == DUMMY_CACHE:
         return [
             checks.Warning(
                 "The cache keeps nothing (DummyCache): no page is cached and a "
