@@ -620,30 +620,35 @@ SLUG_MAX_LENGTH = 200
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 
 
+def _named_slugs(values):
+    """Each slug `?careers=a,b` or `?careers=a&careers=b` names, as written but
+    trimmed and lower-cased; empty ones left out."""
+    for value in values:
+        for slug in value.split(","):
+            if slug := slug.strip().lower():
+                yield slug
+
+
 def compare_slugs(values):
     """Slugs to compare from `?careers=a,b` or `?careers=a&careers=b`, in order,
     without duplicates; the messages explaining what was left out; and the slugs
     beyond those looked up at all."""
     slugs, messages, left_out = [], [], []
     repeats = Counter()
-    for value in values:
-        for slug in value.split(","):
-            slug = slug.strip().lower()
-            if not slug:
-                continue
-            if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
-                message = (
-                    f"“{slug[:60]}” is not the address of a career; "
-                    "pick careers with the search below."
-                )
-                if message not in messages:
-                    messages.append(message)
-            elif slug in slugs:
-                repeats[slug] += 1
-            elif len(slugs) >= COMPARE_CANDIDATES_MAX:
-                left_out.append(slug)
-            else:
-                slugs.append(slug)
+    for slug in _named_slugs(values):
+        if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
+            message = (
+                f"“{slug[:60]}” is not the address of a career; "
+                "pick careers with the search below."
+            )
+            if message not in messages:
+                messages.append(message)
+        elif slug in slugs:
+            repeats[slug] += 1
+        elif len(slugs) >= COMPARE_CANDIDATES_MAX:
+            left_out.append(slug)
+        else:
+            slugs.append(slug)
     messages += [
         f"“{slug[:60]}” was listed "
         f"{'twice' if again == 1 else f'{again + 1} times'}; it is shown once."
@@ -734,11 +739,7 @@ class ComparedCareersMoved(Exception):
     def careers_now(self, values):
         """`values` of ?careers= as one, each former slug replaced: a career
         named by both its addresses is named once."""
-        slugs = (
-            self.moved.get(slug.strip().lower(), slug)
-            for value in values
-            for slug in value.split(",")
-        )
+        slugs = (self.moved.get(slug, slug) for slug in _named_slugs(values))
         return ",".join(dict.fromkeys(slugs))
 
 
