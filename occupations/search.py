@@ -1,11 +1,14 @@
 """Career search: titles, O*NET alternate and reported titles, and codes.
 
 A page matches when each word of the query starts a word of its career name, its
-occupation's title or alternate titles; on PostgreSQL, full-text search (English
-stemming, prefix match on each word) finds more. Both rank the same way first: an
-exact name or title, then a title with the words as whole words, then an exact
-alternate title ("RN"), then a title with words starting so, then the rest; ties
-are broken by full-text rank on PostgreSQL, by the shorter title elsewhere.
+occupation's title or alternate titles, or names those who work in the field the
+word names ("physics" finds Physicists, "plumbing" Plumbers); on PostgreSQL,
+full-text search (English stemming, prefix match on each word) finds more. Both
+rank the same way first: an exact name or title, then the title of the field's
+workers, then a title with the words as whole words, then one naming the field's
+workers so, then an exact alternate title ("RN"), then a title with words
+starting so, then the rest; ties are broken by full-text rank on PostgreSQL, by
+the shorter title elsewhere.
 """
 
 import os
@@ -132,12 +135,48 @@ def singular_forms(term):
     return [form for form in forms if len(form) > 1]
 
 
+# A field of work's name ends so, and the name of those who work in it may end
+# instead in one of these: "physics" → physicist, "plumbing" → plumber.
+WORKER_ENDINGS = {
+    "ics": ("icist", "ician", "ist"),  # physicist, statistician, economist
+    "istics": ("ist",),  # linguist
+    "ing": ("er", "or", "ant", "e", ""),  # plumber, actor, accountant, nurse, cook
+    "y": ("ist", "er", "ian"),  # biologist, photographer, historian
+    "ry": ("", "er"),  # dentist, carpenter
+    "ism": ("ist",),  # journalist
+    "ion": ("or",),  # translator, inspector
+    "ation": ("er",),  # interpreter
+    "ure": ("", "or"),  # architect, sculptor
+}
+
+
+def worker_forms(term):
+    """What those who work in the field `term` names may be called: "physics" →
+    physicist, physician…; "plumbing" → plumber, plumbor…; "translation" →
+    translator. Guesses, matched as whole words like `singular_forms`: one that is
+    no word ("plumbor") matches nothing."""
+    forms = []
+    for ending, worker_endings in WORKER_ENDINGS.items():
+        stem = term.removesuffix(ending)
+        # A stem of a letter or two ("acting" -> "act", not "king" -> "k").
+        if stem != term and len(stem) >= 3:
+            forms.extend(stem + worker_ending for worker_ending in worker_endings)
+    return [form for form in dict.fromkeys(forms) if form != term]
+
+
 def _whole_word_anywhere(word):
     """`word` (or its plural) as a whole word of the page name, the occupation's
     title or its search document."""
-    titles = Occupation.objects.filter(
-        _whole_words("title", word) | _whole_words("search_document", word)
-    )
+    if connection.vendor == "postgresql":
+        # The title's and document's words as written, which a GIN index answers
+        # (see `DocumentWords`): a regular expression would read every document.
+        plurals = " | ".join(word + ending for ending in ("", "s", "es"))
+        whole_word = SearchQuery(plurals, search_type="raw", config="simple")
+        titles = Occupation.objects.filter(search_words=whole_word)
+    else:
+        titles = Occupation.objects.filter(
+            _whole_words("title", word) | _whole_words("search_document", word)
+        )
     return _whole_words("career_name", word) | Q(occupation__in=titles)
 
 
@@ -152,17 +191,16 @@ def _matches_words(terms):
             condition &= _whole_word_anywhere(term)
             continue
         matches = _word_starts(term) | _word_prefix("career_name", term)
-        for singular in singular_forms(term):
-            matches |= _whole_word_anywhere(singular)
+        for form in [*singular_forms(term), *worker_forms(term)]:
+            matches |= _whole_word_anywhere(form)
         condition &= matches
     return condition
 
 
-def _relevance(phrase):
-    """How well a page matches: 100 its name or title exactly, 80 as whole words,
-    60 an exact alternate title ("RN"), 30 a word starting so, else 10. A plural
-    ranks as its singular would too: "buses" puts "Bus Drivers" among the first."""
-    forms = [phrase, *singular_forms(phrase)]
+def _names(forms):
+    """Three conditions on a page for `forms` of one phrase: one of them is its
+    name or title exactly (or a plural of it); one is whole words of its name or
+    title; one is an alternate title exactly."""
     exact_names = [form + ending for form in forms for ending in ("", "s", "es")]
     exact, whole_words, alternate_title = Q(), Q(), Q()
     for form in forms:
@@ -177,15 +215,28 @@ def _relevance(phrase):
     # comes before the regular expression.
     common = os.path.commonprefix(forms)
     exact |= _iregex("occupation__title", r"^(" + "|".join(exact_names) + r")$", common)
+    return exact, whole_words, alternate_title
+
+
+def _relevance(phrase):
+    """How well a page matches: 100 its name or title exactly, 90 the title of the
+    field's workers exactly ("physics": Physicists), 80 as whole words, 70 the
+    field's workers as whole words ("plumbing": Plumbers, Pipefitters…), 60 an
+    exact alternate title ("RN", "Geologist"), 30 a word starting so, else 10. A
+    plural ranks as its singular would too: "buses" puts "Bus Drivers" among the
+    first."""
+    exact, whole_words, alternate_title = _names([phrase, *singular_forms(phrase)])
+    ranks = {100: exact, 80: whole_words}
+    if workers := worker_forms(phrase):
+        ranks[90], ranks[70], workers_alternate_title = _names(workers)
+        alternate_title |= workers_alternate_title
+    ranks[60] = alternate_title
+    ranks[30] = _word_prefix("career_name", phrase) | _word_prefix(
+        "occupation__title", phrase
+    )
+    # The first condition a page meets gives its rank: the highest first.
     return Case(
-        When(exact, then=Value(100)),
-        When(whole_words, then=Value(80)),
-        When(alternate_title, then=Value(60)),
-        When(
-            _word_prefix("career_name", phrase)
-            | _word_prefix("occupation__title", phrase),
-            then=Value(30),
-        ),
+        *(When(ranks[rank], then=Value(rank)) for rank in sorted(ranks, reverse=True)),
         default=Value(10),
         output_field=IntegerField(),
     )

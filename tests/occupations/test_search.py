@@ -64,6 +64,9 @@ def test_search_plural_finds_what_the_singular_finds(
         ("15-2031", "machine-learning-engineer"),
         ("chief sustainability officer", "chief-sustainability-officers"),
         ("CEO", "chief-executives"),
+        # A field finds those who work in it.
+        ("statistics", "statisticians"),
+        ("acting", "actors"),
     ],
 )
 def test_search_finds_the_right_occupation_first(client, catalogue, query, first):
@@ -269,8 +272,7 @@ def test_career_list_is_in_alphabetical_order_whatever_the_case(client, db):
 def test_search_plural_matches_whole_words_of_its_singular_only(client, db):
     for name, title in [
         ("Bus Drivers", "Bus Drivers, Transit"),
-        ("Physicians", "Physicians, All Other"),
-        ("Physicists", "Physicists"),
+        ("Nursery Workers", "Nursery Workers"),
         ("Medical Secretary", "Medical Secretaries and Administrative Assistants"),
     ]:
         CareerPageFactory(
@@ -281,9 +283,37 @@ def test_search_plural_matches_whole_words_of_its_singular_only(client, db):
     assert result_links(client, {"q": "buses"}) == ["bus-drivers"]
     assert result_links(client, {"q": "secretaries"}) == ["medical-secretary"]
     if connection.vendor != "postgresql":
-        # A guessed singular is a whole word: "physic" does not start "physicians".
-        # (PostgreSQL's full-text search matches stemmed prefixes, "physic:*".)
-        assert result_links(client, {"q": "physics"}) == []
+        # A guessed singular is a whole word: "nurs" does not start "nursery".
+        # (PostgreSQL's full-text search matches stemmed prefixes, "nurs:*".)
+        assert result_links(client, {"q": "nurses"}) == []
+
+
+def test_search_for_a_field_finds_those_who_work_in_it(client, db):
+    for name, title in [
+        ("Physicists", "Physicists"),
+        ("Physics Teachers", "Physics Teachers, Postsecondary"),
+        ("Physicians", "Physicians, All Other"),
+        ("Plumbers", "Plumbers, Pipefitters, and Steamfitters"),
+        ("Interpreters", "Interpreters and Translators"),
+        ("Dentists", "Dentists, General"),
+        ("Photographers", "Photographers"),
+    ]:
+        CareerPageFactory(
+            career_name=name,
+            slug=name.lower().replace(" ", "-"),
+            occupation__title=title,
+        )
+    # Physicists, whose title the field names, first; then the title with the
+    # word itself; then a guess that is a word too ("physician"), last.
+    assert result_links(client, {"q": "physics"}) == [
+        "physicists",
+        "physics-teachers",
+        "physicians",
+    ]
+    assert result_links(client, {"q": "plumbing"}) == ["plumbers"]
+    assert result_links(client, {"q": "translation"}) == ["interpreters"]
+    assert result_links(client, {"q": "dentistry"}) == ["dentists"]
+    assert result_links(client, {"q": "Photography"}) == ["photographers"]
 
 
 @pytest.mark.skipif(
