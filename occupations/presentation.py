@@ -125,17 +125,17 @@ def wage_bases(estimate):
     return ("annual", "hourly")
 
 
-CHART_WIDTH = 400
-CHART_LABEL_WIDTH = 110
-CHART_BAR_SPACE = 130  # the highest figure's bar; the rest of the width is its label
-CHART_ROW = 34
-CHART_BAR = 22
+# Charts are rows of HTML text with a bar drawn in each: the text stays the page's
+# size on a phone, where a whole-chart SVG scaled down to ~7 px. Bar lengths are
+# percentages of the track between the label and the value, the same width in
+# every row.
+CHART_OPEN_END = 12  # a top-coded bar's open, dashed end, in percent of the track
 
 
-def _svg_numbers(**numbers):
-    """Chart geometry as the text SVG attributes take. Made here, once, because
-    the template would localise every number, which costs more than drawing."""
-    return {name: str(number) for name, number in numbers.items()}
+def _track_percent(number):
+    """A length on the chart's track as SVG attributes take it ("61.9"). Made
+    here, once, because the template would localise every number."""
+    return str(round(float(number), 1))
 
 
 def wage_chart(estimate, basis):
@@ -149,30 +149,19 @@ def wage_chart(estimate, basis):
     if not known:
         return None
     top = max(known) or Decimal(1)
+    top_coded = {field for field in fields if estimate.is_top_coded(field)}
+    bar_space = 100 - (CHART_OPEN_END if top_coded else 0)
     rows = []
-    for index, (percentile, field, value) in enumerate(
-        zip(WAGE_PERCENTILES, fields, values, strict=True)
-    ):
-        y = 8 + index * CHART_ROW
-        length = 0 if value is None else round(CHART_BAR_SPACE * value / top, 1)
-        top_coded = estimate.is_top_coded(field)
-        end = CHART_LABEL_WIDTH + length + (28 if top_coded else 0)
+    for percentile, field, value in zip(WAGE_PERCENTILES, fields, values, strict=True):
+        length = 0 if value is None else bar_space * value / top
         rows.append(
             {
                 "label": PERCENTILE_LABELS[percentile],
                 "text": wage_text(estimate, field),
                 "is_median": percentile == "median",
-                "top_coded": top_coded,
+                "top_coded": field in top_coded,
                 "has_bar": bool(length),
-                **_svg_numbers(
-                    y=y,
-                    text_y=y + CHART_BAR / 2 + 5,
-                    x=CHART_LABEL_WIDTH,
-                    width=length,
-                    open_x=CHART_LABEL_WIDTH + length,
-                    open_y=y + 4,
-                    value_x=end + 6,
-                ),
+                "width": _track_percent(length),
             }
         )
     summary = "; ".join(f"{row['label']}: {row['text']}" for row in rows)
@@ -181,13 +170,8 @@ def wage_chart(estimate, basis):
         "title": f"{BASIS_LABELS[basis]}, 10th to 90th percentile",
         "desc": summary,
         "top_code_note": _top_code_note(rows),
+        "open_end": str(CHART_OPEN_END),
         "rows": rows,
-        **_svg_numbers(
-            width=CHART_WIDTH,
-            height=8 + len(rows) * CHART_ROW,
-            bar_height=CHART_BAR,
-            label_x=CHART_LABEL_WIDTH - 8,
-        ),
     }
 
 
@@ -269,25 +253,17 @@ def growth_chart(projection):
     low = min(Decimal(0), *(value for _, value, _ in bars))
     high = max(Decimal(0), *(value for _, value, _ in bars))
     span = (high - low) or Decimal(1)
-    plot = 150
-    zero = CHART_LABEL_WIDTH + float(plot * (0 - low) / span)
+    zero = 100 * -low / span
     rows = []
-    for index, (label, value, is_career) in enumerate(bars):
-        y = 8 + index * CHART_ROW
-        length = float(plot * abs(value) / span)
-        x = zero if value >= 0 else zero - length
+    for label, value, is_career in bars:
+        length = 100 * abs(value) / span
         rows.append(
             {
                 "label": label,
                 "text": percent(value),
                 "is_career": is_career,
-                **_svg_numbers(
-                    y=y,
-                    text_y=y + CHART_BAR / 2 + 5,
-                    x=round(x, 1),
-                    width=round(length, 1),
-                    value_x=round(max(zero, x + length) + 6, 1),
-                ),
+                "x": _track_percent(zero if value >= 0 else zero - length),
+                "width": _track_percent(length),
             }
         )
     horizon = projection.release.horizon_year
@@ -295,13 +271,7 @@ def growth_chart(projection):
         "title": f"Projected growth by {horizon}: this career and all occupations",
         "desc": "; ".join(f"{row['label']}: {row['text']}" for row in rows),
         "rows": rows,
-        **_svg_numbers(
-            width=CHART_WIDTH,
-            height=8 + len(rows) * CHART_ROW,
-            bar_height=CHART_BAR,
-            label_x=CHART_LABEL_WIDTH - 8,
-            zero_x=round(zero, 1),
-        ),
+        "zero": _track_percent(zero),
     }
 
 

@@ -47,6 +47,33 @@ def test_public_page_fits_a_320_pixel_screen(page, demo, assert_accessible, path
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
+    """The charts' labels and figures are as large as the text beside them on a
+    phone as on a desktop, inside the screen, and their bars are in proportion."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/careers/machine-learning-engineer/")
+    # The height drawn on screen: a font size in an SVG scaled down to a phone's
+    # width reads the same as on a desktop, but its letters are not.
+    texts = page.eval_on_selector_all(
+        ".chart-label, .chart-value",
+        """nodes => nodes.map(node => ({
+            height: node.getBoundingClientRect().height,
+            right: node.getBoundingClientRect().right,
+        }))""",
+    )
+    assert len(texts) >= 2 * (5 + 5)  # annual and hourly wages, and any growth
+    assert all(text["height"] >= 16 for text in texts), texts
+    assert all(text["right"] <= width for text in texts), texts
+    annual_bars = page.eval_on_selector_all(
+        ".wage-picture .chart:first-child .chart-bar",
+        "nodes => nodes.map(node => node.getBoundingClientRect().width)",
+    )
+    # The demo's annual wages: $53,910 to $159,280, the longest bar the track.
+    assert annual_bars == sorted(annual_bars)
+    assert annual_bars[0] == pytest.approx(annual_bars[-1] * 53_910 / 159_280, abs=1)
+
+
 @pytest.mark.parametrize(
     "path", ["/careers/machine-learning-engineer/", "/careers/", "/careers/?q=nurse"]
 )
