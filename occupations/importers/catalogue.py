@@ -130,16 +130,19 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
 
 
+def _bls_files(directory, pattern):
+    paths = sorted((Path(directory) / "bls").glob(pattern))
+    for path in paths:
+        if not path.is_file():
+            raise DataFileError(path, "a folder where a BLS data file belongs.")
+    return paths
+
+
 def _snapshot_sources(directory):
-    directory = Path(directory)
     return {
-        "onet": directory / "onet",
-        "wages": sorted(
-            path for path in (directory / "bls").glob("national_*") if path.is_file()
-        ),
-        "projections": sorted(
-            path for path in (directory / "bls").glob("projections*") if path.is_file()
-        ),
+        "onet": Path(directory) / "onet",
+        "wages": _bls_files(directory, "national_*"),
+        "projections": _bls_files(directory, "projections*"),
     }
 
 

@@ -127,6 +127,17 @@ def test_load_catalogue_with_a_bad_file_imports_none_of_it(
     assert not Occupation.objects.exists()  # the O*NET release before it too
 
 
+def test_load_catalogue_with_a_folder_named_as_a_bls_file_says_so(
+    db, excerpt_snapshot, tmp_path
+):
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(excerpt_snapshot, snapshot)
+    (snapshot / "bls" / "national_M2099_dl.xlsx").mkdir()
+    with pytest.raises(CommandError, match="national_M2099_dl.xlsx: a folder where"):
+        load_catalogue(snapshot)
+    assert not Occupation.objects.exists()
+
+
 def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
     client, db, excerpt_snapshot
 ):
