@@ -128,8 +128,7 @@ def wage_bases(estimate):
 # Charts are rows of HTML text with a bar drawn in each: the text stays the page's
 # size on a phone, where a whole-chart SVG scaled down to ~7 px. Bar lengths are
 # percentages of the track between the label and the value, the same width in
-# every row.
-CHART_OPEN_END = 12  # a top-coded bar's open, dashed end, in percent of the track
+# every row (and in every chart: the columns are fixed in the stylesheet).
 
 
 def _track_percent(number):
@@ -149,17 +148,15 @@ def wage_chart(estimate, basis):
     if not known:
         return None
     top = max(known) or Decimal(1)
-    top_coded = {field for field in fields if estimate.is_top_coded(field)}
-    bar_space = 100 - (CHART_OPEN_END if top_coded else 0)
     rows = []
     for percentile, field, value in zip(WAGE_PERCENTILES, fields, values, strict=True):
-        length = 0 if value is None else bar_space * value / top
+        length = 0 if value is None else 100 * value / top
         rows.append(
             {
                 "label": PERCENTILE_LABELS[percentile],
                 "text": wage_text(estimate, field),
                 "is_median": percentile == "median",
-                "top_coded": field in top_coded,
+                "top_coded": estimate.is_top_coded(field),
                 "has_bar": bool(length),
                 "width": _track_percent(length),
             }
@@ -170,7 +167,8 @@ def wage_chart(estimate, basis):
         "title": f"{BASIS_LABELS[basis]}, 10th to 90th percentile",
         "desc": summary,
         "top_code_note": _top_code_note(rows),
-        "open_end": str(CHART_OPEN_END),
+        # The open ends are drawn past the bars' track: it leaves them room.
+        "has_open_end": any(row["top_coded"] for row in rows),
         "rows": rows,
     }
 
@@ -246,13 +244,14 @@ def growth_chart(projection):
     average = projection.release.all_occupations_growth_percent
     if average is None:
         return None
+    # Drawn as published, whole percents: -0.1 % is "0%" and has no bar.
     bars = [
-        ("This career", projection.growth_percent, True),
-        ("All occupations", average, False),
+        ("This career", _whole(projection.growth_percent), True),
+        ("All occupations", _whole(average), False),
     ]
-    low = min(Decimal(0), *(value for _, value, _ in bars))
-    high = max(Decimal(0), *(value for _, value, _ in bars))
-    span = (high - low) or Decimal(1)
+    low = min(0, *(value for _, value, _ in bars))
+    high = max(0, *(value for _, value, _ in bars))
+    span = (high - low) or 1
     zero = 100 * -low / span
     rows = []
     for label, value, is_career in bars:

@@ -29,8 +29,9 @@ def test_wage_chart_every_percentile_drawn_and_tabled(client, career):
     ) in annual
     for figure in ("$50,440", "$64,060", "$85,720", "$113,980", "$149,640"):
         assert f'<span class="chart-value">{figure}</span>' in annual
-    widths = [float(width) for width in re.findall(r'width="([\d.]+)%"', annual)]
-    assert widths == sorted(widths) and widths[-1] == 100
+    bars = re.findall(r'class="chart-bar[^"]*" y="2" width="([\d.]+)%"', annual)
+    widths = [float(width) for width in bars]
+    assert len(widths) == 5 and widths == sorted(widths) and widths[-1] == 100
     text = visible_text(content)
     assert "Percentile Annual Hourly" in text
     assert "Median $85,720 $41.21" in text
@@ -166,6 +167,9 @@ def test_growth_that_rounds_to_zero_is_not_negative_zero(client, db):
     assert "-0%" not in content  # the text, and the chart's name for screen readers
     assert "This career: 0%" in content
     assert "This career 0%" in visible_text(content)
+    # Drawn as published: no bar below zero beside a figure of "0%".
+    growth = chart_blocks(content)[-1]
+    assert 'class="chart-bar chart-bar-median" x="0.0%" y="2" width="0.0%"' in growth
     compare = client.get(f"/careers/compare/?careers={page.slug}")
     assert "-0%" not in visible_text(compare.content)
 
