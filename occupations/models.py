@@ -32,6 +32,12 @@ SENTENCE_BREAK = re.compile(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])")
 # O*NET OnLine lists a skill as important from 50 on its 0-100 scale, i.e. 3 of 5.
 IMPORTANT_SKILL = 3
 
+# A category listing more technologies than this shows its hot ones (or, with none
+# hot, its first few) and keeps the rest behind "N more": Software Developers has
+# 426 technologies in 68 categories, most of a phone's page.
+LONG_TECHNOLOGY_LIST = 8
+SHOWN_OF_A_LONG_LIST = 5
+
 ONET_SOC_CODE_VALIDATOR = RegexValidator(
     r"^\d{2}-\d{4}\.\d{2}$", "Enter an O*NET-SOC code such as 15-2031.00."
 )
@@ -1273,14 +1279,22 @@ class CareerPage(models.Model):
         return self._listed(self.occupation.tasks.all())
 
     def technologies_by_category(self):
-        """[(category, [technology, …]), …] from the prefetched, ordered rows."""
+        """[(category, shown, more), …] from the prefetched, ordered rows: `shown`
+        all of a category's technologies, or for a long list its hot ones (its
+        first few if none is hot), and `more` the rest, in their order."""
         rows = self._listed(self.occupation.occupation_technologies.all())
-        return [
-            (category, [row.technology for row in group])
-            for category, group in groupby(
-                rows, key=lambda row: row.technology.category
+        groups = []
+        for category, group in groupby(rows, key=lambda row: row.technology.category):
+            technologies = [row.technology for row in group]
+            if len(technologies) <= LONG_TECHNOLOGY_LIST:
+                groups.append((category, technologies, []))
+                continue
+            hot = [tech for tech in technologies if tech.is_hot_technology]
+            shown = hot or technologies[:SHOWN_OF_A_LONG_LIST]
+            groups.append(
+                (category, shown, [tech for tech in technologies if tech not in shown])
             )
-        ]
+        return groups
 
     def skills_by_category(self):
         """[(category, [skill's words, …]), …], worded by `skill_words`; all-data

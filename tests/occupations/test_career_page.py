@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,41 @@ def test_compare_curated_and_all_data_pages_of_one_occupation_each_list_their_ro
         "Featured tool",
         "Other tool",
     ]
+
+
+def test_a_long_technology_list_shows_its_hot_ones_and_keeps_the_rest_for_more(
+    client, db
+):
+    from tests.factories import (
+        CareerPageFactory,
+        OccupationFactory,
+        OccupationTechnologyFactory,
+    )
+
+    occupation = OccupationFactory()
+    lists = {"Long with hot": (12, 2), "Long": (9, 0), "Short": (8, 1)}
+    for category, (count, hot) in lists.items():
+        for number in range(count):
+            OccupationTechnologyFactory(
+                occupation=occupation,
+                technology__name=f"{category} {number:02}",
+                technology__category__title=category,
+                technology__is_hot_technology=number >= count - hot,
+            )
+    page = CareerPageFactory(occupation=occupation, data_lists=CareerPage.DataLists.ALL)
+    html = client.get(page.get_absolute_url()).content.decode()
+
+    def shown_and_more(category):
+        block = html.split(f"<h3>{category}</h3>", 1)[1].split("</div>", 1)[0]
+        shown, _, more = block.partition("<details")
+        return re.findall(rf"<li>({category} \d+)", shown), more
+
+    # The hot ones; with none hot, the first five; a short list whole.
+    shown, more = shown_and_more("Long with hot")
+    assert shown == ["Long with hot 10", "Long with hot 11"]
+    assert "<summary>10 more<" in more and "Long with hot 00" in more
+    shown, more = shown_and_more("Long")
+    assert shown == [f"Long {number:02}" for number in range(5)]
+    assert "<summary>4 more<" in more and "Long 08" in more
+    shown, more = shown_and_more("Short")
+    assert len(shown) == 8 and more == ""
