@@ -25,7 +25,7 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Replace
 
 from .models import CareerPage, Occupation
 
@@ -107,6 +107,13 @@ def is_letter(term):
     return len(term) == 1 and term.isalpha()
 
 
+def is_short(term):
+    """A word of one or two letters or digits ("c", "ai", "hr", "3d"): matched as a
+    whole word, since as the start of a word it would match nearly every career
+    ("ai" starts "aide" and "air")."""
+    return len(term) <= 2
+
+
 def search_terms(phrase):
     """The words of a normalised query to match. Letters in a row are one word:
     "R.N." (normalised "r n") is "rn". A letter left alone beside words is left
@@ -117,7 +124,7 @@ def search_terms(phrase):
         run = list(run)
         joined.extend(["".join(run)] if letters and len(run) > 1 else run)
     words = [term for term in joined if not is_letter(term)]
-    return words or joined
+    return list(dict.fromkeys(words or joined))
 
 
 def singular_forms(term):
@@ -137,31 +144,71 @@ def singular_forms(term):
 
 # A field of work's name ends so, and the name of those who work in it may end
 # instead in one of these: "physics" → physicist, "plumbing" → plumber.
-WORKER_ENDINGS = {
-    "ics": ("icist", "ician", "ist"),  # physicist, statistician, economist
-    "istics": ("ist",),  # linguist
-    "ing": ("er", "or", "ant", "e", ""),  # plumber, actor, accountant, nurse, cook
-    "y": ("ist", "er", "ian"),  # biologist, photographer, historian
-    "ry": ("", "er"),  # dentist, carpenter
-    "ism": ("ist",),  # journalist
-    "ion": ("or",),  # translator, inspector
-    "ation": ("er",),  # interpreter
-    "ure": ("", "or"),  # architect, sculptor
+WORKER_ENDINGS = [
+    (re.compile(pattern), endings)
+    for pattern, endings in [
+        (r"ics$", ("icist", "ician", "ist")),  # physicist, statistician, economist
+        (r"istics$", ("ist",)),  # linguist
+        (r"ic$", ("ician",)),  # musician, electrician
+        (r"ing$", ("er", "or", "ant", "e", "")),  # plumber, actor, accountant, cook
+        (r"y$", ("ist", "er", "ian")),  # biologist, photographer, historian
+        (r"ery$", ("er",)),  # baker (not "nursery" -> nurse)
+        (r"(?<!e)ry$", ("", "er")),  # dentist, carpenter
+        (r"ism$", ("ist",)),  # journalist
+        (r"ion$", ("or",)),  # translator, inspector
+        (r"ation$", ("er",)),  # interpreter
+        (r"ure$", ("", "or")),  # architect, sculptor
+    ]
+]
+# Fields whose workers no ending names, or names wrongly ("physics" -> physician).
+IRREGULAR_WORKERS = {
+    "art": ["artist"],
+    "law": ["lawyer"],
+    "physics": ["physicist"],
+    "surgery": ["surgeon"],
 }
 
 
-def worker_forms(term):
-    """What those who work in the field `term` names may be called: "physics" →
-    physicist, physician…; "plumbing" → plumber, plumbor…; "translation" →
-    translator. Guesses, matched as whole words like `singular_forms`: one that is
-    no word ("plumbor") matches nothing."""
+def worker_forms(phrase):
+    """What those who work in the field `phrase` names may be called: "physics" →
+    physicist; "plumbing" → plumber, plumbor…; "translation" → translator.
+    Guesses, matched only where a title names its workers (`_names_workers`), so
+    one that is no word ("plumbor") matches nothing."""
+    if phrase in IRREGULAR_WORKERS:
+        return IRREGULAR_WORKERS[phrase]
     forms = []
-    for ending, worker_endings in WORKER_ENDINGS.items():
-        stem = term.removesuffix(ending)
+    for ending, worker_endings in WORKER_ENDINGS:
+        stem = ending.sub("", phrase)
         # A stem of a letter or two ("acting" -> "act", not "king" -> "k").
-        if stem != term and len(stem) >= 3:
+        if stem != phrase and len(stem) >= 3:
             forms.extend(stem + worker_ending for worker_ending in worker_endings)
-    return [form for form in dict.fromkeys(forms) if form != term]
+    # A word of three letters names too much ("acting" -> "act").
+    return [form for form in dict.fromkeys(forms) if form != phrase and len(form) > 3]
+
+
+def _names_workers(field, form):
+    """`form` (or its plural) names those the career is about: "Plumbers,
+    Pipefitters…", "Registered Nurse", "Cooks, Fast Food"; not a word describing
+    others, as "light" in "Light Truck Drivers" or "machine" in "Machine
+    Operators"."""
+    pattern = r"(^|[^a-z0-9])" + re.escape(form) + r"((s|es)([^a-z0-9]|$)|,|$)"
+    return _iregex(field, pattern, form)
+
+
+def _workers_named(form):
+    """A page whose name or title names its workers `form`, or whose occupation
+    has `form` as an alternate title exactly."""
+    if connection.vendor == "postgresql":
+        # The indexed words instead: a LIKE would read every occupation's titles
+        # again for each guess (~8 ms). Full-text search finds more there anyway;
+        # the ranking still puts the titles naming the workers first.
+        return _whole_word_anywhere(form)
+    titles = Occupation.objects.filter(
+        _names_workers("title", form)
+        | Q(search_document__contains=f"|{form}|")
+        | Q(search_document__contains=f"|{form}s|")
+    )
+    return _names_workers("career_name", form) | Q(occupation__in=titles)
 
 
 def _whole_word_anywhere(word):
@@ -185,29 +232,27 @@ def _matches_words(terms):
     is the plural of a whole word there ("nurses" finds "Nurse Practitioners")."""
     condition = Q()
     for term in terms:
-        if is_letter(term):
-            # A letter alone ("C++" is "c") starts a word in nearly every page:
-            # it matches as a whole word only.
+        if is_short(term):
             condition &= _whole_word_anywhere(term)
             continue
         matches = _word_starts(term) | _word_prefix("career_name", term)
-        for form in [*singular_forms(term), *worker_forms(term)]:
-            matches |= _whole_word_anywhere(form)
+        for singular in singular_forms(term):
+            matches |= _whole_word_anywhere(singular)
+        for form in worker_forms(term):
+            matches |= _workers_named(form)
         condition &= matches
     return condition
 
 
-def _names(forms):
+def _names(forms, words=_whole_words):
     """Three conditions on a page for `forms` of one phrase: one of them is its
-    name or title exactly (or a plural of it); one is whole words of its name or
+    name or title exactly (or a plural of it); one is `words` of its name or
     title; one is an alternate title exactly."""
     exact_names = [form + ending for form in forms for ending in ("", "s", "es")]
     exact, whole_words, alternate_title = Q(), Q(), Q()
     for form in forms:
         exact |= Q(career_name__iexact=form)
-        whole_words |= _whole_words("career_name", form) | _whole_words(
-            "occupation__title", form
-        )
+        whole_words |= words("career_name", form) | words("occupation__title", form)
         alternate_title |= Q(occupation__search_document__contains=f"|{form}|") | Q(
             occupation__search_document__contains=f"|{form}s|"
         )
@@ -228,12 +273,13 @@ def _relevance(phrase):
     exact, whole_words, alternate_title = _names([phrase, *singular_forms(phrase)])
     ranks = {100: exact, 80: whole_words}
     if workers := worker_forms(phrase):
-        ranks[90], ranks[70], workers_alternate_title = _names(workers)
+        ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
         alternate_title |= workers_alternate_title
     ranks[60] = alternate_title
-    ranks[30] = _word_prefix("career_name", phrase) | _word_prefix(
-        "occupation__title", phrase
-    )
+    if not is_short(phrase):  # matched as a whole word: 80 already
+        ranks[30] = _word_prefix("career_name", phrase) | _word_prefix(
+            "occupation__title", phrase
+        )
     # The first condition a page meets gives its rank: the highest first.
     return Case(
         *(When(ranks[rank], then=Value(rank)) for rank in sorted(ranks, reverse=True)),
@@ -244,7 +290,7 @@ def _relevance(phrase):
 
 def _postgres_match(queryset, terms):
     query = SearchQuery(
-        " & ".join(term if is_letter(term) else f"{term}:*" for term in terms),
+        " & ".join(term if is_short(term) else f"{term}:*" for term in terms),
         search_type="raw",
         config="english",
     )
@@ -281,9 +327,13 @@ def career_pages_search(queryset, query):
     queryset = queryset.annotate(relevance=_relevance(phrase))
     if connection.vendor == "postgresql":
         return _postgres_match(queryset, terms)
-    # Among equally relevant pages the shorter title is usually the closer match.
+    # Among equally relevant pages: the one whose titles say the words most often
+    # ("hvac": ten alternate titles of HVAC mechanics, one of sales engineers),
+    # then the shorter title, usually the closer match.
+    document = "occupation__search_document"
+    mentions = Length(document) - Length(Replace(document, Value(phrase)))
     return queryset.filter(_matches_words(terms)).order_by(
-        "-relevance", Length("occupation__title"), "career_name"
+        "-relevance", mentions.desc(), Length("occupation__title"), "career_name"
     )
 
 
