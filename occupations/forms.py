@@ -38,14 +38,17 @@ class CareerSearchForm(forms.Form):
     def filter(self, queryset):
         """`queryset` narrowed by the valid fields, searched if `q` is given: a
         field in error is left out, the others still apply."""
+        queryset = self.browse(queryset)
+        return queryset.search(self.cleaned_data["q"]) if self.searched else queryset
+
+    def browse(self, queryset):
+        """`queryset` narrowed by the valid browse filters (group, zone)."""
         self.is_valid()
         data = self.cleaned_data
         if data.get("group"):
             queryset = queryset.filter(occupation__code__startswith=data["group"][:3])
         if data.get("zone"):
             queryset = queryset.filter(occupation__job_zone=data["zone"])
-        if data.get("q", "").strip():
-            return queryset.search(data["q"])
         return queryset
 
     @property
@@ -62,6 +65,12 @@ class CareerSearchForm(forms.Form):
         if data.get("zone"):
             words.append(f"Job Zone {data['zone']}")
         return ", ".join(words)
+
+    @property
+    def searched(self):
+        """Whether a valid search (`q`) narrows the list."""
+        self.is_valid()
+        return bool(self.cleaned_data.get("q", "").strip())
 
     @property
     def is_filtered(self):

@@ -14,6 +14,7 @@ the shorter title elsewhere.
 import os
 import re
 import unicodedata
+from difflib import get_close_matches
 from itertools import groupby
 
 from django.contrib.postgres.search import (
@@ -142,6 +143,14 @@ def singular_forms(term):
     return [form for form in forms if len(form) > 1]
 
 
+def plural_forms(term):
+    """A plural that does not start with its singular: "secretary" → secretaries
+    (a whole word, like `singular_forms`)."""
+    if len(term) > 2 and term.endswith("y") and term[-2] not in "aeiou":
+        return [term[:-1] + "ies"]
+    return []
+
+
 # A field of work's name ends so, and the name of those who work in it may end
 # instead in one of these: "physics" → physicist, "plumbing" → plumber.
 WORKER_ENDINGS = [
@@ -236,8 +245,8 @@ def _matches_words(terms):
             condition &= _whole_word_anywhere(term)
             continue
         matches = _word_starts(term) | _word_prefix("career_name", term)
-        for singular in singular_forms(term):
-            matches |= _whole_word_anywhere(singular)
+        for form in [*singular_forms(term), *plural_forms(term)]:
+            matches |= _whole_word_anywhere(form)
         for form in worker_forms(term):
             matches |= _workers_named(form)
         condition &= matches
@@ -270,7 +279,9 @@ def _relevance(phrase):
     exact alternate title ("RN", "Geologist"), 30 a word starting so, else 10. A
     plural ranks as its singular would too: "buses" puts "Bus Drivers" among the
     first."""
-    exact, whole_words, alternate_title = _names([phrase, *singular_forms(phrase)])
+    exact, whole_words, alternate_title = _names(
+        [phrase, *singular_forms(phrase), *plural_forms(phrase)]
+    )
     ranks = {100: exact, 80: whole_words}
     if workers := worker_forms(phrase):
         ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
@@ -335,6 +346,29 @@ def career_pages_search(queryset, query):
     return queryset.filter(_matches_words(terms)).order_by(
         "-relevance", mentions.desc(), Length("occupation__title"), "career_name"
     )
+
+
+def spelling_suggestion(query, queryset):
+    """`query` with each word that starts no word of a career's name or title
+    replaced by the closest one ("engeneer" -> "engineer"), if that finds pages of
+    `queryset`; else "". Asked only when a search found nothing."""
+    terms = search_terms(normalise(query))
+    vocabulary = set()
+    for names in queryset.values_list("career_name", "occupation__title"):
+        for word in normalise(" ".join(names)).split():
+            # Titles are mostly plural: "secretery" is closest to "secretary".
+            vocabulary.update([word, *singular_forms(word)])
+    suggestion = []
+    for term in terms:
+        known = is_short(term) or any(word.startswith(term) for word in vocabulary)
+        closest = [term] if known else get_close_matches(term, vocabulary, n=1)
+        if not closest:
+            return ""
+        suggestion.extend(closest)
+    if suggestion == terms:
+        return ""
+    suggestion = " ".join(suggestion)
+    return suggestion if career_pages_search(queryset, suggestion).exists() else ""
 
 
 class SearchPaginator(Paginator):

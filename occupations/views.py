@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 from . import presentation
 from .forms import CareerSearchForm
 from .models import CareerPage, prefetch_page_content
-from .search import SearchPaginator
+from .search import SearchPaginator, spelling_suggestion
 
 
 class HomeView(ListView):
@@ -40,7 +40,13 @@ class CareerListView(ListView):
         return self.form.filter(CareerPage.objects.published().for_list())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        context = super().get_context_data(form=self.form, **kwargs)
+        if self.form.searched and not context["paginator"].count:
+            context["suggestion"] = spelling_suggestion(
+                self.form.cleaned_data["q"],
+                self.form.browse(CareerPage.objects.published()),
+            )
+        return context
 
 
 class CareerDetailView(DetailView):

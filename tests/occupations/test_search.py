@@ -1,5 +1,6 @@
 """Search and browse on /careers/, over a realistic subset of the catalogue."""
 
+import html as html_lib
 import re
 from io import StringIO
 
@@ -151,6 +152,11 @@ def test_career_search_query_count_is_constant(
     # The matches' ids in order, the shown page's rows, SOC groups and job zones.
     with django_assert_num_queries(4):
         assert client.get("/careers/", query).status_code == 200
+    # Finding nothing: the ids, groups, zones, the names for a spelling that
+    # finds careers, and whether it does.
+    with django_assert_num_queries(5):
+        response = client.get("/careers/", {**query, "q": "nurze"})
+    assert "Did you mean" in response.content.decode()
 
 
 @pytest.fixture
@@ -373,6 +379,39 @@ def test_search_among_equal_matches_puts_the_one_its_titles_name_most_first(clie
         )
     # Neither names "HVAC" in its title; the shorter title used to come first.
     assert result_links(client, {"q": "hvac"}) == ["hvac-mechanics", "sales-engineers"]
+
+
+def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, db):
+    zone = JobZone.objects.create(number=4, name="Considerable preparation")
+    for name in ("Software Engineers", "Registered Nurses", "Secretaries"):
+        CareerPageFactory(
+            career_name=name,
+            slug=name.lower().replace(" ", "-"),
+            occupation__title=name,
+            occupation__job_zone=zone.number if name != "Secretaries" else None,
+        )
+
+    def suggestion(query):
+        html = client.get("/careers/", query).content.decode()
+        assert "No careers match" in html
+        found = re.search(r'Did you mean <a href="([^"]+)">([^<]+)</a>\?', html)
+        return found and (html_lib.unescape(found[1]), found[2])
+
+    assert suggestion({"q": "sofware engeneer"}) == (
+        "?q=software+engineer",
+        "software engineer",
+    )
+    # Other words and the filters stay; a plural's singular is offered.
+    assert suggestion({"q": "registered nurce", "zone": "4"}) == (
+        "?q=registered+nurse&zone=4",
+        "registered nurse",
+    )
+    assert suggestion({"q": "secretery"}) == ("?q=secretary", "secretary")
+    # ... which finds the plural title, though "secretary" does not start it.
+    assert result_links(client, {"q": "secretary"}) == ["secretaries"]
+    # Nothing offered that would find nothing: no secretary in Job Zone 4.
+    assert suggestion({"q": "secretery", "zone": "4"}) is None
+    assert suggestion({"q": "zzyzx"}) is None
 
 
 def test_search_reads_full_width_letters_and_ligatures(client, db):
