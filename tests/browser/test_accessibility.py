@@ -50,7 +50,8 @@ def test_public_page_fits_a_320_pixel_screen(page, demo, assert_accessible, path
 @pytest.mark.parametrize("width", [320, 1280])
 def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
     """The charts' labels and figures are as large as the text beside them on a
-    phone as on a desktop, inside the screen, and their bars are in proportion."""
+    phone as on a desktop, inside the screen, and their bars are in proportion;
+    the wage table fits."""
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/careers/machine-learning-engineer/")
     # The height drawn on screen: a font size in an SVG scaled down to a phone's
@@ -72,6 +73,11 @@ def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
     # The demo's annual wages: $53,910 to $159,280, the longest bar the track.
     assert annual_bars == sorted(annual_bars)
     assert annual_bars[0] == pytest.approx(annual_bars[-1] * 53_910 / 159_280, abs=1)
+    # The wage table beside them fits its box: no column hidden behind a scroll.
+    hidden = page.eval_on_selector(
+        ".wage-picture .table-scroll", "box => box.scrollWidth - box.clientWidth"
+    )
+    assert hidden <= 0
 
 
 @pytest.mark.parametrize(
