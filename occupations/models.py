@@ -1321,6 +1321,14 @@ class CareerPage(models.Model):
         return [row for row in rows if row.page_slug][:10]
 
     @property
+    def onet_title_if_other(self):
+        """The occupation's O*NET title when the page goes by another name ("Machine
+        Learning Engineer": Operations Research Analysts), else "": a card
+        saying "Nurse Midwives · Nurse Midwives" says it twice."""
+        title = self.occupation.title
+        return "" if title.casefold() == self.career_name.casefold() else title
+
+    @property
     def career_name_with_article(self):
         """ "a Machine Learning Engineer", "an Actuary" (by spelling, which is
         right for the career names we publish; rename the career if it is not)."""

@@ -239,3 +239,24 @@ def test_a_long_technology_list_shows_its_hot_ones_and_keeps_the_rest_for_more(
     assert "<summary>4 more<" in more and "Long 08" in more
     shown, more = shown_and_more("Short")
     assert len(shown) == 8 and more == ""
+
+
+def test_career_cards_name_the_onet_title_only_when_the_page_goes_by_another(
+    client, db
+):
+    from tests.factories import CareerPageFactory
+
+    CareerPageFactory(
+        career_name="Machine Learning Engineer",
+        occupation__title="Operations Research Analysts",
+        occupation__code="15-2031.00",
+    )
+    CareerPageFactory(
+        career_name="Nurse Midwives",
+        occupation__title="Nurse Midwives",
+        occupation__code="29-1161.00",
+    )
+    text = visible_text(client.get("/careers/").content)
+    assert "O*NET-SOC 15-2031.00 · Operations Research Analysts" in text
+    assert "O*NET-SOC 29-1161.00" in text
+    assert "O*NET-SOC 29-1161.00 · Nurse Midwives" not in text
