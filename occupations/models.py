@@ -1281,7 +1281,8 @@ class CareerPage(models.Model):
     def technologies_by_category(self):
         """[(category, shown, more), …] from the prefetched, ordered rows: `shown`
         all of a category's technologies, or for a long list its hot ones (its
-        first few if none is hot), and `more` the rest, in their order."""
+        first few if none is hot), and `more` the rest, in their order (never a
+        hot one)."""
         rows = self._listed(self.occupation.occupation_technologies.all())
         groups = []
         for category, group in groupby(rows, key=lambda row: row.technology.category):

@@ -7,8 +7,8 @@ full-text search (English stemming, prefix match on each word) finds more. Both
 rank the same way first: an exact name or title, then the title of the field's
 workers, then a title with the words as whole words, then one naming the field's
 workers so, then an exact alternate title ("RN"), then a title with words
-starting so, then the rest; ties are broken by full-text rank on PostgreSQL, by
-the shorter title elsewhere.
+starting so, then the rest; ties are broken by full-text rank on PostgreSQL,
+elsewhere by how often the titles say the words, then the shorter title.
 """
 
 import os
@@ -145,7 +145,8 @@ def singular_forms(term):
 
 def plural_forms(term):
     """A plural that does not start with its singular: "secretary" → secretaries
-    (a whole word, like `singular_forms`)."""
+    (a whole word, like `singular_forms`). Found, not ranked as the word itself:
+    "securities" is not what "security" means."""
     if len(term) > 2 and term.endswith("y") and term[-2] not in "aeiou":
         return [term[:-1] + "ies"]
     return []
@@ -180,11 +181,12 @@ IRREGULAR_WORKERS = {
 
 def worker_forms(phrase):
     """What those who work in the field `phrase` names may be called: "physics" →
-    physicist; "plumbing" → plumber, plumbor…; "translation" → translator.
-    Guesses, matched only where a title names its workers (`_names_workers`), so
-    one that is no word ("plumbor") matches nothing."""
-    if phrase in IRREGULAR_WORKERS:
-        return IRREGULAR_WORKERS[phrase]
+    physicist; "plumbing" → plumber, plumbor…; "medical physics" → medical
+    physicist. Guesses, matched only where a title names its workers
+    (`_names_workers`), so one that is no word ("plumbor") matches nothing."""
+    *words, field = phrase.split()
+    if field in IRREGULAR_WORKERS:
+        return [" ".join([*words, worker]) for worker in IRREGULAR_WORKERS[field]]
     forms = []
     for ending, worker_endings in WORKER_ENDINGS:
         stem = ending.sub("", phrase)
@@ -196,28 +198,35 @@ def worker_forms(phrase):
 
 
 def _names_workers(field, form):
-    """`form` (or its plural) names those the career is about: "Plumbers,
-    Pipefitters…", "Registered Nurse", "Cooks, Fast Food"; not a word describing
-    others, as "light" in "Light Truck Drivers" or "machine" in "Machine
-    Operators"."""
-    pattern = r"(^|[^a-z0-9])" + re.escape(form) + r"((s|es)([^a-z0-9]|$)|,|$)"
+    """`form` names those the career is about: the title's last word or one
+    before a comma or "and", singular or plural ("Registered Nurse", "Plumbers,
+    Pipefitters…", "Police and Sheriff's Patrol Officers"); not a word describing
+    others, as "light" in "Light Truck Drivers" or "accounts" in "New Accounts
+    Clerks"."""
+    pattern = r"(^|[^a-z0-9])" + re.escape(form) + r"(s|es)?(,| and |$)"
     return _iregex(field, pattern, form)
 
 
 def _workers_named(form):
     """A page whose name or title names its workers `form`, or whose occupation
     has `form` as an alternate title exactly."""
-    if connection.vendor == "postgresql":
-        # The indexed words instead: a LIKE would read every occupation's titles
-        # again for each guess (~8 ms). Full-text search finds more there anyway;
-        # the ranking still puts the titles naming the workers first.
-        return _whole_word_anywhere(form)
     titles = Occupation.objects.filter(
         _names_workers("title", form)
         | Q(search_document__contains=f"|{form}|")
         | Q(search_document__contains=f"|{form}s|")
     )
+    if connection.vendor == "postgresql":
+        # First the occupations with the word at all, which the index finds (see
+        # `_whole_word_anywhere`): the LIKEs alone read every occupation's titles
+        # for each guess (~8 ms).
+        titles = titles.filter(search_words=_whole_word_query(form))
     return _names_workers("career_name", form) | Q(occupation__in=titles)
+
+
+def _whole_word_query(word):
+    """PostgreSQL: `word` or its plural as a word of `Occupation.search_words`."""
+    plurals = " | ".join(word + ending for ending in ("", "s", "es"))
+    return SearchQuery(plurals, search_type="raw", config="simple")
 
 
 def _whole_word_anywhere(word):
@@ -226,9 +235,7 @@ def _whole_word_anywhere(word):
     if connection.vendor == "postgresql":
         # The title's and document's words as written, which a GIN index answers
         # (see `DocumentWords`): a regular expression would read every document.
-        plurals = " | ".join(word + ending for ending in ("", "s", "es"))
-        whole_word = SearchQuery(plurals, search_type="raw", config="simple")
-        titles = Occupation.objects.filter(search_words=whole_word)
+        titles = Occupation.objects.filter(search_words=_whole_word_query(word))
     else:
         titles = Occupation.objects.filter(
             _whole_words("title", word) | _whole_words("search_document", word)
@@ -236,9 +243,16 @@ def _whole_word_anywhere(word):
     return _whole_words("career_name", word) | Q(occupation__in=titles)
 
 
+# A field of work is named in a word or two; longer queries get no guesses (each
+# guess is a few more conditions on every title).
+MOST_WORDS_GUESSED = 2
+
+
 def _matches_words(terms):
-    """Every word starts a word somewhere in the page name, title or document, or
-    is the plural of a whole word there ("nurses" finds "Nurse Practitioners")."""
+    """Every word starts a word somewhere in the page name, title or document, is
+    the plural or singular of a whole word there ("nurses" finds "Nurse
+    Practitioners", "secretary" Secretaries), or names a field whose workers the
+    title names ("plumbing": Plumbers)."""
     condition = Q()
     for term in terms:
         if is_short(term):
@@ -247,8 +261,9 @@ def _matches_words(terms):
         matches = _word_starts(term) | _word_prefix("career_name", term)
         for form in [*singular_forms(term), *plural_forms(term)]:
             matches |= _whole_word_anywhere(form)
-        for form in worker_forms(term):
-            matches |= _workers_named(form)
+        if len(terms) <= MOST_WORDS_GUESSED:
+            for form in worker_forms(term):
+                matches |= _workers_named(form)
         condition &= matches
     return condition
 
@@ -279,11 +294,10 @@ def _relevance(phrase):
     exact alternate title ("RN", "Geologist"), 30 a word starting so, else 10. A
     plural ranks as its singular would too: "buses" puts "Bus Drivers" among the
     first."""
-    exact, whole_words, alternate_title = _names(
-        [phrase, *singular_forms(phrase), *plural_forms(phrase)]
-    )
+    exact, whole_words, alternate_title = _names([phrase, *singular_forms(phrase)])
     ranks = {100: exact, 80: whole_words}
-    if workers := worker_forms(phrase):
+    words = phrase.count(" ") + 1
+    if words <= MOST_WORDS_GUESSED and (workers := worker_forms(phrase)):
         ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
         alternate_title |= workers_alternate_title
     ranks[60] = alternate_title
@@ -340,31 +354,49 @@ def career_pages_search(queryset, query):
         return _postgres_match(queryset, terms)
     # Among equally relevant pages: the one whose titles say the words most often
     # ("hvac": ten alternate titles of HVAC mechanics, one of sales engineers),
-    # then the shorter title, usually the closer match.
+    # then the shorter title, usually the closer match. Counted where a word
+    # starts, after a bar or a space: "it" is not in "security".
     document = "occupation__search_document"
-    mentions = Length(document) - Length(Replace(document, Value(phrase)))
+    mentions = sum(
+        Length(document) - Length(Replace(document, Value(before + phrase)))
+        for before in ("|", " ")
+    )
     return queryset.filter(_matches_words(terms)).order_by(
         "-relevance", mentions.desc(), Length("occupation__title"), "career_name"
     )
 
 
+# Words of titles no one misspells a career as: "docter" is not "other".
+NOT_SUGGESTED = {"all", "and", "except", "other", "others"}
+
+
 def spelling_suggestion(query, queryset):
     """`query` with each word that starts no word of a career's name or title
     replaced by the closest one ("engeneer" -> "engineer"), if that finds pages of
-    `queryset`; else "". Asked only when a search found nothing."""
+    `queryset`; else "". Asked only when a search of a few words found nothing."""
     terms = search_terms(normalise(query))
+    if len(terms) > MOST_WORDS_GUESSED:
+        return ""
     vocabulary = set()
     for names in queryset.values_list("career_name", "occupation__title"):
-        for word in normalise(" ".join(names)).split():
-            # Titles are mostly plural: "secretery" is closest to "secretary".
-            vocabulary.update([word, *singular_forms(word)])
+        vocabulary.update(normalise(" ".join(names)).split())
+    # Titles are mostly plural: "secretery" is closest to "secretary", "nurz" to
+    # "nurse" (not `singular_forms`' guesses, such as "nurs").
+    for word in list(vocabulary):
+        if word.endswith("ies"):
+            vocabulary.add(word[:-3] + "y")
+        elif word.endswith("s") and not word.endswith("ss"):
+            vocabulary.add(word[:-1])
+    vocabulary -= NOT_SUGGESTED
     suggestion = []
     for term in terms:
         known = is_short(term) or any(word.startswith(term) for word in vocabulary)
-        closest = [term] if known else get_close_matches(term, vocabulary, n=1)
+        # Closer than difflib's default (0.6): "docter" is not "sorter".
+        closest = [term] if known else get_close_matches(term, vocabulary, 1, 0.7)
         if not closest:
             return ""
         suggestion.extend(closest)
+    suggestion = list(dict.fromkeys(suggestion))
     if suggestion == terms:
         return ""
     suggestion = " ".join(suggestion)

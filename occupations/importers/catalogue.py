@@ -133,8 +133,10 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
 def _bls_files(directory, pattern):
     paths = sorted((Path(directory) / "bls").glob(pattern))
     for path in paths:
-        if not path.is_file():
+        if path.is_dir():
             raise DataFileError(path, "a folder where a BLS data file belongs.")
+        if not path.is_file():
+            raise DataFileError(path, "no such file (a broken link?).")
     return paths
 
 

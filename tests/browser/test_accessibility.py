@@ -59,12 +59,13 @@ def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
     texts = page.eval_on_selector_all(
         ".chart-label, .chart-value",
         """nodes => nodes.map(node => ({
+            size: parseFloat(getComputedStyle(node).fontSize),
             height: node.getBoundingClientRect().height,
             right: node.getBoundingClientRect().right,
         }))""",
     )
     assert len(texts) >= 2 * (5 + 5)  # annual and hourly wages, and any growth
-    assert all(text["height"] >= 16 for text in texts), texts
+    assert all(text["size"] >= 14 and text["height"] >= 16 for text in texts), texts
     assert all(text["right"] <= width for text in texts), texts
     annual_bars = page.eval_on_selector_all(
         ".wage-picture .chart:first-child .chart-bar",
@@ -78,6 +79,26 @@ def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
         ".wage-picture .table-scroll", "box => box.scrollWidth - box.clientWidth"
     )
     assert hidden <= 0
+
+
+def test_a_collapsed_technology_list_opens_and_prints_whole(page, db):
+    from occupations.models import CareerPage
+    from tests.factories import CareerPageFactory, OccupationTechnologyFactory
+
+    career = CareerPageFactory(slug="many-tools", data_lists=CareerPage.DataLists.ALL)
+    for number in range(12):
+        OccupationTechnologyFactory(
+            occupation=career.occupation, technology__name=f"Tool {number:02}"
+        )
+    page.goto("/careers/many-tools/")
+    last_tool = page.get_by_text("Tool 11", exact=True)
+    assert not last_tool.is_visible()
+    page.get_by_text("7 more").click()
+    assert last_tool.is_visible()
+    page.reload()
+    page.emulate_media(media="print")
+    assert last_tool.is_visible()
+    assert not page.get_by_text("7 more").is_visible()
 
 
 @pytest.mark.parametrize(

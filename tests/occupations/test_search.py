@@ -334,10 +334,38 @@ def test_search_finds_a_stem_family_on_postgresql(client, db):
 
 
 def test_search_for_a_field_finds_only_titles_naming_its_workers(client, db):
-    for name in ("Registered Nurses", "Sewing Machine Operators", "Cooks, Fast Food"):
-        slug = name.lower().replace(",", "").replace(" ", "-")
-        CareerPageFactory(career_name=name, slug=slug, occupation__title=name)
+    for name, alternate in [
+        ("Registered Nurses", "Nurse"),
+        ("Sewing Machine Operators", "Machine Operator"),
+        ("Cooks, Fast Food", "Cook"),
+        ("Police and Sheriff's Patrol Officers", "Trooper"),
+        ("New Accounts Clerks", "Accounts Clerk"),
+        ("Light Truck Drivers", "Delivery Driver"),
+        ("Farmworkers and Laborers", "Tree Surgeon Helper"),
+        ("Surgeons, All Other", "Surgeon"),
+        ("Lawyers", "Attorney"),
+    ]:
+        CareerPageFactory(
+            career_name=name,
+            slug=name.lower().replace(",", "").replace("'", "").replace(" ", "-"),
+            occupation=OccupationFactory(
+                title=name, search_document=search_document([name, alternate])
+            ),
+        )
     assert result_links(client, {"q": "cooking"}) == ["cooks-fast-food"]
+    assert result_links(client, {"q": "policing"}) == [
+        "police-and-sheriffs-patrol-officers"
+    ]
+    # Fields whose workers no ending names.
+    assert result_links(client, {"q": "law"}) == ["lawyers"]
+    assert result_links(client, {"q": "surgery"}) == ["surgeons-all-other"]
+    if connection.vendor != "postgresql":
+        # Words describing other workers. (PostgreSQL's stems, "account:*" and
+        # "light:*", find them anyway, though not as the field's workers.)
+        assert result_links(client, {"q": "accounting"}) == []
+        assert result_links(client, {"q": "lighting"}) == []
+    # A guess that is only part of an alternate title ("Tree Surgeon Helper").
+    assert "farmworkers-and-laborers" not in result_links(client, {"q": "surgery"})
     # "Nursery" is no nurses' field; "machine" describes operators here.
     assert result_links(client, {"q": "nursery"}) == []
     assert result_links(client, {"q": "machinery"}) == []
@@ -359,6 +387,15 @@ def test_search_a_word_of_two_letters_is_a_whole_word(client, db):
     assert result_links(client, {"q": "AI"}) == ["data-scientists"]
     # The same words twice are searched once.
     assert result_links(client, {"q": "air air air"}) == ["air-traffic-controllers"]
+    # Digits too: "3d" is not the start of "3ds max".
+    CareerPageFactory(
+        career_name="3D Animators",
+        slug="3d-animators",
+        occupation__search_document=search_document(["3DS Max Artist"]),
+    )
+    assert result_links(client, {"q": "3ds"}) == ["3d-animators"]
+    assert result_links(client, {"q": "3d"}) == ["3d-animators"]
+    assert result_links(client, {"q": "3"}) == []
 
 
 def test_search_among_equal_matches_puts_the_one_its_titles_name_most_first(client, db):
@@ -379,6 +416,26 @@ def test_search_among_equal_matches_puts_the_one_its_titles_name_most_first(clie
         )
     # Neither names "HVAC" in its title; the shorter title used to come first.
     assert result_links(client, {"q": "hvac"}) == ["hvac-mechanics", "sales-engineers"]
+
+
+def test_search_counts_mentions_of_a_word_not_of_its_letters(client, db):
+    for slug, title, alternates in [
+        (
+            "security-analysts",
+            "Security Analysts",
+            ["IT Security Analyst", "Security Specialist", "Security Officer"],
+        ),
+        ("help-desk", "Help Desk Technicians", ["IT Technician", "IT Support"]),
+    ]:
+        CareerPageFactory(
+            career_name=title,
+            slug=slug,
+            occupation=OccupationFactory(
+                title=title, search_document=search_document([title, *alternates])
+            ),
+        )
+    # "security" spells "it" but does not say it: one "IT" against two.
+    assert result_links(client, {"q": "it"}) == ["help-desk", "security-analysts"]
 
 
 def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, db):
@@ -412,6 +469,13 @@ def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, d
     # Nothing offered that would find nothing: no secretary in Job Zone 4.
     assert suggestion({"q": "secretery", "zone": "4"}) is None
     assert suggestion({"q": "zzyzx"}) is None
+    # A word of the titles, not a guessed singular ("nurs") or a filler word.
+    assert suggestion({"q": "nurze"}) == ("?q=nurse", "nurse")
+    CareerPageFactory(career_name="Doctors, All Other", occupation__title="Doctors")
+    assert suggestion({"q": "docter"}) == ("?q=doctor", "doctor")
+    # Words corrected alike are offered once; a long query gets no guesses.
+    assert suggestion({"q": "nurze nurce"}) == ("?q=nurse", "nurse")
+    assert suggestion({"q": "nurze registerd engeneer"}) is None
 
 
 def test_search_reads_full_width_letters_and_ligatures(client, db):
