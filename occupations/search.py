@@ -355,11 +355,14 @@ def career_pages_search(queryset, query):
     # Among equally relevant pages: the one whose titles say the words most often
     # ("hvac": ten alternate titles of HVAC mechanics, one of sales engineers),
     # then the shorter title, usually the closer match. Counted where a word
-    # starts, after a bar or a space: "it" is not in "security".
+    # starts, after a bar or a space ("it" is not in "security"); a word of one
+    # or two letters, matched as a whole word, counted so ("ai" is not in "aide").
     document = "occupation__search_document"
+    ends = ("|", " ") if is_short(phrase) else ("",)
     mentions = sum(
-        Length(document) - Length(Replace(document, Value(before + phrase)))
+        Length(document) - Length(Replace(document, Value(before + phrase + after)))
         for before in ("|", " ")
+        for after in ends
     )
     return queryset.filter(_matches_words(terms)).order_by(
         "-relevance", mentions.desc(), Length("occupation__title"), "career_name"
@@ -380,19 +383,19 @@ def spelling_suggestion(query, queryset):
     vocabulary = set()
     for names in queryset.values_list("career_name", "occupation__title"):
         vocabulary.update(normalise(" ".join(names)).split())
-    # Titles are mostly plural: "secretery" is closest to "secretary", "nurz" to
+    # Titles are mostly plural: "secretery" is closest to "secretary", "nurze" to
     # "nurse" (not `singular_forms`' guesses, such as "nurs").
     for word in list(vocabulary):
         if word.endswith("ies"):
             vocabulary.add(word[:-3] + "y")
         elif word.endswith("s") and not word.endswith("ss"):
             vocabulary.add(word[:-1])
-    vocabulary -= NOT_SUGGESTED
+    candidates = vocabulary - NOT_SUGGESTED
     suggestion = []
     for term in terms:
         known = is_short(term) or any(word.startswith(term) for word in vocabulary)
         # Closer than difflib's default (0.6): "docter" is not "sorter".
-        closest = [term] if known else get_close_matches(term, vocabulary, 1, 0.7)
+        closest = [term] if known else get_close_matches(term, candidates, 1, 0.7)
         if not closest:
             return ""
         suggestion.extend(closest)

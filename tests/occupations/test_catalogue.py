@@ -127,7 +127,7 @@ def test_load_catalogue_with_a_bad_file_imports_none_of_it(
     assert not Occupation.objects.exists()  # the O*NET release before it too
 
 
-def test_load_catalogue_with_a_folder_named_as_a_bls_file_says_so(
+def test_load_catalogue_with_a_folder_or_broken_link_as_a_bls_file_says_so(
     db, excerpt_snapshot, tmp_path
 ):
     snapshot = tmp_path / "snapshot"
@@ -136,6 +136,10 @@ def test_load_catalogue_with_a_folder_named_as_a_bls_file_says_so(
     with pytest.raises(CommandError, match="national_M2099_dl.xlsx: a folder where"):
         load_catalogue(snapshot)
     assert not Occupation.objects.exists()
+    (snapshot / "bls" / "national_M2099_dl.xlsx").rmdir()
+    (snapshot / "bls" / "national_M2099_dl.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    with pytest.raises(CommandError, match="no such file \\(a broken link\\?\\)"):
+        load_catalogue(snapshot)
 
 
 def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(

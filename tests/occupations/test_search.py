@@ -414,6 +414,10 @@ def test_search_counts_mentions_of_a_word_not_of_its_letters(client, db):
     career("Help Desk Technicians", "IT Technician", "IT Support", slug="help-desk")
     # "security" spells "it" but does not say it: one "IT" against two.
     assert result_links(client, {"q": "it"}) == ["help-desk", "security-analysts"]
+    # A short word counts as a whole word: "aide" does not say "AI".
+    career("Data Scientists", "AI Scientist", "AI Engineer")
+    career("Home Health Aides", "AI Companion", "Aide", "Aide Worker", "Home Aide")
+    assert result_links(client, {"q": "ai"}) == ["data-scientists", "home-health-aides"]
 
 
 def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, db):
@@ -453,7 +457,17 @@ def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, d
     assert suggestion({"q": "docter"}) == ("?q=doctor", "doctor")
     # Words corrected alike are offered once; a long query gets no guesses.
     assert suggestion({"q": "nurze nurce"}) == ("?q=nurse", "nurse")
-    assert suggestion({"q": "nurze registerd engeneer"}) is None
+    career("Registered Nurse Practitioners")
+    assert suggestion({"q": "registerd nurce practitioner"}) is None
+    # Filler words of titles are words still, only never offered for others.
+    career("Engineers, All Other")
+    assert suggestion({"q": "other engeneer"}) == (
+        "?q=other+engineer",
+        "other engineer",
+    )
+    career("Sorters")
+    assert suggestion({"q": "sortar"}) == ("?q=sorter", "sorter")
+    assert suggestion({"q": "dactar"}) is None  # not near enough "sorter" or "doctor"
 
 
 def test_search_reads_full_width_letters_and_ligatures(client, db):
