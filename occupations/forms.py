@@ -58,7 +58,7 @@ class CareerSearchForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         words = []
-        if data.get("q", "").strip():
+        if self.searched:
             words.append(f"“{data['q'].strip()}”")
         if data.get("group"):
             words.append(dict(self.fields["group"].choices)[data["group"]])

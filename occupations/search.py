@@ -60,6 +60,18 @@ def _word_prefix(field, phrase):
     return _iregex(field, r"(^|[^a-z0-9])" + re.escape(phrase), phrase)
 
 
+# A word's plurals as titles write them: "nurse", "nurses", "boxes".
+PLURAL_ENDINGS = ("", "s", "es")
+
+
+def _is_alternate_title(field, form):
+    """`form`, or its plural in -s, is exactly one of the titles in the search
+    document `field`."""
+    return Q(**{f"{field}__contains": f"|{form}|"}) | Q(
+        **{f"{field}__contains": f"|{form}s|"}
+    )
+
+
 def _whole_words(field, phrase):
     """The phrase as whole words, singular or plural ("nurse" in "Nurses", not in
     "Nursery")."""
@@ -211,9 +223,7 @@ def _workers_named(form):
     """A page whose name or title names its workers `form`, or whose occupation
     has `form` as an alternate title exactly."""
     titles = Occupation.objects.filter(
-        _names_workers("title", form)
-        | Q(search_document__contains=f"|{form}|")
-        | Q(search_document__contains=f"|{form}s|")
+        _names_workers("title", form) | _is_alternate_title("search_document", form)
     )
     if connection.vendor == "postgresql":
         # First the occupations with the word at all, which the index finds (see
@@ -225,7 +235,7 @@ def _workers_named(form):
 
 def _whole_word_query(word):
     """PostgreSQL: `word` or its plural as a word of `Occupation.search_words`."""
-    plurals = " | ".join(word + ending for ending in ("", "s", "es"))
+    plurals = " | ".join(word + ending for ending in PLURAL_ENDINGS)
     return SearchQuery(plurals, search_type="raw", config="simple")
 
 
@@ -272,14 +282,12 @@ def _names(forms, words=_whole_words):
     """Three conditions on a page for `forms` of one phrase: one of them is its
     name or title exactly (or a plural of it); one is `words` of its name or
     title; one is an alternate title exactly."""
-    exact_names = [form + ending for form in forms for ending in ("", "s", "es")]
+    exact_names = [form + ending for form in forms for ending in PLURAL_ENDINGS]
     exact, whole_words, alternate_title = Q(), Q(), Q()
     for form in forms:
         exact |= Q(career_name__iexact=form)
         whole_words |= words("career_name", form) | words("occupation__title", form)
-        alternate_title |= Q(occupation__search_document__contains=f"|{form}|") | Q(
-            occupation__search_document__contains=f"|{form}s|"
-        )
+        alternate_title |= _is_alternate_title("occupation__search_document", form)
     # What every exact name starts with ("nann" of nannies, nanny): the LIKE that
     # comes before the regular expression.
     common = os.path.commonprefix(forms)
