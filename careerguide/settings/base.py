@@ -34,6 +34,11 @@ else:
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# Earlier keys, still accepted for what they signed (comma-separated): rotating
+# SECRET_KEY must not break the newsletter's unsubscribe links, which never expire,
+# nor sign everyone out at once.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 INSTALLED_APPS = [
     # django.contrib.admin, with adminsite.sites.CareerguideAdminSite.
     "adminsite.apps.CareerguideAdminConfig",

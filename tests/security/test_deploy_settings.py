@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -186,3 +187,23 @@ def test_deploy_check_reports_a_cache_that_keeps_nothing():
     output = result.stdout + result.stderr
     assert "occupations.W002" in output
     assert "occupations.W001" not in output
+
+
+def test_settings_secret_key_fallbacks_accept_what_the_old_key_signed():
+    """A key rotation: the old key moves to SECRET_KEY_FALLBACKS, and what it signed
+    (an unsubscribe link emailed years ago) still verifies."""
+    old_key = secrets.token_urlsafe(50)
+    signed = signing.dumps("still valid", key=old_key, salt="rotation")
+    verify = (
+        "from django.core import signing; "
+        f"print(signing.loads({signed!r}, salt='rotation'))"
+    )
+
+    rotated = run_manage(
+        "shell", "--no-imports", "-c", verify, SECRET_KEY_FALLBACKS=f"x,{old_key}"
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.stdout.strip() == "still valid"
+
+    forgotten = run_manage("shell", "--no-imports", "-c", verify)
+    assert "BadSignature" in forgotten.stderr
