@@ -267,5 +267,16 @@ def _email_send(subscriber, kind):
     )
     try:
         message.send()
-    except Exception:
-        logger.exception("newsletter: could not send the %s email", kind)
+    except Exception as error:
+        # The kind of failure only: an SMTP refusal's message (and so a traceback)
+        # names the address, and logs must not.
+        logger.error(
+            "newsletter: could not send the %s email: %s", kind, _error_kind(error)
+        )
+
+
+def _error_kind(error):
+    """`error`'s class and, from a mail server, its reply code: "SMTPDataError
+    554". Nothing the server said, which may quote the recipient."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__} {code}" if code else type(error).__name__

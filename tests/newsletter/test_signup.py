@@ -1,5 +1,7 @@
 """The subscriber's path through HTTP: signup, email, confirm, unsubscribe, again."""
 
+import logging
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -253,6 +255,18 @@ def test_signup_mail_server_failure_still_answers_the_same(signup, settings):
     assert response.status_code == 302
     assert response["Location"] == reverse("newsletter:thanks")
     assert Subscriber.objects.get().status == "pending"
+
+
+def test_signup_mail_server_refusal_is_logged_without_the_address(
+    signup, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.newsletter.failing_backend.RefusingEmailBackend"
+    with caplog.at_level(logging.INFO, logger="newsletter"):
+        assert signup("reader@example.com").status_code == 302
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR
+    assert "SMTPRecipientsRefused" in record.getMessage()
+    assert "reader" not in caplog.text
 
 
 def test_signup_page_query_count_is_constant(client, django_assert_num_queries):
