@@ -1,43 +1,55 @@
-"""A fixed-window rate limit on signups, kept in Django's cache.
+"""Fixed-window rate limits on signups, kept in Django's cache.
+
+Per client address, an hour's window: a visitor retrying is soon let in again. Per
+email address, a day's: each attempt may send that address an email, and no one
+should be able to fill an inbox with confirmations, from however many clients.
 
 `cache.add` starts a window's counter only if it is not there yet and `cache.incr`
 is atomic on Redis and memcached (and under the local-memory cache's lock), so
-concurrent requests are all counted. Values are hashed: the cache never holds an
-address in clear text.
+concurrent requests are all counted. Values are in the keys as keyed digests: the
+cache never holds an address, nor a plain hash that a list of addresses would
+match.
 """
 
-import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from operations.proxies import client_ip
 
 
-def _hit(scope, value, limit):
-    """Count one attempt; True when this one is over the limit."""
-    window = settings.NEWSLETTER_RATE_LIMIT_WINDOW
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    key = f"newsletter:rate:{scope}:{digest}:{int(time.time()) // window}"
+def _hit(scope, value, limit, window):
+    """Count one attempt in the current `window` (seconds); over `limit`, the
+    seconds until that window ends, else 0."""
+    digest = salted_hmac("newsletter.ratelimit", value).hexdigest()[:32]
+    now = int(time.time())
+    key = f"newsletter:rate:{scope}:{digest}:{now // window}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # evicted between add and incr: this is its first hit
         cache.set(key, 1, timeout=window)
         count = 1
-    return count > limit
+    return window - now % window if count > limit else 0
 
 
 def signup_limited(request, *, email=None):
-    """Count a signup attempt by client address and, when known, by address."""
-    over = _hit("ip", client_ip(request), settings.NEWSLETTER_RATE_LIMIT_PER_IP)
+    """Count a signup attempt by client address and, when known, by email address:
+    the seconds until this visitor may try again, or 0 if they are within limits."""
+    wait = _hit(
+        "ip",
+        client_ip(request),
+        settings.NEWSLETTER_RATE_LIMIT_PER_IP,
+        settings.NEWSLETTER_RATE_LIMIT_WINDOW,
+    )
     if email is not None:
-        over |= _hit("email", email, settings.NEWSLETTER_RATE_LIMIT_PER_EMAIL)
-    return over
-
-
-def retry_after():
-    """Seconds until the current window ends."""
-    window = settings.NEWSLETTER_RATE_LIMIT_WINDOW
-    return window - int(time.time()) % window
+        wait_for_address = _hit(
+            "email",
+            email,
+            settings.NEWSLETTER_RATE_LIMIT_PER_EMAIL,
+            settings.NEWSLETTER_RATE_LIMIT_EMAIL_WINDOW,
+        )
+        wait = max(wait, wait_for_address)
+    return wait

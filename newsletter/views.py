@@ -1,5 +1,8 @@
+import datetime
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -27,9 +30,12 @@ def signup(request):
         return render(request, "newsletter/signup.html", {"form": SignupForm()})
     form = SignupForm(request.POST)
     valid = form.is_valid()
-    if ratelimit.signup_limited(request, email=form.cleaned_data.get("email")):
-        response = render(request, "newsletter/rate_limited.html", status=429)
-        response["Retry-After"] = str(ratelimit.retry_after())
+    if wait := ratelimit.signup_limited(request, email=form.cleaned_data.get("email")):
+        retry_at = timezone.now() + datetime.timedelta(seconds=wait)
+        response = render(
+            request, "newsletter/rate_limited.html", {"retry_at": retry_at}, status=429
+        )
+        response["Retry-After"] = str(wait)
         return response
     if not valid:
         return render(request, "newsletter/signup.html", {"form": form})

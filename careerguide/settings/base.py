@@ -189,9 +189,13 @@ SITE_URL = (
 ).rstrip("/")
 # How long a confirmation link works; unsubscribe links never expire.
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 86400)
-# Signup attempts allowed per client address and per email address in each window.
+# Signup attempts allowed per client address in each window (seconds), and per
+# email address in each of its own, longer windows (each attempt may email it).
 NEWSLETTER_RATE_LIMIT_WINDOW = env.int("NEWSLETTER_RATE_LIMIT_WINDOW", default=3600)
 NEWSLETTER_RATE_LIMIT_PER_IP = env.int("NEWSLETTER_RATE_LIMIT_PER_IP", default=20)
+NEWSLETTER_RATE_LIMIT_EMAIL_WINDOW = env.int(
+    "NEWSLETTER_RATE_LIMIT_EMAIL_WINDOW", default=86400
+)
 NEWSLETTER_RATE_LIMIT_PER_EMAIL = env.int("NEWSLETTER_RATE_LIMIT_PER_EMAIL", default=5)
 # --- end Newsletter -----------------------------------------------------------------
 

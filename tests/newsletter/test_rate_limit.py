@@ -1,5 +1,7 @@
 """Too many signup attempts get HTTP 429 and a clear "try again later"."""
 
+import hashlib
+
 import pytest
 import time_machine
 from django.core import mail
@@ -15,6 +17,7 @@ def limits(settings):
     settings.NEWSLETTER_RATE_LIMIT_WINDOW = 3600
     settings.NEWSLETTER_RATE_LIMIT_PER_IP = 3
     settings.NEWSLETTER_RATE_LIMIT_PER_EMAIL = 2
+    settings.NEWSLETTER_RATE_LIMIT_EMAIL_WINDOW = 86400
     return settings
 
 
@@ -81,3 +84,34 @@ def test_rate_limit_behind_proxy_uses_forwarded_address(signup, limits):
         "c@example.com", meta={"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.1"}
     )
     assert forged.status_code == 429
+
+
+def test_rate_limit_per_email_lasts_a_day_whatever_the_client(signup, limits):
+    """Each attempt may email the address: an hour later it is still limited, from
+    a client that has made no attempt; a day later it is not."""
+    day = 86400 * 20000
+    with time_machine.travel(day, tick=False):
+        for n in range(2):
+            signup("reader@example.com", meta={"REMOTE_ADDR": f"192.0.2.{n}"})
+    with time_machine.travel(day + 3600, tick=False):
+        response = signup("reader@example.com", meta={"REMOTE_ADDR": "192.0.2.50"})
+        assert response.status_code == 429
+        assert int(response["Retry-After"]) == 86400 - 3600
+        assert "try again later, in 23 hours" in visible_text(response.content)
+    with time_machine.travel(day + 86400, tick=False):
+        response = signup("reader@example.com", meta={"REMOTE_ADDR": "192.0.2.51"})
+        assert response.status_code == 302
+    assert len(mail.outbox) == 3
+
+
+def test_rate_limit_keeps_no_address_nor_plain_hash_of_it_in_the_cache(signup, limits):
+    from django.core.cache import cache
+
+    if not hasattr(cache, "_cache"):
+        pytest.skip("reads the local-memory cache's keys")
+    signup("reader@example.com")
+    digest = hashlib.sha256(b"reader@example.com").hexdigest()
+    keys = " ".join(cache._cache)
+    assert "newsletter:rate:email:" in keys
+    assert "reader" not in keys
+    assert digest[:16] not in keys
