@@ -8,7 +8,9 @@ years-old email still lets its reader leave.
 
 import datetime
 import logging
+from email.utils import make_msgid
 from enum import Enum
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.models import DELETION, LogEntry
@@ -255,6 +257,10 @@ def _email_send(subscriber, kind):
         body=render_to_string(f"{template}.txt", context),
         to=[subscriber.email],
         headers={
+            # RFC 3834: sent by a program (no out-of-office replies, please).
+            "Auto-Submitted": "auto-generated",
+            # Named after the site, not the sending server's own host name.
+            "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
             # RFC 8058: mail clients show an unsubscribe button that POSTs here.
             "List-Unsubscribe": "<{}>".format(
                 _absolute("newsletter:one_click_unsubscribe", unsubscribe_token)

@@ -37,6 +37,8 @@ def test_email_has_text_html_and_unsubscribe_headers(signup, status):
     # The rendered headers really are on the message that goes out.
     sent = message.message()
     assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sent["Auto-Submitted"] == "auto-generated"
+    assert sent["Message-ID"].endswith("@testserver>")
 
 
 def test_email_confirmation_links_in_both_parts(signup):

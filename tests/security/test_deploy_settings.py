@@ -207,3 +207,14 @@ def test_settings_secret_key_fallbacks_accept_what_the_old_key_signed():
 
     forgotten = run_manage("shell", "--no-imports", "-c", verify)
     assert "BadSignature" in forgotten.stderr
+
+
+def test_settings_mail_server_connections_time_out():
+    """Emails go out during the signup request: a hung mail server must not hold
+    the worker for ever."""
+    show = (
+        "from django.core.mail import get_connection; print(get_connection().timeout)"
+    )
+    assert run_manage("shell", "--no-imports", "-c", show).stdout.strip() == "10"
+    moved = run_manage("shell", "--no-imports", "-c", show, EMAIL_TIMEOUT="3")
+    assert moved.stdout.strip() == "3"
