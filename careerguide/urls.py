@@ -22,6 +22,9 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
 ]
 
-# A database outage gets the 503 page; 400/403/404 use Django's views with our
-# templates (templates/400.html …), which show nothing about the request.
+# Our templates (templates/400.html …), which show nothing about the request; a
+# database outage gets the 503 page.
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
 handler500 = views.server_error_or_unavailable

@@ -1,5 +1,5 @@
-"""Site-wide views that belong to no app: the health check and the 500/503 page,
-and the `read_only` mark of the public pages."""
+"""Site-wide views that belong to no app: the health check, the error pages, and
+the `read_only` mark of the public pages."""
 
 import logging
 import sys
@@ -7,12 +7,18 @@ import uuid
 
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from django.views.defaults import server_error
 
 logger = logging.getLogger(__name__)
 
@@ -85,4 +91,23 @@ def server_error_or_unavailable(request):
         response = HttpResponse(template.render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    return server_error(request)
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+# The 400, 403 and 404 pages. Django's own views render the same templates, but
+# first run the CSRF check (so that an error page could hold a form; ours hold
+# none), and that check reads the posted form again: a form Django refuses to read
+# (urlencoded in another charset than UTF-8) raised once more in the error view,
+# and the visitor got a bare 500 from the server instead of the 400 page.
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+def permission_denied(request, exception):
+    return HttpResponseForbidden(loader.render_to_string("403.html", request=request))
+
+
+def page_not_found(request, exception):
+    return HttpResponseNotFound(loader.render_to_string("404.html", request=request))

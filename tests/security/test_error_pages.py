@@ -80,3 +80,29 @@ def test_error_page_standalone_template_has_no_inline_code(template):
     assert "style=" not in html
     assert "<style" not in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "heading"),
+    [
+        ("/newsletter/", 400, "We could not understand that request"),
+        ("/admin/login/", 400, "We could not understand that request"),
+        ("/no/such/page/", 404, "Page not found"),
+    ],
+)
+@pytest.mark.parametrize("charset", ["utf8", "latin-1"])
+def test_error_page_form_in_another_charset_than_utf8(
+    db, url, status, heading, charset
+):
+    """Django refuses a form (urlencoded) declared in another charset than UTF-8,
+    each time it is read. Its error views read it again, for their CSRF check, so
+    the 400 became a bare 500 from the server, without the site's page."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.post(
+        url,
+        "email=a%40example.com",
+        f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in response.content.decode()

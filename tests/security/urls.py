@@ -5,7 +5,7 @@ from django.db import OperationalError
 from django.http import Http404
 from django.urls import path
 
-from careerguide.urls import handler500
+from careerguide.urls import handler400, handler403, handler404, handler500
 from careerguide.urls import urlpatterns as site_urlpatterns
 
 # Detail an error page must never show: it stands in for anything sensitive.
@@ -41,4 +41,4 @@ urlpatterns = [
     *site_urlpatterns,
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
