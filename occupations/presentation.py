@@ -607,7 +607,7 @@ def compare_slugs(values):
     for slug in _named_slugs(values):
         if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
             message = (
-                f"“{slug[:60]}” is not the address of a career; "
+                f"{_quoted(slug)} is not the address of a career; "
                 "pick careers with the search below."
             )
             if message not in messages:
@@ -619,23 +619,32 @@ def compare_slugs(values):
         else:
             slugs.append(slug)
     messages += [
-        f"“{slug[:60]}” was listed "
+        f"{_quoted(slug)} was listed "
         f"{'twice' if again == 1 else f'{again + 1} times'}; it is shown once."
         for slug, again in repeats.items()
     ]
     return slugs, messages, left_out
 
 
-def _left_out(slugs):
-    """One sentence for every career past the limit: an address may name 700."""
-    named = [f"“{slug[:60]}”" for slug in slugs[:2]]
+def _quoted(slug):
+    """A slug from the address in a message: its first 60 characters, without
+    control characters (a %00 in the address)."""
+    shown = "".join(character for character in slug[:60] if character.isprintable())
+    return f"“{shown}”"
+
+
+def _left_out(slugs, found):
+    """One sentence for every career past the limits (an address may name 700),
+    `found` the careers found among those looked up."""
+    named = [_quoted(slug) for slug in slugs[:2]]
     if len(slugs) > 2:
         named.append(f"{len(slugs) - 2} more")
     verb = "was" if len(slugs) == 1 else "were"
-    return (
-        f"You can compare up to {COMPARE_MAX} careers; {words_listed(named)} "
-        f"{verb} left out."
-    )
+    if found >= COMPARE_MAX:
+        limit = f"You can compare up to {COMPARE_MAX} careers"
+    else:  # Unknown addresses took the places looked up.
+        limit = f"Only the first {COMPARE_CANDIDATES_MAX} careers named are looked up"
+    return f"{limit}; {words_listed(named)} {verb} left out."
 
 
 def compare_columns(pages):
@@ -729,7 +738,7 @@ def compare_context(values, query):
         prefetch_page_figures(list(found.values()))
     pages = [found[slug] for slug in slugs if slug in found]
     messages += [
-        f"We found no published career “{slug[:60]}”; it may have been renamed "
+        f"We found no published career {_quoted(slug)}; it may have been renamed "
         "or withdrawn."
         for slug in slugs
         if slug not in found
@@ -737,10 +746,12 @@ def compare_context(values, query):
     # The limit counts careers found: an unknown address does not take a place.
     if len(messages) > COMPARE_MESSAGES_MAX:
         more = len(messages) - COMPARE_MESSAGES_MAX
-        messages = messages[:COMPARE_MESSAGES_MAX] + [f"… and {more} more like these."]
-    left_out = [page.slug for page in pages[COMPARE_MAX:]] + left_out
-    if left_out:
-        messages.append(_left_out(left_out))
+        these = "this" if more == 1 else "these"
+        messages = messages[:COMPARE_MESSAGES_MAX] + [
+            f"… and {more} more like {these}."
+        ]
+    if over := [page.slug for page in pages[COMPARE_MAX:]] + left_out:
+        messages.append(_left_out(over, found=len(pages)))
     pages = pages[:COMPARE_MAX]
     query = " ".join(query.replace("\x00", "").split())[:100]
     matches = []

@@ -121,7 +121,7 @@ def test_compare_a_long_address_gets_a_short_list_of_messages(client, db):
     text = compare(client, f"?careers={','.join(slugs + junk)}")
     # The first ten names are looked up: four careers and six unknown addresses.
     assert text.count("We found no published career") == 5
-    assert "… and 1 more like these." in text
+    assert "… and 1 more like this." in text
     assert (
         f"You can compare up to 3 careers; “{slugs[3]}”, “nope-6” and 693 more were "
         "left out." in text
@@ -134,3 +134,24 @@ def test_compare_one_message_for_a_name_listed_again_and_again(client, db):
     assert text.count("was listed") == 1
     assert f"“{page.slug}” was listed 8 times; it is shown once." in text
     assert text.count("“bad!” is not the address of a career") == 1
+
+
+def test_compare_careers_named_after_unknown_ones_are_left_out_saying_why(client, db):
+    """Ten unknown addresses fill the places looked up: the message says that,
+    not that three careers are the most one can compare."""
+    slugs = [full_career().slug for _ in range(2)]
+    junk = [f"nope-{number}" for number in range(10)]
+    text = compare(client, f"?careers={','.join(junk + slugs)}")
+    assert (
+        f"Only the first 10 careers named are looked up; “{slugs[0]}” and "
+        f"“{slugs[1]}” were left out." in text
+    )
+    assert "You can compare up to" not in text
+    assert "… and 5 more like these." in text
+
+
+def test_compare_control_characters_of_an_address_are_not_shown(client, db):
+    response = client.get("/careers/compare/?careers=%00x%07,nope")
+    assert response.status_code == 200
+    assert "“x” is not the address of a career" in response.content.decode()
+    assert "\x00" not in response.content.decode()
