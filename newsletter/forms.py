@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 
 from occupations.models import CareerPage
 
@@ -40,14 +41,17 @@ class SignupForm(forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": "Tick the box to say you want the newsletter."},
     )
+    # The two fields people do not see are plain Fields, which refuse nothing: a
+    # CharField refuses a NUL, and an error no one can see or correct would fail
+    # the form again on every send.
     # Honeypot: hidden from people by CSS, filled in by form-filling bots.
-    website = forms.CharField(required=False)
-    # The career page the form was on, by slug; anything unknown records no page.
-    source_page = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.Field(required=False)
+    # The career page the form was on, by slug; anything else records no page.
+    source_page = forms.Field(required=False, widget=forms.HiddenInput)
 
     def clean_source_page(self):
         slug = self.cleaned_data["source_page"]
-        if not slug:
+        if not slug or not slug_re.match(slug):
             return None
         return CareerPage.objects.published().filter(slug=slug).first()
 

@@ -87,7 +87,9 @@ def test_signup_source_address_outlives_its_page(signup):
     }
 
 
-@pytest.mark.parametrize("slug", ["no-such-page", "../../etc", "x" * 500])
+@pytest.mark.parametrize(
+    "slug", ["no-such-page", "../../etc", "x" * 500, "x\x00", "real-page\x00"]
+)
 def test_signup_unknown_source_page_records_no_page(signup, slug):
     CareerPageFactory(slug="real-page", status="draft")
     response = signup("reader@example.com", source_page=slug)
@@ -175,6 +177,12 @@ def test_signup_one_inbox_is_one_subscriber_however_its_domain_is_written(signup
         "eve@xn--strae-oqa.de",
         "victim@example.org",
     ]
+
+
+def test_signup_honeypot_with_a_null_character_is_a_bot_too(signup):
+    response = signup("bot@example.com", website="\x00")
+    assert response.status_code == 302
+    assert not Subscriber.objects.exists()
 
 
 def test_signup_honeypot_filled_stores_nothing_and_answers_the_same(signup):
