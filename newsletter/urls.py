@@ -1,12 +1,14 @@
 from django.urls import path
 
+from operations.views import read_only
+
 from . import views
 
 app_name = "newsletter"
 
 urlpatterns = [
     path("", views.signup, name="signup"),
-    path("thanks/", views.thanks, name="thanks"),
+    path("thanks/", read_only(views.thanks), name="thanks"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
@@ -14,5 +16,5 @@ urlpatterns = [
         views.one_click_unsubscribe,
         name="one_click_unsubscribe",
     ),
-    path("unsubscribed/", views.unsubscribed, name="unsubscribed"),
+    path("unsubscribed/", read_only(views.unsubscribed), name="unsubscribed"),
 ]

@@ -94,9 +94,13 @@ def one_click_unsubscribe(request, token):
     if request.method != "POST":
         return redirect("newsletter:unsubscribe", token=token)
     if request.POST.get("List-Unsubscribe") != "One-Click":
-        return HttpResponse("Expected List-Unsubscribe=One-Click.", status=400)
+        return _plain_text("Expected List-Unsubscribe=One-Click.", status=400)
     try:
         subscriber_unsubscribe(token=token)
     except InvalidLink:
-        return HttpResponse("This unsubscribe link is not valid.", status=400)
-    return HttpResponse("You are unsubscribed.", content_type="text/plain")
+        return _plain_text("This unsubscribe link is not valid.", status=400)
+    return _plain_text("You are unsubscribed.")
+
+
+def _plain_text(text, status=200):
+    return HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)

@@ -63,6 +63,7 @@ def test_one_click_unsubscribe_without_rfc_body_is_refused(signup):
     url = one_click_url(mail.outbox[0])
     response = Client().post(url, {"something": "else"})
     assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert Subscriber.objects.get().status == "pending"
 
 

@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -201,7 +202,6 @@ def test_signup_get_only_shows_form(client):
 
 
 def test_signup_without_csrf_token_is_refused():
-    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     response = client.post(SIGNUP_URL, {"email": "a@example.com", "consent": "yes"})
@@ -297,3 +297,15 @@ def test_signup_pending_to_an_older_consent_wording_starts_a_new_opt_in(client, 
     assert client.post(old_confirm).status_code == 400
     client.post(last_links()["confirm"])
     assert Subscriber.objects.get().status == "confirmed"
+
+
+@pytest.mark.parametrize("url", ["/newsletter/thanks/", "/newsletter/unsubscribed/"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_signup_pages_after_a_form_only_answer_get(url, method):
+    """A page with no form of its own: any other method is 405, not the CSRF
+    check's "send the form again"."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["csrftoken"] = "a" * 32
+    response = getattr(strict, method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
