@@ -321,7 +321,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes announces itself at every start and logs every sign-in at INFO;
-    # its warnings (failed sign-ins, lockouts) are what an operator wants.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes announces itself at every start and logs every sign-in at
+        # INFO; its warnings (failed sign-ins, lockouts) are what an operator wants.
+        "axes": {"level": "WARNING"},
+        # A request for a host the site does not serve: scanners send them all day,
+        # each an error with a traceback. The 400 answers them; the access log
+        # still shows them.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
+    },
 }

@@ -67,6 +67,16 @@ def test_error_logging_masks_newsletter_link_tokens(stderr_lines):
     assert "not-a-valid-token" not in json.dumps(entries)
 
 
+def test_error_logging_leaves_out_requests_for_other_hosts(stderr_lines):
+    """Scanners ask for other hosts all day: each is answered 400, not logged as an
+    error with a traceback."""
+    response = Client().get("/", HTTP_HOST="scanner.example")
+    assert response.status_code == 400
+    entries = [json.loads(line) for line in stderr_lines()]
+    assert [entry for entry in entries if "exception" in entry] == []
+    assert "scanner.example" not in json.dumps(entries)
+
+
 def test_access_log_keeps_no_query_strings_tokens_or_referers(tmp_path):
     """gunicorn as deployed (careerguide/gunicorn.conf.py) writes the access log."""
     log = tmp_path / "access.log"
