@@ -3,6 +3,8 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from occupations.spreadsheets import formula_safe
 
 from .forms import SubscriberEmailField
 from .models import Subscriber, email_normalize
-from .services import subscriber_subscribe, subscribers_erase
+from .services import subscriber_subscribe, subscribers_erase, unsubscribe_url
 
 
 class SubscriberAddForm(forms.ModelForm):
@@ -111,9 +113,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         writer = csv.writer(response)
         header = ("email", "confirmed_at", "signed_up_at", "source_address")
-        writer.writerow((*header, "consent_version"))
-        rows = queryset.confirmed().order_by("email")
-        for subscriber in rows:
+        writer.writerow((*header, "consent_version", "unsubscribe_url"))
+        subscribers = list(queryset.confirmed().order_by("email"))
+        for subscriber in subscribers:
             writer.writerow(
                 formula_safe(value)
                 for value in (
@@ -122,8 +124,20 @@ class SubscriberAdmin(admin.ModelAdmin):
                     subscriber.signed_up_at.isoformat(),
                     subscriber.source_path,
                     subscriber.consent_version,
+                    # For the program that sends the issues: its List-Unsubscribe
+                    # header and the link in each issue, so that leaving there
+                    # reaches this list.
+                    unsubscribe_url(subscriber),
                 )
             )
+        # Who took the list away, and when: in the admin's record of changes.
+        LogEntry.objects.create(
+            user=request.user,
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_repr=f"{len(subscribers)} confirmed subscriber(s)",
+            action_flag=CHANGE,
+            change_message="Exported as CSV.",
+        )
         return response
 
     @admin.action(

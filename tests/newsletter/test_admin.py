@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from newsletter.models import Subscriber
@@ -79,9 +80,21 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
         "signed_up_at",
         "source_address",
         "consent_version",
+        "unsubscribe_url",
     ]
     assert [row[0] for row in rows[1:]] == ["'=cmd@example.com", "b@example.com"]
     assert rows[2][3] == "/careers/data-scientist/"
+    # The address the sending program puts in List-Unsubscribe: it works.
+    one_click = rows[2][5].removeprefix("http://testserver")
+    assert one_click.endswith("/one-click/")
+    left = Client().post(one_click, {"List-Unsubscribe": "One-Click"})
+    assert left.status_code == 200
+    confirmed.refresh_from_db()
+    assert confirmed.status == "unsubscribed"
+    # Who exported, in the admin's record of changes.
+    (entry,) = LogEntry.objects.all()
+    assert entry.user.username == "admin"
+    assert str(entry) == "Changed “2 confirmed subscriber(s)” — Exported as CSV."
 
 
 def test_admin_career_editor_cannot_see_subscribers(client):
