@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .consent import CONSENT_VERSION
+from .consent import CONSENT_TEXT, CONSENT_VERSION
 from .models import Subscriber, email_normalize
 
 logger = logging.getLogger(__name__)
@@ -258,6 +258,8 @@ def _email_send(subscriber, kind):
         "confirm_url": _absolute("newsletter:confirm", confirm_token_make(subscriber)),
         "unsubscribe_url": _absolute("newsletter:unsubscribe", unsubscribe_token),
         "site_url": settings.SITE_URL,
+        # What the reader agreed to, in the words the form showed them.
+        "consent_text": CONSENT_TEXT,
     }
     template = f"newsletter/email/{kind}"
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

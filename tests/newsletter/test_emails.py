@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from newsletter.consent import CONSENT_TEXT
 from newsletter.models import Subscriber
 from tests.factories import SubscriberFactory
 
@@ -83,3 +84,11 @@ def test_one_click_unsubscribe_tampered_is_refused(client):
         {"List-Unsubscribe": "One-Click"},
     )
     assert response.status_code == 400
+
+
+def test_email_confirmation_says_what_the_reader_agreed_to(signup):
+    signup("reader@example.com")
+    (message,) = mail.outbox
+    html, _ = message.alternatives[0]
+    assert CONSENT_TEXT in " ".join(message.body.split())
+    assert CONSENT_TEXT in html
