@@ -63,15 +63,15 @@ class CareerDetailView(DetailView):
 
 def follows_former_slugs(view):
     """`view` of the career page at <slug>, where an address a page left when an
-    editor changed its slug redirects (301, query string kept) to the same view
-    of the page's address now."""
+    editor changed its slug, or its address written with capitals, redirects (301,
+    query string kept) to the same view of the page's address now."""
 
     @wraps(view)
     def view_or_redirect(request, slug, **kwargs):
         try:
             return view(request, slug=slug, **kwargs)
         except Http404:
-            page = CareerPage.objects.published().formerly_at(slug)
+            page = _page_now_at(slug)
             if page is None:
                 raise
         url = reverse(
@@ -81,6 +81,17 @@ def follows_former_slugs(view):
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     return view_or_redirect
+
+
+def _page_now_at(slug):
+    """The published page that an address not its own names, or None."""
+    pages = CareerPage.objects.published()
+    page = pages.formerly_at(slug)
+    if page is None and slug != slug.lower():  # slugs are lower case
+        page = pages.filter(slug=slug.lower()).first() or pages.formerly_at(
+            slug.lower()
+        )
+    return page
 
 
 def published_career_page(slug):

@@ -110,3 +110,16 @@ def test_a_compare_address_naming_an_old_address_redirects_to_the_page(
     response = client.get(f"/careers/compare/?careers=never-was,{second.slug}")
     assert response.status_code == 200
     assert "We found no published career “never-was”" in visible_text(response.content)
+
+
+def test_an_address_written_with_capitals_redirects_to_the_page(admin_client, client):
+    CareerPageFactory(slug="data-scientist")
+    moved = CareerPageFactory(slug="ml-engineer")
+    rename(admin_client, moved, "machine-learning-engineer")
+    response = client.get("/careers/Data-Scientist/?ref=x")
+    assert response.status_code == 301
+    assert response["Location"] == "/careers/data-scientist/?ref=x"
+    assert client.get("/careers/ML-Engineer/data.csv")["Location"] == (
+        "/careers/machine-learning-engineer/data.csv"
+    )
+    assert client.get("/careers/No-Such-Page/").status_code == 404
