@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     # Cached public pages are served from here, above everything a cached page does
     # not need (occupations/page_cache.py). The CSP and permissions-policy headers

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from tests.factories import CareerPageFactory, ResourceFactory
@@ -199,3 +200,28 @@ def test_headers_every_admin_changelist_has_no_inline_code(admin_client, demo):
         assert response.status_code == 200, url
         found = inline_code(response.content.decode())
         assert (found.style_blocks, found.inline_scripts) == ([], []), url
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_head_answer_has_the_get_headers_and_no_body(cached):
+    """Django's handler keeps the body of a HEAD answer, which gunicorn drops with a
+    warning in the log each time: the site sends none, a cached page included."""
+    page = CareerPageFactory()
+    application = WSGIHandler()
+
+    def call(method):
+        environ = RequestFactory().generic(method, page.get_absolute_url()).environ
+        answers = []
+        body = b"".join(application(environ, lambda *answer: answers.append(answer)))
+        status, headers = answers[0]
+        return status, dict(headers), body
+
+    if cached:
+        call("GET")
+    status, headers, body = call("HEAD")
+    _, _, page_body = call("GET")
+    assert status == "200 OK"
+    assert body == b""
+    assert headers["Content-Length"] == str(len(page_body))
+    assert headers["Content-Security-Policy"]
+    assert headers["X-Cache"] == ("HIT" if cached else "MISS")
