@@ -403,15 +403,31 @@ def spelling_suggestion(query, queryset):
     for term in terms:
         known = is_short(term) or any(word.startswith(term) for word in vocabulary)
         # Closer than difflib's default (0.6): "docter" is not "sorter".
-        closest = [term] if known else get_close_matches(term, candidates, 1, 0.7)
+        closest = [term] if known else get_close_matches(term, candidates, 5, 0.7)
         if not closest:
             return ""
-        suggestion.extend(closest)
+        # Two neighbouring letters swapped is the commonest slip of the fingers, but
+        # difflib counts it as two changes: "laywer" was nearer "layer" than
+        # "lawyer", "cheif" nearer "chef" than "chief".
+        swapped = [word for word in closest if _is_swap(term, word)]
+        suggestion.append((swapped or closest)[0])
     suggestion = list(dict.fromkeys(suggestion))
     if suggestion == terms:
         return ""
     suggestion = " ".join(suggestion)
     return suggestion if career_pages_search(queryset, suggestion).exists() else ""
+
+
+def _is_swap(term, word):
+    """Whether `word` is `term` with two neighbouring letters swapped."""
+    differ = [i for i, (a, b) in enumerate(zip(term, word, strict=False)) if a != b]
+    return (
+        len(term) == len(word)
+        and len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and term[differ[0]] == word[differ[1]]
+        and term[differ[1]] == word[differ[0]]
+    )
 
 
 class SearchPaginator(Paginator):

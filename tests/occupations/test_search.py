@@ -468,6 +468,11 @@ def test_search_finding_nothing_offers_the_spelling_that_finds_careers(client, d
     career("Sorters")
     assert suggestion({"q": "sortar"}) == ("?q=sorter", "sorter")
     assert suggestion({"q": "dactar"}) is None  # not near enough "sorter" or "doctor"
+    # Two letters swapped is one slip, nearer than a letter left out.
+    career("Lawyers")
+    career("Floor Layers")
+    assert suggestion({"q": "laywer"}) == ("?q=lawyer", "lawyer")
+    assert suggestion({"q": "lyaer"}) == ("?q=layer", "layer")
 
 
 def test_search_reads_full_width_letters_and_ligatures(client, db):
