@@ -9,6 +9,7 @@ Two kinds of data live here, and the split matters for every future import:
   sections. Imports never touch it. Several pages may show one occupation's data.
 """
 
+import datetime
 import re
 from decimal import Decimal
 from itertools import groupby
@@ -45,6 +46,21 @@ ONET_SOC_CODE_VALIDATOR = RegexValidator(
 # /careers/compare/ and /careers/feed/ come before /careers/<slug>/: a page with one
 # of these slugs could never be reached.
 RESERVED_CAREER_SLUGS = ("compare", "feed")
+
+
+# When a page may go live. Times outside stop at no real date, and near the ends of
+# Python's calendar (year 1, year 9999) an editor's time zone pushed the stored
+# time past them: PostgreSQL kept it, and every page listing it failed to load.
+PUBLICATION_TIMES = (
+    datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2101, 1, 1, tzinfo=datetime.UTC),
+)
+
+
+def validate_publication_time(value):
+    earliest, end = PUBLICATION_TIMES
+    if not earliest <= value < end:
+        raise ValidationError("Choose a time between the years 2000 and 2100.")
 
 
 def validate_career_slug(value):
@@ -1150,6 +1166,7 @@ class CareerPage(models.Model):
     published_at = models.DateTimeField(
         "publish at",
         default=now_to_the_second,
+        validators=[validate_publication_time],
         help_text="A published page goes live at this time: set a future time to "
         "schedule it. Drafts are never shown, whatever the time.",
     )
@@ -1205,6 +1222,11 @@ class CareerPage(models.Model):
             models.CheckConstraint(
                 condition=Q(headline_year__range=(2000, 2100)),
                 name="career_page_headline_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__gte=PUBLICATION_TIMES[0])
+                & Q(published_at__lt=PUBLICATION_TIMES[1]),
+                name="career_page_published_at_range",
             ),
         )
 

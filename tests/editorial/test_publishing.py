@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,3 +124,41 @@ def test_career_slug_must_be_a_page_address_of_its_own(admin_client, slug, messa
     )
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["slug"])
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "time"),
+    [
+        ("America/New_York", "9999-12-31", "23:00:00"),  # after year 9999 in UTC
+        ("Asia/Tokyo", "0001-01-01", "00:00:00"),  # before year 1 in UTC
+        ("UTC", "2101-01-01", "00:00:00"),
+    ],
+)
+def test_publish_at_beyond_the_calendar_is_refused_and_the_site_stays_up(
+    admin_client, client, settings, zone, day, time
+):
+    """Stored on PostgreSQL, such a time could not be read back: every page that
+    listed the career failed, and so did the editor's change form."""
+    settings.TIME_ZONE = zone
+    page = CareerPageFactory()
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(
+        admin_client.get(url), published_at_0=day, published_at_1=time
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["published_at"]
+    assert errors == ["Choose a time between the years 2000 and 2100."]
+    page.refresh_from_db()
+    assert page.is_live
+    assert client.get("/careers/").status_code == 200
+    assert client.get(page.get_absolute_url()).status_code == 200
+
+
+def test_publish_at_range_is_a_database_constraint_too():
+    page = CareerPageFactory()
+    page.published_at = datetime.datetime(2200, 1, 1, tzinfo=datetime.UTC)
+    with pytest.raises(ValidationError):
+        page.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        page.save()
