@@ -106,7 +106,13 @@ class WrittenNumberField(forms.DecimalField):
         ):
             sign, number = written.groups()
             value = sign + number.replace(",", "")
-        return super().to_python(value)
+        number = super().to_python(value)
+        # "NaN", "Infinity" and "sNaN" are Decimals too, but no figure; and
+        # comparing a signalling NaN with the saved figure, to see whether an
+        # inline's row changed, raised InvalidOperation: a 500.
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class WrittenNumbersMixin:

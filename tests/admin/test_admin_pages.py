@@ -145,6 +145,21 @@ def test_admin_figures_with_misplaced_commas_are_refused(admin_client, demo, typ
     assert WageEstimate.objects.get(pk=wage.pk).annual_pct90 == wage.annual_pct90
 
 
+@pytest.mark.parametrize("typed", ["sNaN", "NaN", "Infinity", "-inf"])
+def test_admin_figures_that_are_no_number_are_refused_in_an_occupations_rows(
+    admin_client, demo, typed
+):
+    """Decimal reads them, but they are no figure; comparing a signalling NaN with
+    the saved value, to see whether the row changed, raised: a 500."""
+    occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url))
+    field = next(key for key in data if key.endswith("-0-annual_pct90"))
+    response = admin_client.post(url, {**data, field: typed})
+    assert response.status_code == 200
+    assert "Enter a number." in response.content.decode()
+
+
 def test_admin_task_edit_appears_on_public_page(admin_client, client, demo):
     page = CareerPage.objects.get(slug="machine-learning-engineer")
     task = page.occupation.tasks.first()
