@@ -14,7 +14,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
-from django.forms.models import _get_foreign_key
+from django.forms.models import BaseModelFormSet, _get_foreign_key
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -191,6 +191,54 @@ class EditConflictMixin:
         return UnchangedSinceOpened
 
 
+class UnchangedListFormSet(BaseModelFormSet):
+    """The formset of a list whose columns are edited in place (`list_editable`):
+    its save is refused when a listed row changed after the list was opened.
+
+    Django saves every row whose boxes differ from the row as stored now, so a
+    list opened before another editor's save, and saved untouched, put the old
+    values back. The management form carries a digest of the editable values the
+    list showed (it is the only hidden part of the list Django renders whole), and
+    a save is checked against the rows as they are now."""
+
+    STATE = "LIST_STATE"
+
+    @staticmethod
+    def _digest(rows):
+        return hashlib.sha256(repr(sorted(map(tuple, rows))).encode()).hexdigest()
+
+    @property
+    def management_form(self):
+        form = super().management_form
+        form.fields[self.STATE] = forms.CharField(
+            widget=forms.HiddenInput, required=False
+        )
+        if not self.is_bound:
+            fields = [
+                self.model._meta.get_field(name) for name in self.form._meta.fields
+            ]
+            form.initial[self.STATE] = self._digest(
+                (row.pk, *(field.value_from_object(row) for field in fields))
+                for row in self.get_queryset()
+            )
+        return form
+
+    def clean(self):
+        super().clean()
+        opened = self.data.get(f"{self.prefix}-{self.STATE}")
+        # From the database: the rows' forms have put the typed values into them.
+        stored = self.model._default_manager.filter(
+            pk__in=[row.pk for row in self.get_queryset()]
+        ).values_list("pk", *self.form._meta.fields)
+        if opened and opened != self._digest(stored):
+            raise ValidationError(
+                "Rows of this list were changed after you opened it (by another "
+                "editor, another tab or an import), so nothing was saved: your "
+                "changes would have undone those. Open the list again and make "
+                "your changes there."
+            )
+
+
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's many-to-many choice refuses "abc" as "not a valid value" but
     queries a number past the column's range, which SQLite cannot take."""
@@ -262,6 +310,10 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CheckedLookupsChangeList
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", UnchangedListFormSet)
+        return super().get_changelist_formset(request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         # No text holds a NUL character, and PostgreSQL refuses one in a query

@@ -16,11 +16,13 @@ from occupations.models import (
     Task,
     TechnologyCategory,
 )
+from resources.models import Resource
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
     OccupationFactory,
+    ResourceFactory,
     TaskFactory,
 )
 from tests.html_text import visible_text
@@ -146,9 +148,6 @@ def stale_save_is_refused(client, model, obj, field):
 
 def test_every_admin_with_history_refuses_a_stale_save(admin_client):
     """Tasks, resources, wages…: the last save no longer silently wins there."""
-    from resources.models import Resource
-    from tests.factories import ResourceFactory
-
     task = TaskFactory(statement="First.")
     stale_save_is_refused(admin_client, Task, task, "statement")
     resource = ResourceFactory(description="First.")
@@ -190,3 +189,50 @@ def test_every_change_form_carries_what_it_showed(admin_client, demo, model):
     obj = model.objects.first()
     response = admin_client.get(admin_url(model, "change", obj.pk))
     assert 'name="form_state"' in response.content.decode()
+
+
+def list_form_data(response, **changes):
+    """A changelist's in-place edit form as a browser would POST it untouched, plus
+    `changes` ({field name: value})."""
+    formset = response.context["cl"].formset
+    data = {
+        formset.management_form.add_prefix(name): field.value()
+        for name, field in (
+            (name, formset.management_form[name])
+            for name in formset.management_form.fields
+        )
+    }
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value not in (None, False):
+                data[form.add_prefix(name)] = value
+    return {**data, **changes, "_save": "Save"}
+
+
+def test_list_saved_after_another_editors_change_is_refused(admin_client):
+    """Editable columns (a resource's position): a list opened before another
+    editor's save, and saved untouched, put the old values back."""
+    first, second = ResourceFactory(position=1), ResourceFactory(position=2)
+    url = admin_url(Resource, "changelist")
+    opened = admin_client.get(url)
+    Resource.objects.filter(pk=first.pk).update(position=77)  # someone else
+
+    response = admin_client.post(url, list_form_data(opened))
+    assert response.status_code == 200
+    assert "changed after you opened it" in visible_text(response.content)
+    first.refresh_from_db()
+    assert first.position == 77
+
+    # A list opened afresh saves.
+    fresh = admin_client.get(url)
+    edited = list_form_data(fresh)
+    position = next(
+        key for key, value in edited.items() if key.endswith("-position") and value == 2
+    )
+    response = admin_client.post(url, {**edited, position: 5})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.position == 5
