@@ -288,9 +288,13 @@ class NumberCellMixin:
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(value, row, **kwargs)
+            number = super().clean(value, row, **kwargs)
         except ArithmeticError:  # decimal.InvalidOperation
             raise ValueError(f"“{value}” is not {self.expected}.") from None
+        # "NaN", "Infinity" and "sNaN" are Decimals too, but no figure.
+        if number is not None and not number.is_finite():
+            raise ValueError(f"“{value}” is not {self.expected}.")
+        return number
 
 
 class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
@@ -307,7 +311,11 @@ class WholeNumberCell(NumberCell):
         number = super().clean(value, row, **kwargs)
         if number is None:
             return None
-        if number % 1:
+        try:
+            fraction = number % 1
+        except ArithmeticError:  # too large to divide: "1e400"
+            fraction = None
+        if fraction != 0:
             raise ValueError(f"“{value}” is not {self.expected}.")
         return int(number)
 
@@ -332,15 +340,40 @@ class SheetResource(ie_resources.ModelResource):
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
+    # Rows a file may hold: the preview takes ~4 s a thousand, and on SQLite holds
+    # the database's write lock meanwhile (other editors' saves wait). The whole
+    # catalogue, ~1,000 pages, fits.
+    MOST_ROWS = 3000
+
     def before_import(self, dataset, **kwargs):
-        """Two rows for one record (the same slug twice) would both be applied, the
-        last silently winning: the file is refused, naming both lines."""
+        """A file this import cannot read as meant is refused, saying why: too many
+        rows, a column it does not know (a misspelt "titel" was ignored and its
+        changes silently lost), no column to match records on, or two rows for one
+        record (both would be applied, the last silently winning)."""
         super().before_import(dataset, **kwargs)
+        if len(dataset) > self.MOST_ROWS:
+            raise ValueError(
+                f"The file has {len(dataset):,} rows; an import takes at most "
+                f"{self.MOST_ROWS:,}. Split it into smaller files."
+            )
+        # Blank headers are columns no one named (a sheet's empty columns).
+        headers = [str(header) for header in dataset.headers or () if header]
         columns = [
             self.fields[name].column_name for name in self.get_import_id_fields()
         ]
-        if not set(columns) <= set(dataset.headers or ()):
-            return  # the library reports the missing columns
+        if missing := [column for column in columns if column not in headers]:
+            raise ValueError(
+                f"The file has no {_listed(missing)} column: each row is matched "
+                "to its record by it. (Saved from a spreadsheet with semicolons "
+                "between values? Save it as “CSV UTF-8 (comma delimited)”.)"
+            )
+        known = [field.column_name for field in self.get_import_fields()]
+        if unknown := [header for header in headers if header not in known]:
+            noun = "columns" if len(unknown) > 1 else "column"
+            raise ValueError(
+                f"Unknown {noun} {_listed(unknown)}. The columns this import "
+                f"reads: {', '.join(known)}."
+            )
         first_row = {}
         # Numbered as the preview numbers rows: the first under the header is 1.
         for number, row in enumerate(dataset.dict, start=1):
@@ -379,6 +412,10 @@ class SheetResource(ie_resources.ModelResource):
         if django_field.choices:
             kwargs["choices"] = django_field.choices
         return kwargs
+
+
+def _listed(names):
+    return ", ".join(f"“{name}”" for name in names)
 
 
 def _only_line_endings_differ(field, instance, row):

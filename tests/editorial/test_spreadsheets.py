@@ -191,9 +191,46 @@ def test_import_of_a_file_with_the_wrong_columns_says_so_without_a_traceback(
 ):
     response = upload(admin_client, CareerPage, "foo,bar\n1,2\n")
     text = visible_text(response.content)
-    assert "are not present" in text and "slug" in text
+    assert "The file has no “slug” column: each row is matched" in text
     assert "Traceback" not in text and ".py" not in text
     assert not CareerPage.objects.exists()
+    # Saved with semicolons, the header is one column.
+    response = upload(admin_client, CareerPage, "slug;title\nx;y\n")
+    assert "The file has no “slug” column" in visible_text(response.content)
+
+
+def test_import_with_a_column_it_does_not_know_is_refused_naming_it(admin_client):
+    """A misspelt column was ignored: the preview said "Skipped" and the change in
+    it was lost without a word."""
+    page = CareerPageFactory(slug="alpha", summary="Old.")
+    text = "slug,Summary,titel\nalpha,New summary.,New title\n"
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "Unknown columns “Summary”, “titel”. The columns this import reads: " in (
+        content
+    )
+    assert "slug, title, career_name" in content
+    assert "Confirm import" not in content
+    page.refresh_from_db()
+    assert page.summary == "Old."
+
+
+def test_import_of_too_many_rows_is_refused(admin_client, settings):
+    occupation = OccupationFactory()
+    rows = [(f"page-{number}", 2025) for number in range(3001)]
+    content = visible_text(
+        upload(admin_client, CareerPage, pages_csv(occupation, *rows)).content
+    )
+    assert "The file has 3,001 rows; an import takes at most 3,000." in content
+    assert not CareerPage.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["Infinity", "sNaN", "NaN", "1e400"])
+def test_import_number_that_is_no_figure_says_so(admin_client, year):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("odd-year", year))
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert f"“{year}” is not a whole number." in content
+    assert "class" not in content
 
 
 def test_import_errors_name_the_value_that_is_wrong(admin_client):
