@@ -163,6 +163,34 @@ class SpreadsheetMixin(ImportExportMixin):
     def _admin_url(self, view):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}")
 
+    def process_result(self, result, request):
+        """After the confirmation: the file may no longer validate (a row's
+        occupation deleted since the preview), and then nothing was stored. The
+        library said "Import finished: 0 new, 0 updated…" in green all the same."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = [str(error.error) for error in result.base_errors]
+        problems += [
+            f"row {number}: {error.error}"
+            for number, errors in result.row_errors()
+            for error in errors
+        ]
+        problems += [
+            f"row {row.number}: {message}"
+            for row in result.invalid_rows
+            for messages_ in row.error_dict.values()
+            for message in messages_
+        ]
+        shown = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+        self.message_user(
+            request,
+            "Nothing was imported: the file no longer passes the checks it passed in "
+            f"the preview, as the data changed meanwhile ({shown}). Choose it again "
+            "to see every row.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(self._admin_url("import"))
+
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step re-reads the file; refuse it whole if it no longer
         # validates rather than skip the rows that fail.

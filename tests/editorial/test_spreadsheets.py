@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -419,3 +420,18 @@ def test_import_publish_time_beyond_the_calendar_is_refused(admin_client, settin
     content = visible_text(upload(admin_client, CareerPage, "\n".join(text)).content)
     assert "Choose a time between the years 2000 and 2100." in content
     assert not CareerPage.objects.filter(slug="far-off").exists()
+
+
+def test_import_that_no_longer_validates_when_confirmed_says_nothing_was_stored(
+    admin_client,
+):
+    occupation = OccupationFactory(code="15-2051.00")
+    preview = upload(admin_client, CareerPage, pages_csv(occupation, ("alpha", 2025)))
+    occupation.delete()  # meanwhile, another editor
+    response = confirm(admin_client, CareerPage, preview)
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(CareerPage, "import")
+    (message,) = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was imported: the file no longer passes")
+    assert "row 1: No occupation has the O*NET-SOC code “15-2051.00”." in message
+    assert not CareerPage.objects.exists()
