@@ -65,6 +65,25 @@ def test_lists_nested_deeper_than_real_text_are_refused_in_the_admin(
     assert page.duties == "Before."
 
 
+def test_text_that_would_take_seconds_to_show_is_refused_in_the_admin(admin_client):
+    """The Markdown library's time grows with the square of the "[": 8,000 "!["
+    took 17 s to preview, and each server process as long again to show."""
+    page = CareerPageFactory(introduction="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), introduction="![" * 501)
+    )
+    assert response.status_code == 200
+    assert "More than 500 “[”" in visible_text(response.content)
+    page.refresh_from_db()
+    assert page.introduction == "Before."
+    links = " ".join(f"[link {n}](https://example.com/{n})" for n in range(500))
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), introduction=links)
+    )
+    assert response.status_code == 302
+
+
 def test_lists_twenty_levels_deep_save_and_show(admin_client, client):
     page = CareerPageFactory(duties="Before.")
     url = admin_url(CareerPage, "change", page.pk)
