@@ -233,7 +233,12 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        return formula_unsafe(super().clean(value, row, **kwargs).strip())
+        text = super().clean(value, row, **kwargs)
+        # As the admin's forms refuse it: PostgreSQL cannot store one, and on
+        # SQLite the record's form would refuse the text ever after.
+        if "\x00" in text:
+            raise ValueError("Null characters are not allowed: remove them.")
+        return formula_unsafe(text.strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)

@@ -435,3 +435,11 @@ def test_import_that_no_longer_validates_when_confirmed_says_nothing_was_stored(
     assert message.startswith("Nothing was imported: the file no longer passes")
     assert "row 1: No occupation has the O*NET-SOC code “15-2051.00”." in message
     assert not CareerPage.objects.exists()
+
+
+def test_import_text_with_a_null_character_is_refused(admin_client):
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("nul", 2025)).replace("nul Career Path", "A\x00B")
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "Null characters are not allowed: remove them." in content
+    assert "Confirm import" not in content
