@@ -1,3 +1,4 @@
+import datetime
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -365,6 +366,11 @@ def _is_valid_pk(model, value):
     except ValidationError:
         return False
     return True
+
+
+# Longer than a page's delete takes to delete its resource links before the page
+# itself: link revisions that close to the page's deletion are the delete's.
+DELETION_TIME = datetime.timedelta(seconds=1)
 
 
 class TaskFormSet(SharedChoicesFormSet):
@@ -817,11 +823,18 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         version = self.get_version(object_id, version_id)
         page = version.instance
         following = version.next_record
-        links = (
-            page_links_as_of(page, following.history_date)
-            if following
-            else None  # the latest version: nothing to put back
-        )
+        if following is None:
+            links = None  # the latest version: nothing to put back
+        elif following.history_type == "-":
+            # Restoring a deleted page: its links went first, in the same delete,
+            # just before the page's own record of it. As of a moment before, but
+            # never before the version itself.
+            links = page_links_as_of(
+                page,
+                max(version.history_date, following.history_date - DELETION_TIME),
+            )
+        else:
+            links = page_links_as_of(page, following.history_date)
         extra_context = {**(extra_context or {}), "resource_links_then": links}
         with transaction.atomic():
             response = super().history_form_view(

@@ -1,7 +1,11 @@
 """Revision history: who changed what and when, with a diff, and revert."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from occupations.models import (
     CareerPage,
@@ -153,6 +157,36 @@ def test_revert_puts_back_the_resource_links_of_that_version(admin_client, clien
     page.refresh_from_db()
     assert page.duties == "Second duties."
     assert links_of(page) == [("Added later", ""), ("Kept", "Rewritten.")]
+
+
+@pytest.mark.parametrize("deleted_after", [0, 300], ids=["at once", "later"])
+def test_restoring_a_deleted_page_puts_back_its_resource_links(
+    admin_client, deleted_after
+):
+    """Deleting the page deleted its links first: "as of the deletion" found none,
+    the form said it had none, and the restored page had lost them."""
+    page = CareerPageFactory(duties="Original duties.")
+    CareerPageResourceFactory(page=page, resource__name="First", position=1)
+    CareerPageResourceFactory(page=page, resource__name="Second", position=2)
+    edit_page(admin_client, page, duties="Last duties.")
+    pk = page.pk
+    later = timezone.now() + datetime.timedelta(seconds=deleted_after)
+    with time_machine.travel(later):
+        page.delete()
+
+    last = CareerPage.history.filter(id=pk, history_type="~").latest()
+    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    form = admin_client.get(restore_url)
+    text = visible_text(form.content)
+    assert "resource links back as they were in this version" in text
+    assert "First" in text and "Second" in text
+    response = admin_client.post(restore_url, change_form_data(form), follow=True)
+    assert "Resource links restored as they were in that version (2 changes)." in (
+        visible_text(response.content)
+    )
+    restored = CareerPage.objects.get(pk=pk)
+    assert restored.duties == "Last duties."
+    assert links_of(restored) == [("First", ""), ("Second", "")]
 
 
 def test_revert_to_the_latest_version_leaves_the_links_alone(admin_client):
