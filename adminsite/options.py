@@ -12,7 +12,11 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import BaseModelFormSet, _get_foreign_key
 from django.utils import timezone
@@ -314,6 +318,15 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
     def get_changelist_formset(self, request, **kwargs):
         kwargs.setdefault("formset", UnchangedListFormSet)
         return super().get_changelist_formset(request, **kwargs)
+
+    def _get_edited_object_pks(self, request, prefix):
+        """The ids of the rows a list's save names. One no row can have (a number
+        past the column's range) comes from no list: a tampered request, answered
+        400. Django queried it, and SQLite refuses such a number: a 500."""
+        pks = super()._get_edited_object_pks(request, prefix)
+        if readable_keys(self.model._meta.pk, pks) != pks:
+            raise SuspiciousOperation("A list's save names a row id no row can have.")
+        return pks
 
     def get_search_results(self, request, queryset, search_term):
         # No text holds a NUL character, and PostgreSQL refuses one in a query

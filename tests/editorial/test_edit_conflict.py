@@ -236,3 +236,13 @@ def test_list_saved_after_another_editors_change_is_refused(admin_client):
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.position == 5
+
+
+def test_list_save_naming_a_row_no_id_can_name_is_refused(admin_client):
+    ResourceFactory(position=1)
+    url = admin_url(Resource, "changelist")
+    data = list_form_data(admin_client.get(url))
+    row_id = next(key for key in data if key.endswith("-id"))
+    response = admin_client.post(url, {**data, row_id: "9" * 23})
+    assert response.status_code == 400
+    assert Resource.objects.get().position == 1
