@@ -8,7 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -859,6 +859,9 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             page = self.get_object(request, unquote(object_id))
             if page is None:
                 raise Http404("No such career page.")
+        elif request.method != "POST":
+            # A page not yet saved exists only in the add form that posts here.
+            return HttpResponseNotAllowed(["POST"])
         if request.method == "POST":
             allowed = (
                 self.has_change_permission(request, page)

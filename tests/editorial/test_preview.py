@@ -100,6 +100,10 @@ def test_preview_of_new_page_from_add_form_saves_nothing(admin_client):
     assert response.status_code == 200, response.content
     assert "Never saved." in visible_text(response.content)
     assert not CareerPage.objects.filter(slug="brand-new").exists()
+    # Opened by its address, there is nothing to show: 405, not "not allowed".
+    opened = admin_client.get(admin_url(CareerPage, "preview_new"))
+    assert opened.status_code == 405
+    assert opened["Allow"] == "POST"
 
 
 def test_preview_with_form_errors_explains_them(admin_client):
