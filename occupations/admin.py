@@ -368,11 +368,6 @@ def _is_valid_pk(model, value):
     return True
 
 
-# Longer than a page's delete takes to delete its resource links before the page
-# itself: link revisions that close to the page's deletion are the delete's.
-DELETION_TIME = datetime.timedelta(seconds=1)
-
-
 class TaskFormSet(SharedChoicesFormSet):
     def clean(self):
         """One O*NET task ID per occupation, checked here: Django leaves the
@@ -671,6 +666,11 @@ class PublicationFilter(admin.SimpleListFilter):
             "scheduled": queryset.scheduled,
             "draft": queryset.drafts,
         }.get(self.value(), queryset.all)()
+
+
+# Longer than a page's delete takes to delete its resource links before the page
+# itself: link revisions that close to the page's deletion are the delete's.
+DELETION_TIME = datetime.timedelta(seconds=1)
 
 
 @admin.register(CareerPage)
