@@ -204,15 +204,18 @@ def goal_report(results, static_rps, import_seconds):
             f"{worst:.1f} ms ({worst_name})",
             worst < 100,
         ),
-        (
-            "full import < 20 s",
-            f"{import_seconds:.1f} s",
-            import_seconds < 20,
-        ),
     ]
+    if import_seconds is None:
+        unmeasured = "not measured: the database held the catalogue (name an empty one)"
+        goals.append(("full import < 20 s", unmeasured, None))
+    else:
+        goals.append(
+            ("full import < 20 s", f"{import_seconds:.1f} s", import_seconds < 20)
+        )
     say("\nGoals (issue #8):")
     for goal, figure, met in goals:
-        say(f"  {'met    ' if met else 'NOT MET'}  {goal}: {figure}")
+        verdict = "met    " if met else "NOT MET" if met is not None else "n/a    "
+        say(f"  {verdict}  {goal}: {figure}")
 
 
 def main():
@@ -241,11 +244,15 @@ def main():
     manage(env, "collectstatic", "--noinput")
     output, import_seconds = catalogue_database(env)
     rows = int(re.search(r"Done: ([\d,]+) created", output).group(1).replace(",", ""))
-    rate = rows / import_seconds
-    say(
-        f"Full catalogue import: {rows:,} rows in {import_seconds:.1f} s "
-        f"({rate:,.0f} rows/s)"
-    )
+    if rows:
+        rate = rows / import_seconds
+        say(
+            f"Full catalogue import: {rows:,} rows in {import_seconds:.1f} s "
+            f"({rate:,.0f} rows/s)"
+        )
+    else:  # a database that held the catalogue already: nothing was imported
+        import_seconds = None
+        say("Full catalogue import: not measured, the database held it already")
 
     log = (workdir / "gunicorn.log").open("w")
     cached = start_gunicorn(env, 8801, log)
