@@ -5,7 +5,7 @@ from django.core.validators import slug_re
 from occupations.models import CareerPage
 
 from .consent import CONSENT_TEXT
-from .models import email_normalize
+from .models import RefusedAddress, email_normalize
 
 
 class SubscriberEmailField(forms.EmailField):
@@ -16,12 +16,19 @@ class SubscriberEmailField(forms.EmailField):
         "invalid": "Enter an email address like name@example.com.",
     }
 
+    def to_python(self, value):
+        # A domain's closing dot ("example.org.") names the same domain, but
+        # Django's check refuses it: `email_normalize` drops it.
+        return super().to_python(value).removesuffix(".")
+
     def clean(self, value):
         email = super().clean(value)
         if not email:
             return email
         try:
             return email_normalize(email)
+        except RefusedAddress as refused:
+            raise ValidationError(str(refused), code="invalid") from None
         except ValueError:
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid"

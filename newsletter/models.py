@@ -15,6 +15,11 @@ from django.utils import timezone
 LOCAL_PART_MAX_LENGTH = 64
 
 
+class RefusedAddress(ValueError):
+    """An address the newsletter does not send to, for a reason the person who
+    typed it can put right: the message says what."""
+
+
 def email_normalize(value):
     """The stored form of an address (all lower case, the domain in ASCII), or
     ValueError for an address the newsletter does not send to.
@@ -40,18 +45,26 @@ def email_normalize(value):
     label ("ann@localhost"), which is no address on the internet.
     """
     local, _, domain = value.strip().rpartition("@")
-    if (
-        not local
-        or len(local) > LOCAL_PART_MAX_LENGTH
-        or '"' in local
-        or "\\" in local
-        or domain.startswith("[")
-    ):
+    if not local:
         raise ValueError(f"not an address the newsletter sends to: {value!r}")
+    if len(local) > LOCAL_PART_MAX_LENGTH:
+        raise RefusedAddress(
+            f"The part before the @ can be {LOCAL_PART_MAX_LENGTH} characters at "
+            "most: no mail server delivers to a longer one."
+        )
+    if '"' in local or "\\" in local:
+        raise RefusedAddress("Write the address without quotation marks or “\\”.")
+    if domain.startswith("["):
+        raise RefusedAddress(
+            "Use an address at a domain name, such as name@example.com, not at an "
+            "IP address."
+        )
     # idna.IDNAError, a ValueError, for a domain IDNA cannot write.
     ascii_domain = idna.encode(domain, uts46=True).decode("ascii").removesuffix(".")
     if "." not in ascii_domain:
-        raise ValueError(f"not an address the newsletter sends to: {value!r}")
+        raise RefusedAddress(
+            "After the @ comes a whole domain name, such as example.com."
+        )
     return f"{local}@{ascii_domain}".lower()
 
 

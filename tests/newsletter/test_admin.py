@@ -199,15 +199,22 @@ def test_admin_add_sends_double_opt_in_email(
     assert "Confirm" in mail.outbox[0].subject
 
 
-@pytest.mark.parametrize("email", ["ann@[10.0.0.1]", "a" * 65 + "@x.example"])
-def test_admin_add_address_the_newsletter_refuses_shows_error(admin_client, email):
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("ann@[10.0.0.1]", "not at an IP address"),
+        ("a" * 65 + "@x.example", "The part before the @ can be 64 characters"),
+    ],
+)
+def test_admin_add_address_the_newsletter_refuses_shows_error(
+    admin_client, email, message
+):
     response = admin_client.post(
         reverse("admin:newsletter_subscriber_add"), {"email": email}
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["email"] == [
-        "Enter an email address like name@example.com."
-    ]
+    (error,) = response.context["adminform"].form.errors["email"]
+    assert message in error
     assert not Subscriber.objects.exists()
 
 

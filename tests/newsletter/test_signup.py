@@ -1,5 +1,6 @@
 """The subscriber's path through HTTP: signup, email, confirm, unsubscribe, again."""
 
+import html
 import logging
 
 import pytest
@@ -140,6 +141,29 @@ def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
     assert 'id="newsletter-email-error"' in html
     assert Subscriber.objects.count() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("x" * 65 + "@example.com", "The part before the @ can be 64 characters"),
+        ("ann@[127.0.0.1]", "not at an IP address"),
+        ("ann@localhost", "After the @ comes a whole domain name"),
+        ('"ann"@example.org', "without quotation marks"),
+        ("ann@@example.org", "Enter an email address like name@example.com."),
+    ],
+)
+def test_signup_refused_address_says_what_to_put_right(signup, email, message):
+    response = signup(email)
+    assert response.status_code == 200
+    assert message in visible_text(response.content)
+    assert f'value="{html.escape(email)}"' in response.content.decode()
+
+
+def test_signup_address_with_the_domains_closing_dot_is_taken(signup):
+    """ "example.org." names example.org (DNS's root); Django's check refused it."""
+    assert signup("reader@example.org.").status_code == 302
+    assert Subscriber.objects.get().email == "reader@example.org"
 
 
 def test_signup_without_consent_shows_error(signup):
