@@ -9,7 +9,11 @@ def head_without_body(get_response):
     def middleware(request):
         response = get_response(request)
         if request.method == "HEAD" and not response.streaming:
-            response.headers.setdefault("Content-Length", str(len(response.content)))
+            # What the GET would send; a 304 or 204 has no length to announce.
+            if response.status_code not in (204, 304):
+                response.headers.setdefault(
+                    "Content-Length", str(len(response.content))
+                )
             response.content = b""
         return response
 

@@ -224,3 +224,17 @@ def test_head_answer_has_the_get_headers_and_no_body(cached):
     assert head["Content-Length"] == str(len(get.content))
     assert head["Content-Security-Policy"]
     assert head["X-Cache"] == ("HIT" if cached else "MISS")
+
+
+def test_head_answer_not_modified_announces_no_length(client):
+    """A 304 has no body whose length to announce (RFC 9110, 8.6)."""
+    page = CareerPageFactory()
+    etag = client.get(page.get_absolute_url())["ETag"]  # also sets the CSRF cookie
+    request = RequestFactory().head(
+        page.get_absolute_url(),
+        HTTP_IF_NONE_MATCH=etag,
+        HTTP_COOKIE=client.cookies.output(attrs=[], header="", sep=";").strip(),
+    )
+    response = WSGIHandler().get_response(request)
+    assert response.status_code == 304
+    assert "Content-Length" not in response
