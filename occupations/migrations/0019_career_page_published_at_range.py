@@ -13,10 +13,12 @@ def bring_into_range(apps, schema_editor):
     """Times stored before the rule existed move to its nearest end, so that the
     constraint can be added (filtered and updated in SQL: on PostgreSQL such a
     time may not even be readable in Python)."""
-    CareerPage = apps.get_model("occupations", "CareerPage")
-    CareerPage.objects.filter(published_at__lt=EARLIEST).update(published_at=EARLIEST)
     last_second = END - datetime.timedelta(seconds=1)
-    CareerPage.objects.filter(published_at__gte=END).update(published_at=last_second)
+    # The revisions too: the page's history and revert form read them.
+    for name in ("CareerPage", "HistoricalCareerPage"):
+        model = apps.get_model("occupations", name)
+        model.objects.filter(published_at__lt=EARLIEST).update(published_at=EARLIEST)
+        model.objects.filter(published_at__gte=END).update(published_at=last_second)
 
 
 class Migration(migrations.Migration):
