@@ -62,20 +62,30 @@ def nesting(line):
     return depth
 
 
-# The Markdown library's time grows with the square of a text's "[" (each may
-# open a link or an image): 500 render in ~0.07 s, 8,000 "![" took 17 s. A link
-# takes one; no section needs hundreds.
+# The Markdown library's time grows with the square of some input: of a text's
+# "[" (each may open a link or an image: 500 render in ~0.07 s, 8,000 "![" took
+# 17 s), and of its length for other patterns ("<a " and "<http://" repeated: 10,000
+# characters ~1 s, 64,000 characters 6 s and more). A link takes one "["; the
+# longest section of the reference page is 3,600 characters.
 MAX_BRACKETS = 500
+MAX_LENGTH = 10_000
 
 
 def validate_markdown(text):
     """Refuse Markdown nested deeper than MAX_NESTING, with a message, rather
-    than store a section the page could only show as plain text; and text with
-    more than MAX_BRACKETS "[", which would take seconds to show."""
+    than store a section the page could only show as plain text; and text longer
+    than MAX_LENGTH or with more than MAX_BRACKETS "[", which could take seconds
+    to show."""
     if max(map(nesting, (text or "").splitlines()), default=0) > MAX_NESTING:
         raise ValidationError(
             f"Lists are nested more than {MAX_NESTING} levels deep: remove the "
             "extra “-”, “*” or “1.” at the starts of lines, or the indentation."
+        )
+    if len(text or "") > MAX_LENGTH:
+        raise ValidationError(
+            f"A section holds at most {MAX_LENGTH:,} characters (about 1,500 "
+            f"words); this one has {len(text):,}. Shorten it, or move part of it "
+            "to another section."
         )
     if (text or "").count("[") > MAX_BRACKETS:
         raise ValidationError(
