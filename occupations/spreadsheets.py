@@ -233,12 +233,7 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        # As the admin's forms refuse it: PostgreSQL cannot store one, and on
-        # SQLite the record's form would refuse the text ever after.
-        if "\x00" in text:
-            raise ValueError("Null characters are not allowed: remove them.")
-        return formula_unsafe(text.strip())
+        return formula_unsafe(super().clean(value, row, **kwargs).strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)
@@ -380,15 +375,28 @@ class SheetResource(ie_resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         """A file this import cannot read as meant is refused, saying why: too many
-        rows, a column it does not know (a misspelt "titel" was ignored and its
-        changes silently lost), no column to match records on, or two rows for one
-        record (both would be applied, the last silently winning)."""
+        rows, a null character in a cell, a column it does not know (a misspelt
+        "titel" was ignored and its changes silently lost), no column to match
+        records on, or two rows for one record (both would be applied, the last
+        silently winning)."""
         super().before_import(dataset, **kwargs)
-        if len(dataset) > self.MOST_ROWS:
+        # A sheet's formatted but empty rows are no records.
+        rows = sum(1 for row in dataset if any(not _is_blank(cell) for cell in row))
+        if rows > self.MOST_ROWS:
             raise ValueError(
-                f"The file has {len(dataset):,} rows; an import takes at most "
+                f"The file has {rows:,} rows; an import takes at most "
                 f"{self.MOST_ROWS:,}. Split it into smaller files."
             )
+        # As the admin's forms refuse it: PostgreSQL cannot store one (nor look
+        # one up), and on SQLite the record's form would refuse its text ever
+        # after.
+        for number, row in enumerate(dataset, start=1):
+            for header, cell in zip(dataset.headers or (), row, strict=False):
+                if isinstance(cell, str) and "\x00" in cell:
+                    raise ValueError(
+                        f"Row {number}, column “{header}”: null characters are "
+                        "not allowed: remove them."
+                    )
         # Blank headers are columns no one named (a sheet's empty columns).
         headers = [str(header) for header in dataset.headers or () if header]
         columns = [

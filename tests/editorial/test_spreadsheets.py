@@ -437,9 +437,26 @@ def test_import_that_no_longer_validates_when_confirmed_says_nothing_was_stored(
     assert not CareerPage.objects.exists()
 
 
-def test_import_text_with_a_null_character_is_refused(admin_client):
-    occupation = OccupationFactory()
-    text = pages_csv(occupation, ("nul", 2025)).replace("nul Career Path", "A\x00B")
+@pytest.mark.parametrize("column", ["title", "occupation"])
+def test_import_cell_with_a_null_character_is_refused(admin_client, column):
+    """Any cell: PostgreSQL can neither store nor look up such text (the
+    occupation's code is looked up)."""
+    occupation = OccupationFactory(code="15-2051.00")
+    text = pages_csv(occupation, ("nul", 2025))
+    text = text.replace(
+        "nul Career Path" if column == "title" else "15-2051.00",
+        "A\x00B" if column == "title" else "15-2051.00\x00",
+    )
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert "Null characters are not allowed: remove them." in content
+    assert f"Row 1, column “{column}”: null characters are not allowed" in content
     assert "Confirm import" not in content
+    assert "PostgreSQL" not in content
+
+
+def test_import_counts_only_rows_that_hold_something(admin_client):
+    """A sheet's formatted range may run far below its records."""
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("alpha", 2025)) + ",,,,,,\n" * 3500
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "an import takes at most" not in content
+    assert "Confirm import" in content
