@@ -134,9 +134,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         LogEntry.objects.create(
             user=request.user,
             content_type=ContentType.objects.get_for_model(Subscriber),
-            object_repr=f"{len(subscribers)} confirmed subscriber(s)",
+            object_repr=f"CSV export of {len(subscribers)} confirmed subscriber(s)",
+            # Django's record knows additions, changes and deletions only.
             action_flag=CHANGE,
-            change_message="Exported as CSV.",
+            change_message="Exported; nothing was changed.",
         )
         return response
 

@@ -30,8 +30,11 @@ def signup(request):
         return render(request, "newsletter/signup.html", {"form": SignupForm()})
     form = SignupForm(request.POST)
     valid = form.is_valid()
-    if wait := ratelimit.signup_limited(request, email=form.cleaned_data.get("email")):
-        retry_at = timezone.now() + datetime.timedelta(seconds=wait)
+    # An address counts when an email may go to it: an invalid form sends none.
+    email = form.cleaned_data["email"] if valid else None
+    if wait := ratelimit.signup_limited(request, email=email):
+        # Never "in 0 minutes".
+        retry_at = timezone.now() + datetime.timedelta(seconds=max(wait, 60))
         response = render(
             request, "newsletter/rate_limited.html", {"retry_at": retry_at}, status=429
         )

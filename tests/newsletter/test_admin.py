@@ -94,7 +94,10 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
     # Who exported, in the admin's record of changes.
     (entry,) = LogEntry.objects.all()
     assert entry.user.username == "admin"
-    assert str(entry) == "Changed “2 confirmed subscriber(s)” — Exported as CSV."
+    assert str(entry) == (
+        "Changed “CSV export of 2 confirmed subscriber(s)” — Exported; nothing was "
+        "changed."
+    )
 
 
 def test_admin_career_editor_cannot_see_subscribers(client):

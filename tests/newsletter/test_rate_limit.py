@@ -115,3 +115,25 @@ def test_rate_limit_keeps_no_address_nor_plain_hash_of_it_in_the_cache(signup, l
     assert "newsletter:rate:email:" in keys
     assert "reader" not in keys
     assert digest[:16] not in keys
+
+
+def test_rate_limit_per_email_counts_only_forms_that_may_send(signup, limits):
+    """A form sent without the consent box ticked emails no one: the address is
+    not counted (the client address is)."""
+    for n in range(3):
+        response = signup(
+            "reader@example.com", consent="", meta={"REMOTE_ADDR": f"192.0.2.{n}"}
+        )
+        assert response.status_code == 200
+    response = signup("reader@example.com", meta={"REMOTE_ADDR": "192.0.2.50"})
+    assert response.status_code == 302
+
+
+def test_rate_limit_says_a_minute_at_least(signup, limits):
+    end_of_hour = 3600 * 400000 - 30
+    with time_machine.travel(end_of_hour, tick=False):
+        for n in range(3):
+            signup(f"reader{n}@example.com")
+        response = signup("late@example.com")
+    assert response["Retry-After"] == "30"
+    assert "try again later, in 1 minute." in visible_text(response.content)
