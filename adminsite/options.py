@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import BaseModelFormSet, _get_foreign_key
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 
 
 def readable_keys(key, values):
@@ -211,7 +212,7 @@ class UnchangedListFormSet(BaseModelFormSet):
     def _digest(rows):
         return hashlib.sha256(repr(sorted(map(tuple, rows))).encode()).hexdigest()
 
-    @property
+    @cached_property
     def management_form(self):
         form = super().management_form
         form.fields[self.STATE] = forms.CharField(

@@ -630,7 +630,7 @@ def _quoted(slug):
     """A slug from the address in a message: its first 60 characters, without
     control characters (a %00 in the address)."""
     shown = "".join(character for character in slug[:60] if character.isprintable())
-    return f"“{shown}”"
+    return f"“{shown}”" if shown else "An address of unprintable characters"
 
 
 def _left_out(slugs, found):

@@ -155,3 +155,7 @@ def test_compare_control_characters_of_an_address_are_not_shown(client, db):
     assert response.status_code == 200
     assert "“x” is not the address of a career" in response.content.decode()
     assert "\x00" not in response.content.decode()
+    nothing_printable = client.get("/careers/compare/?careers=%07%1b,nope")
+    assert "An address of unprintable characters is not the address of a career" in (
+        nothing_printable.content.decode()
+    )
