@@ -224,6 +224,16 @@ DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: 
 DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
 
 
+def refuse_null(text):
+    """`text`, unless it holds a null character, refused as the admin's forms
+    refuse it: PostgreSQL can neither store nor look up such text (its own error
+    reached the preview), and on SQLite the record's form would refuse it ever
+    after."""
+    if isinstance(text, str) and "\x00" in text:
+        raise ValueError("Null characters are not allowed: remove them.")
+    return text
+
+
 class TextCell(ie_widgets.CharWidget):
     """A text cell, read as the admin's form reads text: surrounding spaces
     trimmed (a title of spaces is an empty, refused title), and an empty cell,
@@ -233,7 +243,7 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        return formula_unsafe(super().clean(value, row, **kwargs).strip())
+        return formula_unsafe(refuse_null(super().clean(value, row, **kwargs)).strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)
@@ -375,7 +385,7 @@ class SheetResource(ie_resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         """A file this import cannot read as meant is refused, saying why: too many
-        rows, a null character in a cell, a column it does not know (a misspelt
+        rows, a column it does not know (a misspelt
         "titel" was ignored and its changes silently lost), no column to match
         records on, or two rows for one record (both would be applied, the last
         silently winning)."""
@@ -387,16 +397,6 @@ class SheetResource(ie_resources.ModelResource):
                 f"The file has {rows:,} rows; an import takes at most "
                 f"{self.MOST_ROWS:,}. Split it into smaller files."
             )
-        # As the admin's forms refuse it: PostgreSQL cannot store one (nor look
-        # one up), and on SQLite the record's form would refuse its text ever
-        # after.
-        for number, row in enumerate(dataset, start=1):
-            for header, cell in zip(dataset.headers or (), row, strict=False):
-                if isinstance(cell, str) and "\x00" in cell:
-                    raise ValueError(
-                        f"Row {number}, column “{header}”: null characters are "
-                        "not allowed: remove them."
-                    )
         # Blank headers are columns no one named (a sheet's empty columns).
         headers = [str(header) for header in dataset.headers or () if header]
         columns = [
@@ -497,7 +497,7 @@ class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(value, row, **kwargs)
+            return super().clean(refuse_null(value), row, **kwargs)
         except Occupation.DoesNotExist:
             raise ValueError(
                 f"No occupation has the O*NET-SOC code “{value}”."

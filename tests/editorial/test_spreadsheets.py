@@ -448,7 +448,7 @@ def test_import_cell_with_a_null_character_is_refused(admin_client, column):
         "A\x00B" if column == "title" else "15-2051.00\x00",
     )
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert f"Row 1, column “{column}”: null characters are not allowed" in content
+    assert f"{column} Null characters are not allowed: remove them." in content
     assert "Confirm import" not in content
     assert "PostgreSQL" not in content
 
