@@ -238,13 +238,12 @@ def _absolute(name, token):
     return settings.SITE_URL + reverse(name, args=[token])
 
 
-def unsubscribe_url(subscriber):
+def unsubscribe_url(subscriber, token=None):
     """The subscriber's one-click unsubscribe address (RFC 8058), which never
     expires: mail clients POST to it, and opened in a browser it shows the
-    unsubscribe page with its button."""
-    return _absolute(
-        "newsletter:one_click_unsubscribe", unsubscribe_token_make(subscriber)
-    )
+    unsubscribe page with its button. `token`: one already made for them."""
+    token = token or unsubscribe_token_make(subscriber)
+    return _absolute("newsletter:one_click_unsubscribe", token)
 
 
 def _email_send(subscriber, kind):
@@ -273,7 +272,7 @@ def _email_send(subscriber, kind):
             # Named after the site, not the sending server's own host name.
             "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
             # RFC 8058: mail clients show an unsubscribe button that POSTs here.
-            "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
+            "List-Unsubscribe": f"<{unsubscribe_url(subscriber, unsubscribe_token)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )

@@ -60,7 +60,9 @@ PUBLICATION_TIMES = (
 def validate_publication_time(value):
     earliest, end = PUBLICATION_TIMES
     if not earliest <= value < end:
-        raise ValidationError("Choose a time between the years 2000 and 2100.")
+        raise ValidationError(
+            f"Choose a time between the years {earliest.year} and {end.year - 1}."
+        )
 
 
 def validate_career_slug(value):
@@ -951,6 +953,17 @@ class CareerPageQuerySet(models.QuerySet):
     def formerly_at(self, slug):
         """The page that had the address `slug` before an editor changed it."""
         return self.filter(former_slugs__slug=slug).first()
+
+    def redirect_target(self, slug):
+        """The page an address not its own names: one it had before an editor
+        changed it, or its own or such a one written with capitals (slugs are
+        lower case); or None."""
+        page = self.formerly_at(slug)
+        if page is None and slug != slug.lower():
+            page = self.filter(slug=slug.lower()).first() or self.formerly_at(
+                slug.lower()
+            )
+        return page
 
     def moved_from(self, slugs):
         """{former slug: the page's slug now} for the pages among these that had

@@ -76,18 +76,19 @@ def validate_markdown(text):
     than store a section the page could only show as plain text; and text longer
     than MAX_LENGTH or with more than MAX_BRACKETS "[", which could take seconds
     to show."""
-    if max(map(nesting, (text or "").splitlines()), default=0) > MAX_NESTING:
+    text = text or ""
+    if max(map(nesting, text.splitlines()), default=0) > MAX_NESTING:
         raise ValidationError(
             f"Lists are nested more than {MAX_NESTING} levels deep: remove the "
             "extra “-”, “*” or “1.” at the starts of lines, or the indentation."
         )
-    if len(text or "") > MAX_LENGTH:
+    if len(text) > MAX_LENGTH:
         raise ValidationError(
             f"A section holds at most {MAX_LENGTH:,} characters (about 1,500 "
             f"words); this one has {len(text):,}. Shorten it, or move part of it "
             "to another section."
         )
-    if (text or "").count("[") > MAX_BRACKETS:
+    if text.count("[") > MAX_BRACKETS:
         raise ValidationError(
             f"More than {MAX_BRACKETS} “[” (a link or an image takes one): remove "
             "the extra ones, or move part of the text to another section."

@@ -224,7 +224,7 @@ DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: 
 DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
 
 
-def refuse_null(text):
+def _refuse_null(text):
     """`text`, unless it holds a null character, refused as the admin's forms
     refuse it: PostgreSQL can neither store nor look up such text (its own error
     reached the preview), and on SQLite the record's form would refuse it ever
@@ -243,7 +243,7 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        return formula_unsafe(refuse_null(super().clean(value, row, **kwargs)).strip())
+        return formula_unsafe(_refuse_null(super().clean(value, row, **kwargs)).strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)
@@ -504,7 +504,7 @@ class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(refuse_null(value), row, **kwargs)
+            return super().clean(_refuse_null(value), row, **kwargs)
         except Occupation.DoesNotExist:
             raise ValueError(
                 f"No occupation has the O*NET-SOC code “{value}”."

@@ -71,7 +71,7 @@ def follows_former_slugs(view):
         try:
             return view(request, slug=slug, **kwargs)
         except Http404:
-            page = _page_now_at(slug)
+            page = CareerPage.objects.published().redirect_target(slug)
             if page is None:
                 raise
         url = reverse(
@@ -81,17 +81,6 @@ def follows_former_slugs(view):
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     return view_or_redirect
-
-
-def _page_now_at(slug):
-    """The published page that an address not its own names, or None."""
-    pages = CareerPage.objects.published()
-    page = pages.formerly_at(slug)
-    if page is None and slug != slug.lower():  # slugs are lower case
-        page = pages.filter(slug=slug.lower()).first() or pages.formerly_at(
-            slug.lower()
-        )
-    return page
 
 
 def published_career_page(slug):
