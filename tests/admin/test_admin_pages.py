@@ -15,7 +15,7 @@ from occupations.models import (
     Task,
     WageEstimate,
 )
-from tests.editorial.conftest import change_form_data
+from tests.editorial.conftest import change_form_data, post_first_row
 from tests.factories import SubscriberFactory
 from tests.html_text import visible_text
 
@@ -123,10 +123,7 @@ def test_admin_figures_in_an_occupations_rows_may_have_thousands_commas(
     admin_client, demo
 ):
     occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
-    url = admin_url(Occupation, "change", occupation.pk)
-    data = change_form_data(admin_client.get(url))
-    field = next(key for key in data if key.endswith("-0-employment_base"))
-    response = admin_client.post(url, {**data, field: "1,234.5"})
+    response = post_first_row(admin_client, occupation, "employment_base", "1,234.5")
     assert response.status_code == 302
     assert occupation.projections.get().employment_base == Decimal("1234.5")
 
@@ -152,10 +149,7 @@ def test_admin_figures_that_are_no_number_are_refused_in_an_occupations_rows(
     """Decimal reads them, but they are no figure; comparing a signalling NaN with
     the saved value, to see whether the row changed, raised: a 500."""
     occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
-    url = admin_url(Occupation, "change", occupation.pk)
-    data = change_form_data(admin_client.get(url))
-    field = next(key for key in data if key.endswith("-0-annual_pct90"))
-    response = admin_client.post(url, {**data, field: typed})
+    response = post_first_row(admin_client, occupation, "annual_pct90", typed)
     assert response.status_code == 200
     assert "Enter a number." in response.content.decode()
 

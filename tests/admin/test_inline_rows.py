@@ -5,7 +5,7 @@ row can have are a form error, never a 500."""
 import pytest
 
 from occupations.models import CareerPage, Occupation, Task
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.editorial.conftest import admin_url, change_form_data, post_first_row
 from tests.factories import (
     CareerPageFactory,
     EmploymentProjectionFactory,
@@ -136,10 +136,7 @@ def test_an_inline_autocomplete_posted_with_an_unreadable_id_is_a_form_error(
     page = CareerPageFactory()
     resource = ResourceFactory()
     page.page_resources.create(resource=resource, position=1)
-    url = admin_url(CareerPage, "change", page.pk)
-    data = change_form_data(admin_client.get(url))
-    field = next(key for key in data if key.endswith("-0-resource"))
-    response = admin_client.post(url, {**data, field: posted})
+    response = post_first_row(admin_client, page, "resource", posted)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert list(page.page_resources.values_list("resource", flat=True)) == [resource.pk]

@@ -44,6 +44,15 @@ def change_form_data(response, **changes):
     return data
 
 
+def post_first_row(client, obj, field, value):
+    """POST the admin change form of `obj` as opened, but with `field` of its
+    first inline row set to `value`."""
+    url = admin_url(type(obj), "change", obj.pk)
+    data = change_form_data(client.get(url))
+    key = next(key for key in data if key.endswith(f"-0-{field}"))
+    return client.post(url, {**data, key: value})
+
+
 @pytest.fixture
 def editor(db):
     user = UserFactory(username="edna", is_staff=True)
