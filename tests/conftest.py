@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -17,6 +18,16 @@ def _empty_cache():
 def no_page_cache(settings):
     """Query budgets measure a full render, not a page-cache hit."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def csrf_checked_client():
+    """A visitor's browser after a page of the site: it holds a CSRF cookie, and
+    its POSTs are checked for the token as real ones are (the test client skips
+    the check unless asked)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = "a" * 32
+    return client
 
 
 @pytest.fixture

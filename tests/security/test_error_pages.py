@@ -92,14 +92,12 @@ def test_error_page_standalone_template_has_no_inline_code(template):
 )
 @pytest.mark.parametrize("charset", ["utf8", "latin-1"])
 def test_error_page_form_in_another_charset_than_utf8(
-    db, url, status, heading, charset
+    db, csrf_checked_client, url, status, heading, charset
 ):
     """Django refuses a form (urlencoded) declared in another charset than UTF-8,
     each time it is read. Its error views read it again, for their CSRF check, so
     the 400 became a bare 500 from the server, without the site's page."""
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.cookies["csrftoken"] = "a" * 32
-    response = client.post(
+    response = csrf_checked_client.post(
         url,
         "email=a%40example.com",
         f"application/x-www-form-urlencoded; charset={charset}",

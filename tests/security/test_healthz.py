@@ -1,7 +1,7 @@
 """/healthz: checks the database and the cache, cheaply, and is never cached."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,7 @@ def test_healthz_cache_not_keeping_values_answers_503(client):
     assert response["Retry-After"] == "30"
 
 
-def test_healthz_head_allowed_post_refused(client):
+def test_healthz_head_allowed_post_refused(client, csrf_checked_client):
     assert client.head("/healthz").status_code == 200
     # 405, not the CSRF check's 403: a POST with the cookie is no form sent late.
-    strict = Client(enforce_csrf_checks=True)
-    strict.cookies["csrftoken"] = "a" * 32
-    assert strict.post("/healthz").status_code == 405
+    assert csrf_checked_client.post("/healthz").status_code == 405
