@@ -1,4 +1,3 @@
-import datetime
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -668,11 +667,6 @@ class PublicationFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-# Longer than a page's delete takes to delete its resource links before the page
-# itself: link revisions that close to the page's deletion are the delete's.
-DELETION_TIME = datetime.timedelta(seconds=1)
-
-
 @admin.register(CareerPage)
 class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     list_display = (
@@ -827,11 +821,11 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             links = None  # the latest version: nothing to put back
         elif following.history_type == "-":
             # Restoring a deleted page: its links went first, in the same delete,
-            # just before the page's own record of it. As of a moment before, but
-            # never before the version itself.
+            # and their revisions say so; those are not counted.
             links = page_links_as_of(
                 page,
-                max(version.history_date, following.history_date - DELETION_TIME),
+                following.history_date,
+                deleted_with_page_since=version.history_date,
             )
         else:
             links = page_links_as_of(page, following.history_date)

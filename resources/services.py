@@ -5,20 +5,43 @@ The links are edited as part of the page (an inline of its admin form), but each
 has its own revision history; these read and apply that history.
 """
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import CareerPageResource, Resource
 
+# The change reason of a link's revision when it was deleted because its page was.
+DELETED_WITH_PAGE = "Deleted with its career page"
 
-def page_links_as_of(page, until):
+
+def mark_deleted_with_page(sender, instance, origin=None, **kwargs):
+    """pre_delete of a resource link: a link deleted because its page is (the
+    delete started from a page or a queryset of pages) gets a revision saying so,
+    which restoring the page reads to put it back (`page_links_as_of`)."""
+    from occupations.models import CareerPage
+
+    if isinstance(origin, CareerPage) or (
+        isinstance(origin, models.QuerySet) and origin.model is CareerPage
+    ):
+        instance._change_reason = DELETED_WITH_PAGE
+
+
+def page_links_as_of(page, until, deleted_with_page_since=None):
     """The links `page` had just before `until`: each link's latest revision from
     before then, unless that revision deleted it, in the editor's order. Each
-    carries `resource_now`, its resource as it is now: None if deleted since."""
+    carries `resource_now`, its resource as it is now: None if deleted since.
+
+    For restoring a deleted page, `deleted_with_page_since` is when its version
+    was saved: the deletions of links with the page since then are not counted."""
+    revisions = CareerPageResource.history.filter(
+        page_id=page.pk, history_date__lt=until
+    )
+    if deleted_with_page_since is not None:
+        revisions = revisions.exclude(
+            history_change_reason=DELETED_WITH_PAGE,
+            history_date__gte=deleted_with_page_since,
+        )
     links = list(
-        CareerPageResource.history.filter(page_id=page.pk, history_date__lt=until)
-        .latest_of_each()
-        .exclude(history_type="-")
-        .order_by("position", "id")
+        revisions.latest_of_each().exclude(history_type="-").order_by("position", "id")
     )
     resources = Resource.objects.in_bulk({link.resource_id for link in links})
     for link in links:

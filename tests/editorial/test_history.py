@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
+from django.db.models import F
 from django.utils import timezone
 
 from occupations.models import (
@@ -18,6 +19,7 @@ from occupations.models import (
     Technology,
     WageEstimate,
 )
+from resources.models import CareerPageResource
 from tests.editorial.conftest import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
@@ -187,6 +189,74 @@ def test_restoring_a_deleted_page_puts_back_its_resource_links(
     restored = CareerPage.objects.get(pk=pk)
     assert restored.duties == "Last duties."
     assert links_of(restored) == [("First", ""), ("Second", "")]
+
+
+def restore_deleted(client, pk):
+    """Restore the deleted page `pk` from its last version before the delete."""
+    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
+    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    form = client.get(restore_url)
+    assert client.post(restore_url, change_form_data(form)).status_code == 302
+    return CareerPage.objects.get(pk=pk)
+
+
+def test_a_slow_delete_and_a_second_one_are_restored_with_their_links(admin_client):
+    """Links deleted with their page used to be told from the page's by time: the
+    revisions within 1 s before the page's. A delete of many pages at once takes
+    longer than that between a page's links and the page itself."""
+    start = timezone.now()
+
+    def minutes_later(minutes):
+        return time_machine.travel(start + datetime.timedelta(minutes=minutes))
+
+    page = CareerPageFactory()
+    CareerPageResourceFactory(page=page, resource__name="First", position=1)
+    CareerPageResourceFactory(page=page, resource__name="Second", position=2)
+    edit_page(admin_client, page, duties="Last duties.")
+    pk = page.pk
+    with minutes_later(5):
+        deleted = admin_client.post(
+            admin_url(CareerPage, "changelist"),
+            {"action": "delete_selected", "_selected_action": [pk], "post": "yes"},
+        )
+    assert deleted.status_code == 302 and not CareerPage.objects.filter(pk=pk)
+    # The links' deletions as a slow delete records them: 5 s before the page's.
+    CareerPageResource.history.filter(page_id=pk, history_type="-").update(
+        history_date=F("history_date") - datetime.timedelta(seconds=5)
+    )
+    with minutes_later(10):
+        restored = restore_deleted(admin_client, pk)
+    assert links_of(restored) == [("First", ""), ("Second", "")]
+
+    # An editor removes a link, and the page is deleted again: the link deleted
+    # with the page the first time (its row is gone, the restore made a new one)
+    # does not come back.
+    with minutes_later(15):
+        restored.page_resources.get(resource__name="Second").delete()
+        edit_page(admin_client, restored, duties="Later duties.")
+        restored.delete()
+    with minutes_later(20):
+        restored = restore_deleted(admin_client, pk)
+    assert links_of(restored) == [("First", "")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_deleted_before_links_were_marked_are_restored_with_them(admin_client):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    page = CareerPageFactory()
+    CareerPageResourceFactory(page=page, resource__name="First")
+    edit_page(admin_client, page, duties="Last duties.")
+    pk = page.pk
+    page.delete()
+    # As the delete recorded it before links deleted with their page were marked.
+    CareerPageResource.history.filter(page_id=pk).update(history_change_reason=None)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("resources", "0002_editorial_history")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("resources"))
+    assert links_of(restore_deleted(admin_client, pk)) == [("First", "")]
 
 
 def test_revert_to_the_latest_version_leaves_the_links_alone(admin_client):
