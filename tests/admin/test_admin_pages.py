@@ -320,3 +320,40 @@ def test_admin_autocomplete_with_a_nul_character_is_not_an_error(
     )
     assert response.status_code == 200
     assert "results" in response.json()
+
+
+def test_admin_deletes_at_most_a_hundred_rows_at_a_time(admin_client):
+    """Selecting every occupation took 35 s to list what would go with them, past
+    the app server's timeout: a selection of more than 100 is refused at once."""
+    from resources.models import Resource
+
+    Resource.objects.bulk_create(
+        Resource(name=f"Resource {n}", url=f"https://example.com/{n}")
+        for n in range(101)
+    )
+    changelist = admin_url(Resource, "changelist")
+    every_row = {"action": "delete_selected", "select_across": "1", "index": "0"}
+    first = Resource.objects.first().pk
+    response = admin_client.post(
+        changelist, {**every_row, "_selected_action": [first]}, follow=True
+    )
+    assert (
+        "101 resources are selected: delete at most 100 at a time. Nothing was "
+        "deleted." in visible_text(response.content)
+    )
+    assert Resource.objects.count() == 101
+
+    Resource.objects.filter(pk=first).delete()
+    rows = list(Resource.objects.values_list("pk", flat=True))
+    confirm = admin_client.post(changelist, {**every_row, "_selected_action": rows})
+    assert "Are you sure you want to delete the selected resources?" in (
+        visible_text(confirm.content)
+    )
+    # What the confirmation page posts: each row it lists.
+    deleted = admin_client.post(
+        changelist,
+        {"action": "delete_selected", "post": "yes", "_selected_action": rows},
+        follow=True,
+    )
+    assert "Successfully deleted 100 resources." in visible_text(deleted.content)
+    assert not Resource.objects.exists()
