@@ -19,6 +19,7 @@ from adminsite.options import (
     CheckedAutocompleteSelect,
     EditConflictMixin,
     WrittenNumbersMixin,
+    readable_keys,
 )
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
@@ -279,7 +280,7 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
     # so ".../x/history/" was a 500: answer as Django's own admin views do.
 
     def history_view(self, request, object_id, extra_context=None):
-        if not _is_valid_pk(self.model, unquote(object_id)):
+        if not readable_keys(self.model._meta.pk, [unquote(object_id)]):
             return self._get_obj_does_not_exist_redirect(
                 request, self.model._meta, object_id
             )
@@ -302,8 +303,10 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def _version_ids_valid(self, object_id, version_id):
-        return _is_valid_pk(self.model, unquote(object_id)) and _is_valid_pk(
-            self.model.history.model, version_id
+        history_id = self.model.history.model._meta.pk
+        return bool(
+            readable_keys(self.model._meta.pk, [unquote(object_id)])
+            and readable_keys(history_id, [version_id])
         )
 
     def get_version(self, object_id, version_id):
@@ -357,14 +360,6 @@ def _values_imports_wrote(obj, version_id):
             field = obj._meta.get_field(name)
             values[name] = getattr(revision, field.attname)
     return values
-
-
-def _is_valid_pk(model, value):
-    try:
-        model._meta.pk.to_python(value)
-    except ValidationError:
-        return False
-    return True
 
 
 class TaskFormSet(SharedChoicesFormSet):
