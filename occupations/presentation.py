@@ -511,17 +511,32 @@ def career_figures(page):
     return rows
 
 
-def attribution_lines(page):
+def page_releases(page):
+    """The releases whose figures the page shows: O*NET's, then the wages' and the
+    projections' when it has them."""
     occupation = page.occupation
     releases = [
         occupation.release,
         getattr(occupation.wage_estimate, "release", None),
         getattr(occupation.projection, "release", None),
     ]
+    return [release for release in releases if release is not None]
+
+
+def attribution_lines(page):
+    return [f"{release}: {release.attribution}" for release in page_releases(page)]
+
+
+def sources(page):
+    """The page's Sources: each release's credit line, as editors write it, and a
+    link to the release named by its address ("www.bls.gov/oes")."""
     return [
-        f"{release}: {release.attribution}"
-        for release in releases
-        if release is not None
+        {
+            "credit": release.credit,
+            "url": release.url,
+            "link_text": re.sub(r"^https?://", "", release.url).rstrip("/"),
+        }
+        for release in page_releases(page)
     ]
 
 
@@ -575,6 +590,7 @@ def career_page_context(page):
         "education": education(page),
         "json_ld": json_for_script(career_json_ld(page)),
         "canonical_url": absolute_url(page.get_absolute_url()),
+        "sources": sources(page),
     }
 
 

@@ -260,3 +260,26 @@ def test_career_cards_name_the_onet_title_only_when_the_page_goes_by_another(
     assert "O*NET-SOC 15-2031.00 · Operations Research Analysts" in text
     assert "O*NET-SOC 29-1161.00" in text
     assert "O*NET-SOC 29-1161.00 · Nurse Midwives" not in text
+
+
+def test_sources_credit_each_release_as_its_editor_wrote_it(admin_client, client, demo):
+    from tests.editorial.conftest import admin_url, change_form_data
+
+    release = (
+        CareerPage.objects.get(slug="machine-learning-engineer")
+        .occupation.wage_estimates.get()
+        .release
+    )
+    change_url = admin_url(type(release), "change", release.pk)
+    data = change_form_data(
+        admin_client.get(change_url), attribution="Wages credit, as rewritten."
+    )
+    assert admin_client.post(change_url, data).status_code == 302
+
+    response = client.get(REFERENCE_URL)
+    sources = visible_text(response.content).split("Sources", 1)[1]
+    assert f"Wages credit, as rewritten. ({release.short_label}) www.bls.gov/oes" in (
+        sources
+    )
+    assert "Employment Projections" in sources and "O*NET" in sources
+    assert b'<a href="https://www.bls.gov/oes/">www.bls.gov/oes</a>' in response.content
