@@ -664,9 +664,11 @@ def _left_out(slugs, found):
 
 
 def compare_columns(pages):
-    """One column per page: the figures the compare table lines up."""
+    """One column per page: the figures the compare table lines up, and the
+    address of the comparison without it."""
     columns = []
     for page in pages:
+        others = ",".join(other.slug for other in pages if other is not page)
         occupation = page.occupation
         estimate = occupation.wage_estimate
         projection = occupation.projection
@@ -685,6 +687,7 @@ def compare_columns(pages):
                 "education": education(page),
                 "skills": top_skills(page),
                 "technologies": top_technologies(page),
+                "remove_url": f"{reverse('occupations:compare')}?careers={others}",
             }
         )
     return columns

@@ -1,5 +1,7 @@
 """/careers/compare/: two or three careers side by side."""
 
+import re
+
 import pytest
 
 from occupations.models import CareerPage
@@ -159,3 +161,19 @@ def test_compare_control_characters_of_an_address_are_not_shown(client, db):
     assert "An address of unprintable characters is not the address of a career" in (
         nothing_printable.content.decode()
     )
+
+
+def test_each_remove_link_compares_the_other_careers(client, db):
+    pages = [full_career(career_name=name) for name in ("Actuary", "Baker", "Cook")]
+    response = client.get(
+        f"/careers/compare/?careers={','.join(p.slug for p in pages)}"
+    )
+    removes = re.findall(
+        r'<a href="([^"]+)" aria-label="Remove ([^"]+) from the comparison"',
+        response.content.decode(),
+    )
+    assert [name for _, name in removes] == ["Actuary", "Baker", "Cook"]
+    for (url, name), page in zip(removes, pages, strict=True):
+        others = [other.slug for other in pages if other != page]
+        assert url == f"/careers/compare/?careers={','.join(others)}", name
+        assert client.get(url).status_code == 200
