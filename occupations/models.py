@@ -1351,6 +1351,26 @@ class CareerPage(models.Model):
             )
         ]
 
+    def top_skills(self, count=5):
+        """The listed skills O*NET rates most important, most important first,
+        worded by `skill_words`."""
+        rows = self._listed(self.occupation.occupation_skills.all())
+        rows = sorted(rows, key=lambda row: -(row.importance or 0))
+        return skill_words([row.skill for row in rows[:count]])
+
+    def top_technologies(self, count=6):
+        """Listed technologies, hot technologies and in-demand ones first."""
+        rows = self._listed(self.occupation.occupation_technologies.all())
+        rows = sorted(
+            rows,
+            key=lambda row: (
+                not row.technology.is_hot_technology,
+                not row.is_in_demand,
+                row.technology.name.lower(),
+            ),
+        )
+        return [row.technology for row in rows[:count]]
+
     def related_occupations(self):
         """O*NET's closest related occupations that have a page (first ten)."""
         rows = self.occupation.related_occupations.all()

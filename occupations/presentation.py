@@ -2,7 +2,8 @@
 the outlook band and Bright Outlook mark, JSON-LD and the per-page data download.
 
 Everything here works on a page loaded with `CareerPage.objects.for_detail_page()`
-and `prefetch_page_content()`, so none of it costs a query.
+and `prefetch_page_content()`, so none of it costs a query; only `compare_context`
+fetches the pages it compares (and `ComparedCareersMoved` reads their moves).
 """
 
 import csv
@@ -20,7 +21,6 @@ from .models import (
     CareerPage,
     job_zone_short_name,
     prefetch_page_figures,
-    skill_words,
 )
 from .spreadsheets import formula_safe
 
@@ -311,27 +311,6 @@ def education_requirements(page):
 
 def skill_labels(page):
     return [words for _, skills in page.skills_by_category() for words in skills]
-
-
-def top_skills(page, count=5):
-    """The listed skills O*NET rates most important, most important first."""
-    rows = page._listed(page.occupation.occupation_skills.all())
-    rows = sorted(rows, key=lambda row: -(row.importance or 0))
-    return skill_words([row.skill for row in rows[:count]])
-
-
-def top_technologies(page, count=6):
-    """Listed technologies, hot technologies and in-demand ones first."""
-    rows = page._listed(page.occupation.occupation_technologies.all())
-    rows = sorted(
-        rows,
-        key=lambda row: (
-            not row.technology.is_hot_technology,
-            not row.is_in_demand,
-            row.technology.name.lower(),
-        ),
-    )
-    return [row.technology for row in rows[:count]]
 
 
 # --- JSON-LD ------------------------------------------------------------------------
@@ -685,8 +664,8 @@ def compare_columns(pages):
                 else "—",
                 "outlook": outlook(projection),
                 "education": education(page),
-                "skills": top_skills(page),
-                "technologies": top_technologies(page),
+                "skills": page.top_skills(),
+                "technologies": page.top_technologies(),
                 "remove_url": f"{reverse('occupations:compare')}?careers={others}",
             }
         )
