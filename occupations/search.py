@@ -436,14 +436,16 @@ class SearchPaginator(Paginator):
     Django's paginator counts the matches with one query and fetches the page with
     another, and each reads every career's titles (and ranks the matches). This
     one fetches the matching pages' ids, in order, once; counts them; then loads
-    only the rows of the page shown, by id, without searching again."""
+    only the rows of the page shown, by id, from `rows` (the list's queryset before
+    the search), without searching again."""
 
-    def __init__(self, queryset, *args, **kwargs):
+    def __init__(self, queryset, *args, rows, **kwargs):
         super().__init__(list(queryset.values_list("pk", flat=True)), *args, **kwargs)
+        self.rows = rows
 
     def page(self, number):
         page = super().page(number)
-        rows = CareerPage.objects.published().for_list().in_bulk(page.object_list)
+        rows = self.rows.in_bulk(page.object_list)
         # A page unpublished between the two queries is simply left out.
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
         return page

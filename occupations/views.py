@@ -37,7 +37,16 @@ class CareerListView(ListView):
 
     def get_queryset(self):
         self.form = CareerSearchForm(self.request.GET)
-        return self.form.filter(CareerPage.objects.published().for_list())
+        return self.form.filter(self.listed_pages())
+
+    def listed_pages(self):
+        """Every page the list may show, with what its cards need."""
+        return CareerPage.objects.published().for_list()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, rows=self.listed_pages(), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
