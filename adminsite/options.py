@@ -1,6 +1,8 @@
-"""What every model admin on the site shares (`sites.CareerguideAdminSite` makes
-each one a `CareerguideAdmin`): checked lookups, ids and times from requests no
-admin page sends, figures as people write them, and edit conflicts."""
+"""The site's model admins' shared parts. Every one (`sites.CareerguideAdminSite`
+makes each a `CareerguideAdmin`) gets checked lookups, ids and times from requests
+no admin page sends, and figures as people write them. The career content's admins
+also mix in `EditConflictMixin` (and lists edited in place use
+`UnchangedListFormSet`); Django's own users and groups do not."""
 
 import hashlib
 import re
