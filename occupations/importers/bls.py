@@ -307,7 +307,6 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
             report=report,
             label=f"Wage estimates ({name})",
         )
-    report.release = release
     return report
 
 
@@ -478,5 +477,4 @@ def projections_import(*, path, write=None, allow_removals=False):
             report=report,
             label=f"Projections ({name})",
         )
-    report.release = release
     return report

@@ -170,17 +170,17 @@ def catalogue_load(
     if newer:
         report.write(f"O*NET: the database holds {newer.name}, newer than {name}.")
     elif force or not _already_imported(onet_files):
-        report.counts.update(onet_import(directory=sources["onet"], **options).counts)
+        report.add_report(onet_import(directory=sources["onet"], **options))
     else:
         report.write("O*NET: the snapshot's release is already imported.")
     for path in sources["wages"]:
         if force or not _already_imported([path]):
-            report.counts.update(wages_import(path=path, **options).counts)
+            report.add_report(wages_import(path=path, **options))
         else:
             report.write(f"{path.name}: already imported.")
     for path in sources["projections"]:
         if force or not _already_imported([path]):
-            report.counts.update(projections_import(path=path, **options).counts)
+            report.add_report(projections_import(path=path, **options))
         else:
             report.write(f"{path.name}: already imported.")
     report.add("Career pages", {"created": career_pages_create()})

@@ -850,5 +850,4 @@ def onet_import(
         Occupation.objects.refresh_search_vectors()
         release.source_digest = digest
         release.save(update_fields=["source_digest"])
-    report.release = release
     return report

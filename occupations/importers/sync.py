@@ -40,6 +40,11 @@ class ImportReport:
     def add(self, label, counter):
         self.counts.setdefault(label, Counter()).update(counter)
 
+    def add_report(self, other):
+        """Another import's counts, added to these (a label in both adds up)."""
+        for label, counter in other.counts.items():
+            self.add(label, counter)
+
     def note(self, message):
         self.write(f"  {message}")
 

@@ -142,6 +142,23 @@ def test_load_catalogue_with_a_folder_or_broken_link_as_a_bls_file_says_so(
         load_catalogue(snapshot)
 
 
+def test_load_catalogue_adds_up_what_two_wage_releases_each_wrote(
+    db, excerpt_snapshot, tmp_path
+):
+    """Each import's counts replaced the earlier one's of the same kind of row: the
+    second wage release's "0 created" SOC major groups hid the first's."""
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(excerpt_snapshot, snapshot)
+    (wages,) = (snapshot / "bls").glob("national_M2024*")
+    shutil.copy(wages, wages.with_name(wages.name.replace("M2024", "M2023")))
+    output = load_catalogue(snapshot)
+    created = re.search(r"SOC major groups: (\d+) created", output).group(1)
+    assert int(created) > 0
+    assert "Wage estimates (May 2023)" in output and "Wage estimates (May 2024)" in (
+        output
+    )
+
+
 def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
     client, db, excerpt_snapshot
 ):
