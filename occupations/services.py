@@ -11,6 +11,7 @@ from django.db import transaction
 
 from resources.models import CareerPageResource, Resource
 
+from .importers.onet import TIERS
 from .models import (
     AlternateTitle,
     CareerPage,
@@ -110,7 +111,6 @@ class _DemoLoader:
             row["code"]: self.load_occupation(row, releases, skill_categories)
             for row in content["occupations"]
         }
-        tiers = {label: value for value, label in RelatedOccupation.Tier.choices}
         for row in content["occupations"]:
             for related in row.get("related", ()):
                 self.sync(
@@ -119,7 +119,7 @@ class _DemoLoader:
                         "occupation": occupations[row["code"]],
                         "related": occupations[related["code"]],
                     },
-                    {"tier": tiers[related["tier"]], "index": related["index"]},
+                    {"tier": TIERS[related["tier"]], "index": related["index"]},
                 )
         resources = {
             row["name"]: self.sync(

@@ -363,7 +363,7 @@ def _number(row, columns, key, *, path, line):
     )
 
 
-def _is_projection_header(row):
+def is_projection_header(row):
     return any("code" in text(value).lower() for value in row) and any(
         PERCENT_CHANGE.search(text(value)) for value in row
     )
@@ -374,7 +374,7 @@ def projections_import(*, path, write=None, allow_removals=False):
     path = Path(path)
     report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing employment projections from {path.name}")
-    reader = read_rows(path, (), header_match=_is_projection_header, sheet="Table 1.2")
+    reader = read_rows(path, (), header_match=is_projection_header, sheet="Table 1.2")
     rows, columns, total_growth, count, seen = [], None, None, 0, {}
     started = time.perf_counter()
     for line, row in reader:

@@ -24,7 +24,12 @@ from ..models import (
     Task,
     WageEstimate,
 )
-from .bls import OEWS_COLUMNS, projections_import, wages_import
+from .bls import (
+    OEWS_COLUMNS,
+    is_projection_header,
+    projections_import,
+    wages_import,
+)
 from .onet import (
     FILES,
     files_digest,
@@ -35,6 +40,7 @@ from .onet import (
 )
 from .readers import DataFileError, read_rows
 from .sync import ImportReport
+from .values import as_written, text
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 
@@ -45,14 +51,6 @@ SNAPSHOT_FILTERS = {
     "education_categories": lambda row: row["Scale ID"] == "RL",
     "content_model": lambda row: str(row["Element ID"]).startswith("2."),
 }
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _write_gzip(path, text):
@@ -99,7 +97,7 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
         lines = ["\t".join(required)]
         for _, row in read_rows(path, required):
             if keep(row):
-                lines.append("\t".join(_cell(row[column]) for column in required))
+                lines.append("\t".join(as_written(row[column]) for column in required))
         _write_gzip(out / "onet" / f"{name}.txt.gz", "\n".join(lines) + "\n")
         write(f"{name}: {len(lines) - 1:,} rows")
     shutil.copyfile(Path(onet_dir) / "Read Me.txt", out / "onet" / "Read Me.txt")
@@ -109,22 +107,20 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     writer.writerow(columns)
     for _, row in read_rows(wages, OEWS_COLUMNS):
         if row["O_GROUP"] in ("major", "detailed"):
-            writer.writerow([_cell(row.get(column)) for column in columns])
+            writer.writerow([as_written(row.get(column)) for column in columns])
     _write_gzip(
         out / "bls" / f"{Path(wages).name.split('.')[0]}.csv.gz", buffer.getvalue()
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    from .bls import _is_projection_header
-
     header = None
     for _, row in read_rows(
-        projections, (), header_match=_is_projection_header, sheet="Table 1.2"
+        projections, (), header_match=is_projection_header, sheet="Table 1.2"
     ):
         if header is None:
             header = list(row)
             writer.writerow(header)
-        writer.writerow([_cell(row[column]).strip() for column in header])
+        writer.writerow([text(row[column]) for column in header])
     if header is None:
         raise DataFileError(projections, "no BLS employment projections table in it.")
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())

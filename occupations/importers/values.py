@@ -14,12 +14,17 @@ SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
 THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
-def text(value):
+def as_written(value):
+    """A cell as text, spaces kept: a spreadsheet's whole number without ".0"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value)
+
+
+def text(value):
+    return as_written(value).strip()
 
 
 def decimal(value, *, path, line, column, places="0.01", blank=None):
