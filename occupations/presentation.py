@@ -763,7 +763,7 @@ def compare_context(values, query):
         "wage_rows": compare_wage_rows(columns),
         "attribution": compare_attribution(pages),
         "selected": ",".join(page.slug for page in pages),
-        "messages_": messages,
+        "notices": messages,
         "query": query,
         "matches": matches,
         "can_add": len(pages) < COMPARE_MAX,

@@ -72,9 +72,9 @@ class _DemoLoader:
         return obj
 
     @staticmethod
-    def curation(model, occupation):
-        """The demo's selection is applied to an occupation's rows of `model`
-        unless an editor has already picked featured rows there."""
+    def curating(model, occupation):
+        """Whether the demo's selection is applied to an occupation's rows of
+        `model`: not where an editor has already picked featured rows."""
         return not model.objects.filter(
             occupation=occupation, is_featured=True
         ).exists()
@@ -149,7 +149,7 @@ class _DemoLoader:
         )
         # The demo's lists are its editors' picks: featured, in their order, even
         # when an import created the rows first.
-        curate_tasks = self.curation(Task, occupation)
+        curate_tasks = self.curating(Task, occupation)
         for task in row["tasks"]:
             self.sync(
                 Task,
@@ -163,7 +163,7 @@ class _DemoLoader:
                 if curate_tasks
                 else None,
             )
-        curate_skills = self.curation(OccupationSkill, occupation)
+        curate_skills = self.curating(OccupationSkill, occupation)
         for position, skill_row in enumerate(row["skills"], start=1):
             skill = self.sync(
                 Skill,
@@ -187,7 +187,7 @@ class _DemoLoader:
                 if curate_skills
                 else None,
             )
-        curate_technologies = self.curation(OccupationTechnology, occupation)
+        curate_technologies = self.curating(OccupationTechnology, occupation)
         for tech_row in row["technologies"]:
             category = self.sync(
                 TechnologyCategory,

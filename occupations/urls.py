@@ -17,7 +17,9 @@ urlpatterns = [
     path("robots.txt", read_only(views.robots_txt), name="robots"),
     path(
         "careers/",
-        cache_public_page(read_only(career_list), query=views.CareerListView.QUERY),
+        cache_public_page(
+            read_only(career_list), query=views.CareerListView.QUERY_PARAMETERS
+        ),
         name="list",
     ),
     # Before the career page: "compare" and "feed" are not career slugs.

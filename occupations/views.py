@@ -31,8 +31,9 @@ class CareerListView(ListView):
     template_name = "occupations/career_list.html"
     context_object_name = "career_pages"
     paginate_by = 24
-    # What the page is made of: the search form's fields and the page number.
-    QUERY = (*CareerSearchForm.base_fields, "page")
+    # The query parameters the page is made of (and cached by): the search form's
+    # fields and the page number.
+    QUERY_PARAMETERS = (*CareerSearchForm.base_fields, "page")
     paginator_class = SearchPaginator
 
     def get_queryset(self):

@@ -26,7 +26,8 @@ class DataFileError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-def _open_text(path):
+def _read_bytes(path):
+    """The file's bytes, a .gz file's unpacked."""
     raw = Path(path).read_bytes()
     if Path(path).suffix == ".gz":
         try:
@@ -39,7 +40,7 @@ def _open_text(path):
 def _decoded_lines(path):
     """The file's lines as text; a byte that is not UTF-8 names its line. UTF-16
     with a byte-order mark (what Excel's "Unicode Text" writes) is read too."""
-    raw = _open_text(path)
+    raw = _read_bytes(path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -164,7 +165,7 @@ def _xlsx_table(workbook, sheet, header_match):
 def _xlsx_rows(path, required, header_match, sheet):
     try:
         if Path(path).suffix == ".gz":
-            workbook = load_workbook(io.BytesIO(_open_text(path)), read_only=True)
+            workbook = load_workbook(io.BytesIO(_read_bytes(path)), read_only=True)
         else:
             workbook = load_workbook(path, read_only=True)
     except (
