@@ -114,7 +114,6 @@ DATABASES = {
 # PostgreSQL, and a connection dropped by a restarted server is replaced, not reused.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers share the file. A transaction takes the write lock
     # when it begins and others wait for it (a transaction that read first and
@@ -141,6 +140,8 @@ CACHES = {
 # occupations/page_cache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 
+# EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS / EMAIL_USE_SSL, as the URL names them.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Emails are sent during the signup request: a mail server that hangs must not
@@ -185,12 +186,14 @@ STORAGES = {
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
-# --- Newsletter (newsletter app) ---------------------------------------------------
-# Links in emails are built from SITE_URL, never from the request's Host header, and
-# emails may be sent outside a request. Required in production, like SECRET_KEY.
+# The site's own address, for every absolute link: canonical links, the sitemap, the
+# feed, robots.txt and the links in emails, which may be sent outside a request. Never
+# the request's Host header. Required in production, like SECRET_KEY.
 SITE_URL = (
     env.str("SITE_URL", default="http://127.0.0.1:8000") if DEBUG else env("SITE_URL")
 ).rstrip("/")
+
+# --- Newsletter (newsletter app) ---------------------------------------------------
 # How long a confirmation link works; unsubscribe links never expire.
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 86400)
 # Signup attempts allowed per client address in each window (seconds), and per
