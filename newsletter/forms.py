@@ -39,10 +39,7 @@ class SignupForm(forms.Form):
     email = SubscriberEmailField(
         label="Email address",
         max_length=254,
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.com.",
-        },
+        error_messages={"required": "Enter your email address."},
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,

@@ -39,7 +39,8 @@ from .values import (
 
 CODE = "O*NET-SOC Code"
 
-# name in the release -> columns the import needs (the files have more).
+# What the import reads: key -> (the file's name in the release, without its .txt or
+# .xlsx; the columns the import needs, of more the files have).
 FILES = {
     "occupations": ("Occupation Data", (CODE, "Title", "Description")),
     "tasks": ("Task Statements", (CODE, "Task ID", "Task", "Task Type")),
