@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
 
 from adminsite.options import (
     CheckedAutocompleteSelect,
@@ -45,8 +44,8 @@ from .models import (
     Technology,
     TechnologyCategory,
     WageEstimate,
-    now_to_the_second,
 )
+from .services import career_pages_publish, career_pages_unpublish
 from .spreadsheets import CareerPageSheet, SpreadsheetMixin
 from .views import CareerDetailView
 
@@ -737,42 +736,17 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
 
     @admin.action(description="Publish selected pages now", permissions=("change",))
     def publish_now(self, request, queryset):
-        now = timezone.now()
-        pages = [page for page in queryset if not page.is_live]
-        for page in pages:
-            page.status = CareerPage.Status.PUBLISHED
-            page.published_at = now_to_the_second()
-            page.updated_at = now
-        bulk_update_with_history(
-            pages,
-            CareerPage,
-            ["status", "published_at", "updated_at"],
-            default_user=request.user,
-            default_change_reason="Published now (admin action)",
-        )
-        page_cache.invalidate()  # bulk updates send no save signals
-        self.message_user(request, f"Published {len(pages)} page(s).", messages.SUCCESS)
+        published = career_pages_publish(pages=queryset, by=request.user)
+        self.message_user(request, f"Published {published} page(s).", messages.SUCCESS)
 
     @admin.action(
         description="Unpublish selected pages (back to draft)",
         permissions=("change",),
     )
     def unpublish(self, request, queryset):
-        now = timezone.now()
-        pages = [page for page in queryset if page.status != CareerPage.Status.DRAFT]
-        for page in pages:
-            page.status = CareerPage.Status.DRAFT
-            page.updated_at = now
-        bulk_update_with_history(
-            pages,
-            CareerPage,
-            ["status", "updated_at"],
-            default_user=request.user,
-            default_change_reason="Unpublished (admin action)",
-        )
-        page_cache.invalidate()  # bulk updates send no save signals
+        drafted = career_pages_unpublish(pages=queryset, by=request.user)
         self.message_user(
-            request, f"{len(pages)} page(s) are drafts now.", messages.SUCCESS
+            request, f"{drafted} page(s) are drafts now.", messages.SUCCESS
         )
 
     # --- Preview ---------------------------------------------------------------

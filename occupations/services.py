@@ -1,5 +1,6 @@
-"""The demo content loader: `load_demo` (and `make run`) create the demo career
-pages and the records they show from `occupations/demo/demo_content.json`."""
+"""Writes of several steps: publishing and unpublishing career pages, and the demo
+content loader (`load_demo` and `make run` create the demo career pages and the
+records they show from `occupations/demo/demo_content.json`)."""
 
 import json
 from collections import Counter
@@ -8,9 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from resources.models import CareerPageResource, Resource
 
+from . import page_cache
 from .importers.onet import TIERS
 from .models import (
     AlternateTitle,
@@ -29,9 +33,52 @@ from .models import (
     Technology,
     TechnologyCategory,
     WageEstimate,
+    now_to_the_second,
 )
 
 DEMO_CONTENT_PATH = Path(__file__).resolve().parent / "demo" / "demo_content.json"
+
+
+@transaction.atomic
+def career_pages_publish(*, pages, by):
+    """Publish `pages` now (those not live yet), as revisions by the user `by`;
+    returns how many were published."""
+    pages = [page for page in pages if not page.is_live]
+    return _career_pages_change(
+        pages,
+        {"status": CareerPage.Status.PUBLISHED, "published_at": now_to_the_second()},
+        by=by,
+        reason="Published now (admin action)",
+    )
+
+
+@transaction.atomic
+def career_pages_unpublish(*, pages, by):
+    """Turn `pages` back into drafts, as revisions by the user `by`; returns how
+    many were not drafts already."""
+    pages = [page for page in pages if page.status != CareerPage.Status.DRAFT]
+    return _career_pages_change(
+        pages,
+        {"status": CareerPage.Status.DRAFT},
+        by=by,
+        reason="Unpublished (admin action)",
+    )
+
+
+def _career_pages_change(pages, values, *, by, reason):
+    values = {**values, "updated_at": timezone.now()}
+    for page in pages:
+        for name, value in values.items():
+            setattr(page, name, value)
+    bulk_update_with_history(
+        pages,
+        CareerPage,
+        list(values),
+        default_user=by,
+        default_change_reason=reason,
+    )
+    page_cache.invalidate()  # bulk updates send no save signals
+    return len(pages)
 
 
 class _DemoLoader:
