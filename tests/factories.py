@@ -217,3 +217,57 @@ class RelatedOccupationFactory(factory.django.DjangoModelFactory):
     related = factory.SubFactory(OccupationFactory)
     tier = "primary-short"
     index = factory.Sequence(lambda n: n % 20 + 1)
+
+
+# --- A whole career page -------------------------------------------------------
+
+ANNUAL = ("50440", "64060", "85720", "113980", "149640")
+HOURLY = ("24.25", "30.80", "41.21", "54.80", "71.94")
+
+
+def projections_release(**fields):
+    return DataReleaseFactory(
+        kind=DataRelease.Kind.PROJECTIONS,
+        name=fields.pop("name", "2024–34"),
+        reference_date=datetime.date(2024, 9, 1),
+        horizon_year=2034,
+        all_occupations_growth_percent=Decimal("3.1"),
+        attribution="BLS Employment Projections credit.",
+        **fields,
+    )
+
+
+def wages_release(**fields):
+    return DataReleaseFactory(
+        kind=DataRelease.Kind.WAGES,
+        name="May 2024",
+        reference_date=datetime.date(2024, 5, 1),
+        top_code_annual=Decimal("239200"),
+        top_code_hourly=Decimal("115.00"),
+        attribution="BLS OEWS credit.",
+        **fields,
+    )
+
+
+def full_career(*, size=3, growth="23.2", openings="10.3", annual=ANNUAL, **page):
+    """A published page with wages (both bases), a projection and its lists."""
+    page = CareerPageFactory(**page)
+    occupation = page.occupation
+    TaskFactory.create_batch(size, occupation=occupation)
+    OccupationSkillFactory.create_batch(size, occupation=occupation)
+    OccupationTechnologyFactory.create_batch(size, occupation=occupation)
+    percentiles = ("pct10", "pct25", "median", "pct75", "pct90")
+    WageEstimateFactory(
+        occupation=occupation,
+        release=wages_release(),
+        **{f"annual_{p}": Decimal(v) for p, v in zip(percentiles, annual, strict=True)},
+        **{f"hourly_{p}": Decimal(v) for p, v in zip(percentiles, HOURLY, strict=True)},
+    )
+    EmploymentProjectionFactory(
+        occupation=occupation,
+        release=projections_release(),
+        growth_percent=Decimal(growth),
+        annual_openings=None if openings is None else Decimal(openings),
+        typical_education="Bachelor's degree",
+    )
+    return page

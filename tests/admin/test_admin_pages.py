@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
-from django.urls import reverse
 
 from occupations.models import (
     CareerPage,
@@ -15,7 +14,7 @@ from occupations.models import (
     Task,
     WageEstimate,
 )
-from tests.editorial.conftest import change_form_data, post_first_row
+from tests.admin_forms import admin_url, change_form_data, post_first_row
 from tests.factories import SubscriberFactory
 from tests.html_text import visible_text
 
@@ -25,12 +24,6 @@ REGISTERED_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label != "auth"),
     key=lambda model: model._meta.label,
 )
-
-
-def admin_url(model, action, *args):
-    return reverse(
-        f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args
-    )
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)

@@ -5,7 +5,7 @@ row can have are a form error, never a 500."""
 import pytest
 
 from occupations.models import CareerPage, Occupation, Task
-from tests.editorial.conftest import admin_url, change_form_data, post_first_row
+from tests.admin_forms import admin_url, change_form_data, post_first_row
 from tests.factories import (
     CareerPageFactory,
     EmploymentProjectionFactory,

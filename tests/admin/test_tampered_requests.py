@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from occupations.models import CareerPage
 from resources.models import Resource
-from tests.editorial.conftest import admin_url
+from tests.admin_forms import admin_url
 from tests.factories import CareerPageFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db

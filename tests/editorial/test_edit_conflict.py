@@ -17,7 +17,7 @@ from occupations.models import (
     TechnologyCategory,
 )
 from resources.models import Resource
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from occupations.models import Occupation, Task
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
 

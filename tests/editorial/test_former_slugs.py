@@ -3,10 +3,9 @@
 import pytest
 
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url, change_form_data
-from tests.factories import CareerPageFactory
+from tests.admin_forms import admin_url, change_form_data
+from tests.factories import CareerPageFactory, full_career
 from tests.html_text import visible_text
-from tests.presentation.conftest import full_career
 
 pytestmark = pytest.mark.django_db
 

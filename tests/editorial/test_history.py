@@ -20,7 +20,7 @@ from occupations.models import (
     WageEstimate,
 )
 from resources.models import CareerPageResource
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,

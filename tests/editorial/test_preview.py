@@ -4,7 +4,7 @@ and the preview is never cached or indexed."""
 import pytest
 
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 
 pytestmark = pytest.mark.django_db

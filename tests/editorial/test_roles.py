@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from newsletter.models import Subscriber
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory, SubscriberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from occupations.models import CareerPage
 from resources.models import Resource
-from tests.editorial.conftest import admin_url
+from tests.admin_forms import admin_url
 from tests.factories import CareerPageFactory, OccupationFactory, ResourceFactory
 from tests.html_text import visible_text
 from tests.security.test_headers import inline_code

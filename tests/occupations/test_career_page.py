@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from occupations.models import CareerPage
+from tests.admin_forms import admin_url, change_form_data
 from tests.html_text import visible_text
 
 REFERENCE_PAGE = Path(__file__).with_name("reference_career_page.txt")
@@ -263,8 +264,6 @@ def test_career_cards_name_the_onet_title_only_when_the_page_goes_by_another(
 
 
 def test_sources_credit_each_release_as_its_editor_wrote_it(admin_client, client, demo):
-    from tests.editorial.conftest import admin_url, change_form_data
-
     release = (
         CareerPage.objects.get(slug="machine-learning-engineer")
         .occupation.wage_estimates.get()

@@ -1,7 +1,7 @@
 import pytest
 
 from occupations.models import CareerPage
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
 

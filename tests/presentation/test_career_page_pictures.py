@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from tests.factories import CareerPageFactory
+from tests.factories import CareerPageFactory, full_career
 from tests.html_text import visible_text
-from tests.presentation.conftest import full_career
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from occupations.models import CareerPage
+from tests.factories import full_career
 from tests.html_text import visible_text
-from tests.presentation.conftest import full_career
 
 pytestmark = pytest.mark.django_db
 

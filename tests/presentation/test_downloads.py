@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from occupations.models import CareerPage
-from tests.presentation.conftest import full_career
+from tests.factories import full_career
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import html5lib
 import pytest
 
-from tests.presentation.conftest import full_career
+from tests.factories import full_career
 
 
 def parse_errors(content):

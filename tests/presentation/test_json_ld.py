@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import CareerPageFactory
-from tests.html_text import visible_text
-from tests.presentation.conftest import element_texts, full_career, json_ld
+from tests.factories import CareerPageFactory, full_career
+from tests.html_text import element_texts, json_ld, visible_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from resources.models import Resource
-from tests.editorial.conftest import admin_url, change_form_data
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
