@@ -27,6 +27,8 @@ from . import page_cache
 from .importers.sync import IMPORT_REVISION_PREFIX
 from .models import (
     DUPLICATE_ONET_TASK_ID,
+    WAGE_FIELDS,
+    WAGE_PERCENTILES,
     AlternateTitle,
     CareerPage,
     DataRelease,
@@ -423,19 +425,7 @@ class OccupationTechnologyInline(SharedChoicesInline):
 
 class WageEstimateInline(SharedChoicesInline):
     model = WageEstimate
-    fields = (
-        "release",
-        "annual_pct10",
-        "annual_pct25",
-        "annual_median",
-        "annual_pct75",
-        "annual_pct90",
-        "hourly_pct10",
-        "hourly_pct25",
-        "hourly_median",
-        "hourly_pct75",
-        "hourly_pct90",
-    )
+    fields = ("release", *WAGE_FIELDS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("release")
@@ -590,29 +580,12 @@ class WageEstimateAdmin(HistoryAdmin):
     autocomplete_fields = ("occupation",)
     fieldsets = (
         (None, {"fields": ("occupation", "release")}),
-        (
-            "Annual wages (USD)",
-            {
-                "fields": (
-                    "annual_pct10",
-                    "annual_pct25",
-                    "annual_median",
-                    "annual_pct75",
-                    "annual_pct90",
-                )
-            },
-        ),
-        (
-            "Hourly wages (USD)",
-            {
-                "fields": (
-                    "hourly_pct10",
-                    "hourly_pct25",
-                    "hourly_median",
-                    "hourly_pct75",
-                    "hourly_pct90",
-                )
-            },
+        *(
+            (
+                f"{basis.title()} wages (USD)",
+                {"fields": [f"{basis}_{pct}" for pct in WAGE_PERCENTILES]},
+            )
+            for basis in ("annual", "hourly")
         ),
     )
 

@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .. import page_cache
 from ..models import (
     WAGE_FIELDS,
+    WAGE_PERCENTILES,
     DataRelease,
     EmploymentProjection,
     Occupation,
@@ -25,17 +26,11 @@ from .readers import DataFileError, read_rows
 from .sync import ImportReport, sync_rows
 from .values import SOC_CODE, checked, decimal, once, release_checked, text
 
-# OEWS: BLS's column for each of our wage fields.
+# OEWS: BLS's column for each of our wage fields ("annual_pct10": "A_PCT10").
 WAGE_COLUMNS = {
-    f"{basis}_{percentile}": f"{basis[0].upper()}_{column}"
+    f"{basis}_{percentile}": f"{basis[0].upper()}_{percentile.upper()}"
     for basis in ("annual", "hourly")
-    for percentile, column in (
-        ("pct10", "PCT10"),
-        ("pct25", "PCT25"),
-        ("median", "MEDIAN"),
-        ("pct75", "PCT75"),
-        ("pct90", "PCT90"),
-    )
+    for percentile in WAGE_PERCENTILES
 }
 OEWS_COLUMNS = ("OCC_CODE", "OCC_TITLE", "O_GROUP", *WAGE_COLUMNS.values(), "ANNUAL")
 # What OEWS files call their rows' levels; only "detailed" rows are occupations.
