@@ -1,12 +1,12 @@
 """/careers/feed/: an Atom feed of new and updated career pages."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .models import CareerPage
+from .presentation import absolute_url
 
 FEED_LENGTH = 50
 
@@ -17,10 +17,10 @@ class CareerPageFeed(Feed):
     subtitle = "Career guides built on O*NET and BLS data, newest changes first."
 
     def link(self):
-        return f"{settings.SITE_URL}{reverse('occupations:list')}"
+        return absolute_url(reverse("occupations:list"))
 
     def feed_url(self):
-        return f"{settings.SITE_URL}{reverse('occupations:feed')}"
+        return absolute_url(reverse("occupations:feed"))
 
     def items(self):
         return (
@@ -38,7 +38,7 @@ class CareerPageFeed(Feed):
         return escape(page.summary or page.occupation.description)
 
     def item_link(self, page):
-        return f"{settings.SITE_URL}{page.get_absolute_url()}"
+        return absolute_url(page.get_absolute_url())
 
     def item_pubdate(self, page):
         return page.published_at

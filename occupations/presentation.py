@@ -103,6 +103,7 @@ def _number(value):
 
 
 def absolute_url(path):
+    """`path` on the site's own address (SITE_URL), never the request's Host."""
     return f"{settings.SITE_URL}{path}"
 
 

@@ -1,6 +1,5 @@
 from functools import wraps
 
-from django.conf import settings
 from django.http import (
     Http404,
     HttpResponse,
@@ -135,5 +134,6 @@ def career_compare(request):
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Allow: /", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    sitemap = presentation.absolute_url(reverse("sitemap"))
+    lines = ["User-agent: *", "Allow: /", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
