@@ -315,8 +315,17 @@ PROJECTION_COLUMN_KEYS = {
 }
 
 
+def _projection_period(path, growth_column):
+    """The first and last years of the growth column's period: 2024, 2034."""
+    first, last = PERCENT_CHANGE.search(growth_column).groups()
+    first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
+    if first < 1:
+        raise DataFileError(path, f"the column {growth_column!r} names no real period.")
+    return first, last
+
+
 def _projection_columns(path, header, line):
-    columns = {}
+    columns, employment = {}, {}
     for name in header:
         lowered = name.lower()
         if "code" in lowered and ("matrix" in lowered or "occupation" in lowered):
@@ -331,9 +340,8 @@ def _projection_columns(path, header, line):
             columns["type"] = name
         elif "title" in lowered:
             columns.setdefault("title", name)
-        elif re.fullmatch(r"employment,? \d{4}", lowered):
-            columns.setdefault("base", name)
-            columns["projected"] = name
+        elif year := re.fullmatch(r"employment,? (\d{4})", lowered):
+            employment[int(year.group(1))] = name
     missing = [key for key in ("code", "growth") if key not in columns]
     if missing:
         raise DataFileError(
@@ -342,6 +350,21 @@ def _projection_columns(path, header, line):
             "BLS employment projections table?",
             line,
         )
+    # Employment at the period's start and end, matched by the years the headers
+    # name, wherever the columns stand.
+    first, last = _projection_period(path, columns["growth"])
+    for year, name in employment.items():
+        if year not in (first, last):
+            raise DataFileError(
+                path,
+                f"the column {name!r} is for neither end of the period of "
+                f"{columns['growth']!r}.",
+                line,
+            )
+    if first in employment:
+        columns["base"] = employment[first]
+    if last in employment:
+        columns["projected"] = employment[last]
     return columns
 
 
@@ -429,12 +452,7 @@ def projections_import(*, path, write=None, allow_removals=False):
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} occupations")
     if not rows:
         raise DataFileError(path, "no detailed occupation rows.")
-    first, last = PERCENT_CHANGE.search(columns["growth"]).groups()
-    first, last = int(first), int(last[-2:]) + int(first) // 100 * 100
-    if first < 1:
-        raise DataFileError(
-            path, f"the column {columns['growth']!r} names no real period."
-        )
+    first, last = _projection_period(path, columns["growth"])
     name = f"{first}–{last % 100:02d}"
     with page_cache.bulk_write():
         release = _release(

@@ -1065,6 +1065,39 @@ def test_import_onet_occupation_without_a_title_is_refused(db, onet_copy):
     assert not Occupation.objects.exists()
 
 
+def test_import_projections_reads_employment_by_the_years_its_headers_name(
+    db, tmp_path
+):
+    """The first "Employment, YYYY" column was taken as the start: a file with the
+    two swapped swapped every occupation's figures, silently."""
+    import csv
+
+    run("import_onet", ONET)
+    with PROJECTIONS_2021.open(newline="") as source:
+        rows = list(csv.reader(source))
+    header = rows[0]
+    base, projected = header.index("Employment 2021"), header.index("Employment 2031")
+    for row in rows:
+        row[base], row[projected] = row[projected], row[base]
+    path = tmp_path / "projections.csv"
+    with path.open("w", newline="") as swapped:
+        csv.writer(swapped, quoting=csv.QUOTE_ALL).writerows(rows)
+    run("import_projections", path)
+    actors = EmploymentProjection.objects.get(occupation__code="27-2011.00")
+    assert (actors.employment_base, actors.employment_projected) == (
+        Decimal("50.6"),
+        Decimal("54.7"),
+    )
+
+    path.write_text(path.read_text().replace("Employment 2031", "Employment 2030"))
+    with pytest.raises(
+        CommandError,
+        match=r"line 1: the column 'Employment 2030' is for neither end of the "
+        r"period of 'Employment Percent Change, 2021-2031'\. Nothing was changed",
+    ):
+        run("import_projections", path)
+
+
 def test_import_projections_period_starting_in_year_0_is_a_clear_error(db, tmp_path):
     run("import_onet", ONET)
     path = tmp_path / "projections.csv"
