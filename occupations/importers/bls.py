@@ -2,14 +2,12 @@
 
 import re
 import time
-import zipfile
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import page_cache
 from ..models import (
@@ -22,7 +20,7 @@ from ..models import (
     WageEstimate,
 )
 from .onet import files_digest
-from .readers import DataFileError, read_rows
+from .readers import UNREADABLE_CELL, UNREADABLE_XLSX, DataFileError, read_rows
 from .sync import ImportReport, sync_rows
 from .values import SOC_CODE, checked, decimal, once, release_checked, text
 
@@ -153,6 +151,17 @@ def _oews_period(*names):
     return None
 
 
+def _field_descriptions(path, workbook):
+    """The rows of the workbook's Field Descriptions sheet, where it states the
+    top codes; a damaged sheet is refused, not read as a sheet without them."""
+    try:
+        yield from workbook["Field Descriptions"].iter_rows(values_only=True)
+    except (*UNREADABLE_XLSX, *UNREADABLE_CELL) as error:
+        raise DataFileError(
+            path, f"its Field Descriptions sheet cannot be read ({error})."
+        ) from error
+
+
 def _oews_workbook_facts(path):
     """(top codes, year) an xlsx states: the thresholds in its Field Descriptions
     sheet (or the default), and the year its sheet names give ("national_M2024_dl"),
@@ -161,12 +170,12 @@ def _oews_workbook_facts(path):
         return DEFAULT_TOP_CODE, None
     try:
         workbook = load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+    except UNREADABLE_XLSX:
         return DEFAULT_TOP_CODE, None  # the data sheet's reader reports the damage
     try:
         year = _oews_period(*workbook.sheetnames)
         if "Field Descriptions" in workbook.sheetnames:
-            for row in workbook["Field Descriptions"].iter_rows(values_only=True):
+            for row in _field_descriptions(path, workbook):
                 for value in row:
                     found = TOP_CODE.search(text(value))
                     if found:

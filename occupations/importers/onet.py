@@ -23,7 +23,7 @@ from ..models import (
     TechnologyCategory,
 )
 from ..search import search_document
-from .readers import DataFileError, read_rows
+from .readers import DataFileError, file_bytes, read_rows
 from .sync import IMPORT_REVISION_PREFIX, ImportReport, keep_editor_text, sync_rows
 from .values import (
     bounded,
@@ -194,7 +194,7 @@ def files_digest(paths):
     digest = hashlib.sha256(IMPORT_RULES_VERSION.encode())
     for path in sorted(paths, key=lambda p: p.name):
         digest.update(path.name.encode())
-        digest.update(Path(path).read_bytes())
+        digest.update(file_bytes(path))
     return digest.hexdigest()
 
 

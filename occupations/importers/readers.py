@@ -17,6 +17,20 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+# What reading a damaged Excel file raises: a zip cut short or corrupt, a part
+# missing from it, XML cut short or damaged inside it.
+UNREADABLE_XLSX = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    EOFError,
+    ParseError,
+)
+# What openpyxl raises on a cell it cannot read: a number or date that is none
+# ("NaN" as a number cell), a shared-string index past the strings.
+UNREADABLE_CELL = (ValueError, IndexError, TypeError)
+
 
 class DataFileError(Exception):
     """A data file that cannot be imported; the message names the file and line."""
@@ -26,9 +40,23 @@ class DataFileError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+def file_bytes(path):
+    """The file's bytes as stored; one that cannot be read is a DataFileError."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from error
+
+
+def _unreadable(path, error):
+    return DataFileError(
+        path, f"cannot be read ({error.strerror or error}); check its permissions."
+    )
+
+
 def _read_bytes(path):
     """The file's bytes, a .gz file's unpacked."""
-    raw = Path(path).read_bytes()
+    raw = file_bytes(path)
     if Path(path).suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
@@ -168,30 +196,33 @@ def _xlsx_rows(path, required, header_match, sheet):
             workbook = load_workbook(io.BytesIO(_read_bytes(path)), read_only=True)
         else:
             workbook = load_workbook(path, read_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ParseError,
-    ) as error:
+    except PermissionError as error:
+        raise _unreadable(path, error) from error
+    except UNREADABLE_XLSX as error:
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"
         ) from error
+    line = None  # the last line read
     try:
         line, header, rows = _xlsx_table(workbook, sheet, header_match)
         if header is None:
             _check_header(path, [], required)
             return
         header = _check_header(path, header, required, line)
-        for number, row in rows:
+        for line, row in rows:
             if all(value is None or value == "" for value in row):
                 continue
-            yield number, dict(zip(header, row, strict=False))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ParseError) as error:
-        # ParseError: a sheet whose XML is cut short or damaged inside the zip.
+            yield line, dict(zip(header, row, strict=False))
+    except UNREADABLE_XLSX as error:
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"
+        ) from error
+    except UNREADABLE_CELL as error:
+        raise DataFileError(
+            path,
+            f"a cell that cannot be read ({error}). Is the file damaged? Saving it "
+            "again from Excel may mend it.",
+            line + 1 if line else None,
         ) from error
     finally:
         workbook.close()
@@ -208,6 +239,8 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     suffixes = [suffix.lower() for suffix in path.suffixes]
     kind = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else None
     kind = kind or (suffixes[-1] if suffixes else "")
+    if path.is_dir():
+        raise DataFileError(path, "a folder, where a data file was expected.")
     if not path.is_file():
         raise DataFileError(path, "no such file.")
     if path.stat().st_size == 0:

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -1096,6 +1097,85 @@ def test_import_projections_reads_employment_by_the_years_its_headers_name(
         r"period of 'Employment Percent Change, 2021-2031'\. Nothing was changed",
     ):
         run("import_projections", path)
+
+
+def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
+    (tmp_path / "national_M2024_dl.csv").mkdir()
+    with pytest.raises(
+        CommandError, match=r"national_M2024_dl.csv: a folder, where a data file"
+    ):
+        run("import_wages", tmp_path / "national_M2024_dl.csv")
+
+
+@pytest.mark.parametrize("unreadable", ["Task Statements.txt", "Skills.xlsx"])
+def test_import_onet_file_without_read_permission_is_a_message(
+    db, onet_copy, unreadable
+):
+    (onet_copy / unreadable).chmod(0)
+    if os.access(onet_copy / unreadable, os.R_OK):
+        pytest.skip("this user reads any file (root with its capabilities)")
+    with pytest.raises(
+        CommandError,
+        match=rf"^{unreadable}: cannot be read \(Permission denied\); check its "
+        "permissions. Nothing was changed",
+    ):
+        run("import_onet", onet_copy)
+
+
+def xlsx_changed(source, changed, member, change):
+    """A copy of the workbook `source` at `changed`, its part `member` (an XML
+    file inside the zip) passed through `change`."""
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for name in original.namelist():
+            data = original.read(name)
+            copy.writestr(name, change(data) if name == member else data)
+    return changed
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="G2" t="n"><v>NaN</v></c>',  # a number cell that holds none
+        b'<c r="G2" t="s"><v>99999999</v></c>',  # past the shared strings
+    ],
+)
+def test_import_onet_cell_excel_cannot_hold_is_a_message(db, onet_copy, cell):
+    skills = onet_copy / "Skills.xlsx"
+    xlsx_changed(
+        ONET / "Skills.xlsx",
+        skills,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b'<c r="G2" t="n"><v>4.12</v></c>', cell),
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"^Skills.xlsx, line 2: a cell that cannot be read \(.+\)\. Is the "
+        r"file damaged\?",
+    ):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
+def test_import_wages_with_a_damaged_field_descriptions_sheet_says_so(db, tmp_path):
+    """The sheet that states the top codes: read as absent, the import would go on
+    with the default ones."""
+    run("import_onet", ONET)
+    wages = xlsx_changed(
+        WAGES_2024,
+        tmp_path / WAGES_2024.name,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: xml[: len(xml) // 2],
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"^national_M2024_dl.xlsx: its Field Descriptions sheet cannot be "
+        r"read \(.+\)\. Nothing was changed",
+    ):
+        run("import_wages", wages)
+    assert not WageEstimate.objects.exists()
 
 
 def test_import_projections_period_starting_in_year_0_is_a_clear_error(db, tmp_path):
