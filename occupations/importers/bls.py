@@ -30,7 +30,15 @@ WAGE_COLUMNS = {
     for basis in ("annual", "hourly")
     for percentile in WAGE_PERCENTILES
 }
-OEWS_COLUMNS = ("OCC_CODE", "OCC_TITLE", "O_GROUP", *WAGE_COLUMNS.values(), "ANNUAL")
+# ANNUAL and HOURLY: "TRUE" where BLS publishes only that basis (actors: hourly).
+OEWS_COLUMNS = (
+    "OCC_CODE",
+    "OCC_TITLE",
+    "O_GROUP",
+    *WAGE_COLUMNS.values(),
+    "ANNUAL",
+    "HOURLY",
+)
 # What OEWS files call their rows' levels; only "detailed" rows are occupations.
 OEWS_GROUPS = ("total", "major", "minor", "broad", "detailed")
 OEWS_PERIOD = re.compile(r"M(\d{4})", re.IGNORECASE)
@@ -269,7 +277,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
             for field, column in WAGE_COLUMNS.items()
         }
         values["annual_only"] = text(row["ANNUAL"]).upper() == "TRUE"
-        values["hourly_only"] = text(row.get("HOURLY")).upper() == "TRUE"
+        values["hourly_only"] = text(row["HOURLY"]).upper() == "TRUE"
         checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
         once(code, line, seen, path=path)
         rows.append((code, text(row["OCC_TITLE"])[:200], values))

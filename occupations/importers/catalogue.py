@@ -103,11 +103,10 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     shutil.copyfile(Path(onet_dir) / "Read Me.txt", out / "onet" / "Read Me.txt")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    columns = [*OEWS_COLUMNS, "HOURLY"]
-    writer.writerow(columns)
+    writer.writerow(OEWS_COLUMNS)
     for _, row in read_rows(wages, OEWS_COLUMNS):
         if row["O_GROUP"] in ("major", "detailed"):
-            writer.writerow([as_written(row.get(column)) for column in columns])
+            writer.writerow([as_written(row[column]) for column in OEWS_COLUMNS])
     _write_gzip(
         out / "bls" / f"{Path(wages).name.split('.')[0]}.csv.gz", buffer.getvalue()
     )

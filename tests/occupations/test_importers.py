@@ -1099,6 +1099,20 @@ def test_import_projections_reads_employment_by_the_years_its_headers_name(
         run("import_projections", path)
 
 
+def test_import_wages_without_the_hourly_column_is_refused(db, tmp_path):
+    """Read as blank, it turned off "hourly wages only" for actors and the others
+    and exited 0."""
+    run("import_onet", ONET)
+    sheet = openpyxl.load_workbook(WAGES_2024, read_only=True).worksheets[0]
+    path = tmp_path / "national_M2024_dl.csv"
+    with path.open("w", newline="") as wages:
+        csv.writer(wages).writerows(
+            row[:-1] for row in sheet.iter_rows(values_only=True)
+        )
+    with pytest.raises(CommandError, match=r"HOURLY.*Nothing was changed"):
+        run("import_wages", path)
+
+
 def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
     (tmp_path / "national_M2024_dl.csv").mkdir()
     with pytest.raises(
