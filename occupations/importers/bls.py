@@ -426,6 +426,8 @@ def projections_import(*, path, write=None, allow_removals=False):
         if code == "00-0000":
             total_growth = growth
             continue
+        if code.endswith("-0000"):
+            continue  # a major group's total (Table 1.1 holds nothing else)
         if "type" in columns and text(row[columns["type"]]) != "Line item":
             continue
         if growth is None:
@@ -468,7 +470,11 @@ def projections_import(*, path, write=None, allow_removals=False):
     report.timed(f"read {path.name}", count, time.perf_counter() - started)
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} occupations")
     if not rows:
-        raise DataFileError(path, "no detailed occupation rows.")
+        raise DataFileError(
+            path,
+            "no detailed occupation rows, only totals; is this Table 1.2 of BLS's "
+            "occupation.xlsx (or its CSV export)?",
+        )
     first, last = _projection_period(path, columns["growth"])
     name = f"{first}–{last % 100:02d}"
     with page_cache.bulk_write():

@@ -1113,6 +1113,36 @@ def test_import_wages_without_the_hourly_column_is_refused(db, tmp_path):
         run("import_wages", path)
 
 
+def test_import_projections_of_the_major_groups_table_is_refused(db, tmp_path):
+    """Table 1.1 (major groups only) was read when Table 1.2 was missing: no row
+    matched an occupation, so it offered to remove every stored projection."""
+    run("import_onet", ONET)
+    run("import_projections", PROJECTIONS_2024)
+    stored = snapshot()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Table 1.1"
+    sheet.append(["Table 1.1 Employment by major occupational group, 2024 and 2034"])
+    sheet.append(
+        [
+            "2024 National Employment Matrix title",
+            "2024 National Employment Matrix code",
+            "Employment, 2024",
+            "Employment, 2034",
+            "Employment change, percent, 2024–34",
+        ]
+    )
+    sheet.append(["Total, all occupations", "00-0000", 169956.1, 175167.9, 3.1])
+    sheet.append(["  Management occupations", "11-0000", 13607.6, 14441, 6.1])
+    path = tmp_path / "occupation.xlsx"
+    workbook.save(path)
+    with pytest.raises(
+        CommandError, match=r"no detailed occupation rows, only totals; is this Table"
+    ):
+        run("import_projections", path)
+    assert snapshot() == stored
+
+
 def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
     (tmp_path / "national_M2024_dl.csv").mkdir()
     with pytest.raises(
