@@ -204,6 +204,11 @@ def _oews_workbook_facts(path):
     return DEFAULT_TOP_CODE, year
 
 
+def oews_year(path):
+    """The year of the OEWS file `path`, as its name and its sheets' names say."""
+    return _oews_year(path, None, _oews_workbook_facts(path)[1])
+
+
 def _oews_year(path, year, sheet_year):
     """The reference year: `year` (--year), the file's name and its sheets' names
     must agree where they say one. A renamed copy of another year's file would
@@ -220,8 +225,8 @@ def _oews_year(path, year, sheet_year):
     if not years:
         raise DataFileError(
             path,
-            "cannot tell the reference period from the file name (e.g. "
-            "national_M2024_dl.xlsx); pass --year 2024.",
+            "cannot tell the reference period: name the file as BLS does "
+            "(national_M2024_dl.xlsx), or give import_wages --year 2024.",
         )
     year = years.pop()
     if not FIRST_OEWS_YEAR <= year <= date.today().year:

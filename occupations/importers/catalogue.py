@@ -27,6 +27,7 @@ from ..models import (
 from .bls import (
     OEWS_COLUMNS,
     is_projection_header,
+    oews_year,
     projections_import,
     wages_import,
 )
@@ -95,9 +96,9 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
         name, required = FILES[key]
         keep = SNAPSHOT_FILTERS.get(key, lambda row: True)
         lines = ["\t".join(required)]
-        for _, row in read_rows(path, required):
+        for line, row in read_rows(path, required):
             if keep(row):
-                lines.append("\t".join(as_written(row[column]) for column in required))
+                lines.append("\t".join(_snapshot_cells(path, line, row, required)))
         _write_gzip(out / "onet" / f"{name}.txt.gz", "\n".join(lines) + "\n")
         write(f"{name}: {len(lines) - 1:,} rows")
     shutil.copyfile(Path(onet_dir) / "Read Me.txt", out / "onet" / "Read Me.txt")
@@ -107,8 +108,9 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     for _, row in read_rows(wages, OEWS_COLUMNS):
         if row["O_GROUP"] in ("major", "detailed"):
             writer.writerow([as_written(row[column]) for column in OEWS_COLUMNS])
+    # Named as load_catalogue looks for it, whatever the file given was called.
     _write_gzip(
-        out / "bls" / f"{Path(wages).name.split('.')[0]}.csv.gz", buffer.getvalue()
+        out / "bls" / f"national_M{oews_year(wages)}_dl.csv.gz", buffer.getvalue()
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -123,6 +125,21 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     if header is None:
         raise DataFileError(projections, "no BLS employment projections table in it.")
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
+
+
+def _snapshot_cells(path, line, row, columns):
+    """The row's `columns` as the snapshot's tab-separated text holds them: a tab
+    or line break inside a cell would split it, so it is refused."""
+    cells = [as_written(row[column]) for column in columns]
+    for column, cell in zip(columns, cells, strict=True):
+        if any(character in cell for character in "\t\r\n"):
+            raise DataFileError(
+                path,
+                f"the {column} cell holds a tab or line break, which the "
+                "snapshot's text files cannot; mend the cell and build again.",
+                line,
+            )
+    return cells
 
 
 def _bls_files(directory, pattern):

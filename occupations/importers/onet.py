@@ -816,7 +816,7 @@ def onet_import(
         raise DataFileError(
             directory,
             "cannot tell which O*NET release this is (no 'Read Me.txt' naming it); "
-            "pass --release 'O*NET 29.3' --release-date 2025-05.",
+            "give import_onet --release 'O*NET 29.3' --release-date 2025-05.",
         )
     newer = None if allow_older else newer_release(reference_date)
     if newer:

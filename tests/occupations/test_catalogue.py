@@ -6,6 +6,7 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -277,3 +278,49 @@ def test_build_catalogue_needs_a_read_me_naming_the_release(tmp_path):
             tmp_path / "catalogue",
             stdout=StringIO(),
         )
+
+
+def build(onet, wages, out):
+    data = Path(__file__).parent / "data"
+    call_command(
+        "build_catalogue",
+        onet,
+        wages,
+        data / "bls" / "occupation 2024-34.xlsx",
+        "--out",
+        out,
+        stdout=StringIO(),
+    )
+
+
+def test_build_catalogue_names_the_wages_file_as_load_catalogue_finds_it(db, tmp_path):
+    """A wages file not called national_* was stored under its own name, which
+    load_catalogue does not look for: it then imported no wages, silently."""
+    data = Path(__file__).parent / "data"
+    wages = tmp_path / "oews May 2024.xlsx"
+    shutil.copy(data / "bls" / "national_M2024_dl.xlsx", wages)
+    build(data / "onet", wages, tmp_path / "catalogue")
+    assert sorted(path.name for path in (tmp_path / "catalogue" / "bls").iterdir()) == [
+        "national_M2024_dl.csv.gz",
+        "projections.csv.gz",
+    ]
+    assert "Wage estimates (May 2024)" in load_catalogue(tmp_path / "catalogue")
+
+
+def test_build_catalogue_refuses_a_line_break_inside_a_cell(tmp_path):
+    """The snapshot's files are tab-separated lines: the built snapshot could not
+    be loaded (and `make run` loads it)."""
+    data = Path(__file__).parent / "data"
+    onet = tmp_path / "onet"
+    shutil.copytree(data / "onet", onet)
+    workbook = openpyxl.load_workbook(onet / "Alternate Titles.xlsx")
+    sheet = workbook.active
+    sheet["C2"] = f"{sheet['C2'].value}\nsecond line"
+    workbook.save(onet / "Alternate Titles.xlsx")
+    with pytest.raises(
+        CommandError,
+        match=r"Alternate Titles.xlsx, line 2: the Alternate Title cell holds a tab "
+        "or line break",
+    ):
+        build(onet, data / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
+    assert not (tmp_path / "catalogue" / "onet").exists()

@@ -558,7 +558,7 @@ def test_import_wages_year_from_name_sheet_and_option_must_agree(db, tmp_path):
     run("import_wages", plain, "--year", "2022")
     assert DataRelease.objects.filter(name="May 2022").exists()
     unnamed = wages_copy(tmp_path, name="wages.xlsx", sheet="Sheet1")
-    with pytest.raises(CommandError, match="pass --year 2024"):
+    with pytest.raises(CommandError, match="give import_wages --year 2024"):
         run("import_wages", unnamed)
     with pytest.raises(CommandError, match="20240 is not a year OEWS has published"):
         run("import_wages", unnamed, "--year", "20240")
