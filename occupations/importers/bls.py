@@ -22,7 +22,7 @@ from ..models import (
 from .onet import files_digest
 from .readers import UNREADABLE_CELL, UNREADABLE_XLSX, DataFileError, read_rows
 from .sync import ImportReport, sync_rows
-from .values import SOC_CODE, checked, decimal, once, release_checked, text
+from .values import SOC_CODE, checked, decimal, once, release_saved, text
 
 # OEWS: BLS's column for each of our wage fields ("annual_pct10": "A_PCT10").
 WAGE_COLUMNS = {
@@ -305,7 +305,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         release.top_code_annual = annual_top
         release.top_code_hourly = hourly_top
         release.source_digest = files_digest([path])
-        release_checked(release, path).save()
+        release_saved(release, path)
         sync_rows(
             SocMajorGroup,
             key_fields=("code",),
@@ -498,7 +498,7 @@ def projections_import(*, path, write=None, allow_removals=False):
         release.all_occupations_growth_percent = total_growth
         release.horizon_year = release.horizon_year or last
         release.source_digest = files_digest([path])
-        release_checked(release, path).save()
+        release_saved(release, path)
         # A figure whose column the file lacks keeps its stored value: a table
         # cut down to a few columns must not blank the openings of every row.
         value_fields = tuple(

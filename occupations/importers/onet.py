@@ -849,6 +849,7 @@ def onet_import(
         _OnetImport(files, report).run(release)
         # Bulk writes skip Occupation.save(): refresh the search vectors at once.
         Occupation.objects.refresh_search_vectors()
-        release.source_digest = digest
-        release.save(update_fields=["source_digest"])
+        if release.source_digest != digest:
+            release.source_digest = digest
+            release.save(update_fields=["source_digest"])
     return report

@@ -139,11 +139,15 @@ def _history_record(model, key_fields, created, updated, reason):
     first, keys = key_fields[0], {_key(row, key_fields) for row in created}
     for start in range(0, len(created), BATCH_SIZE):
         values = {getattr(row, first) for row in created[start : start + BATCH_SIZE]}
-        rows = model.objects.filter(**{f"{first}__in": values})
-        model.history.bulk_history_create(
-            [row for row in rows if _key(row, key_fields) in keys],
-            default_change_reason=reason,
-        )
+        rows = [
+            row
+            for row in model.objects.filter(**{f"{first}__in": values})
+            if _key(row, key_fields) in keys
+        ]
+        # A row whose first key field it shares with a row of a later batch (one
+        # technology's name in two categories) is recorded once.
+        keys -= {_key(row, key_fields) for row in rows}
+        model.history.bulk_history_create(rows, default_change_reason=reason)
     for start in range(0, len(updated), BATCH_SIZE):
         pks = [row.pk for row in updated[start : start + BATCH_SIZE]]
         rows = model.objects.filter(pk__in=pks)

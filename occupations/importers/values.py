@@ -153,6 +153,20 @@ def limited(value, max_length, *, path, line, column):
     return value
 
 
+def release_saved(release, path):
+    """`release`, checked (`release_checked`) and saved if it is new or the import
+    changed one of its fields: importing a release again writes no revision of it."""
+    release_checked(release, path)
+    stored = type(release).objects.filter(pk=release.pk).first() if release.pk else None
+    fields = release._meta.concrete_fields
+    if stored is None or any(
+        getattr(stored, field.attname) != getattr(release, field.attname)
+        for field in fields
+    ):
+        release.save()
+    return release
+
+
 def release_checked(release, path):
     """`release` as the admin would accept it: its fields' sizes and ranges and
     its `clean()` (a reference date that has passed, a horizon after its base

@@ -25,6 +25,7 @@ from occupations.models import (
     OccupationTechnology,
     RelatedOccupation,
     Task,
+    Technology,
     WageEstimate,
 )
 from tests.html_text import visible_text
@@ -1141,6 +1142,30 @@ def test_import_projections_of_the_major_groups_table_is_refused(db, tmp_path):
     ):
         run("import_projections", path)
     assert snapshot() == stored
+
+
+def test_import_records_each_created_technology_once(db, monkeypatch):
+    """Rows were read back for their revisions batch by batch, by name: a name in
+    two categories, in two batches, was recorded twice (232 times in O*NET 29.3)."""
+    monkeypatch.setattr("occupations.importers.sync.BATCH_SIZE", 2)
+    run("import_onet", ONET)
+    created = Technology.history.filter(history_type="+")
+    assert created.count() == Technology.objects.count()
+    assert created.values("id").distinct().count() == created.count()
+
+
+def test_importing_releases_again_writes_no_revision_of_them(db):
+    imports = [
+        ("import_onet", ONET),
+        ("import_wages", WAGES_2024),
+        ("import_projections", PROJECTIONS_2024),
+    ]
+    for command, path in imports:
+        run(command, path)
+    revisions = DataRelease.history.count()
+    for command, path in imports:
+        run(command, path)
+    assert DataRelease.history.count() == revisions
 
 
 def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
