@@ -234,6 +234,16 @@ def _oews_year(path, year, sheet_year):
     return year
 
 
+def _only(row, column, *, path, line):
+    """ANNUAL or HOURLY: "TRUE" where BLS publishes only that basis, else blank."""
+    value = text(row[column]).upper()
+    if value not in ("TRUE", "FALSE", ""):
+        raise DataFileError(
+            path, f"{column} is {text(row[column])!r}, not TRUE or blank.", line
+        )
+    return value == "TRUE"
+
+
 def _wage(value, top_code, *, path, line, column):
     if text(value) == "#":
         return top_code
@@ -281,8 +291,8 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
             )
             for field, column in WAGE_COLUMNS.items()
         }
-        values["annual_only"] = text(row["ANNUAL"]).upper() == "TRUE"
-        values["hourly_only"] = text(row["HOURLY"]).upper() == "TRUE"
+        values["annual_only"] = _only(row, "ANNUAL", path=path, line=line)
+        values["hourly_only"] = _only(row, "HOURLY", path=path, line=line)
         checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
         once(code, line, seen, path=path)
         rows.append((code, text(row["OCC_TITLE"])[:200], values))
@@ -433,7 +443,7 @@ def projections_import(*, path, write=None, allow_removals=False):
             continue
         if code.endswith("-0000"):
             continue  # a major group's total (Table 1.1 holds nothing else)
-        if "type" in columns and text(row[columns["type"]]) != "Line item":
+        if "type" in columns and text(row[columns["type"]]).lower() != "line item":
             continue
         if growth is None:
             continue

@@ -32,6 +32,10 @@ UNREADABLE_XLSX = (
 UNREADABLE_CELL = (ValueError, IndexError, TypeError)
 
 
+# How an .xlsx file (a zip) and an old or password-protected Excel file begin.
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 class DataFileError(Exception):
     """A data file that cannot be imported; the message names the file and line."""
 
@@ -69,6 +73,12 @@ def _decoded_lines(path):
     """The file's lines as text; a byte that is not UTF-8 names its line. UTF-16
     with a byte-order mark (what Excel's "Unicode Text" writes) is read too."""
     raw = _read_bytes(path)
+    if raw.startswith(WORKBOOK_SIGNATURES):
+        raise DataFileError(
+            path,
+            "an Excel workbook, not text: give the .xlsx file as it is, or save "
+            "the sheet as CSV (UTF-8).",
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -199,6 +209,12 @@ def _xlsx_rows(path, required, header_match, sheet):
     except PermissionError as error:
         raise _unreadable(path, error) from error
     except UNREADABLE_XLSX as error:
+        if file_bytes(path).startswith(WORKBOOK_SIGNATURES[1]):
+            raise DataFileError(
+                path,
+                "an Excel file with a password or in the old .xls format: save it "
+                "as .xlsx without a password.",
+            ) from error
         raise DataFileError(
             path, f"not a readable Excel file ({error}); is it truncated?"
         ) from error

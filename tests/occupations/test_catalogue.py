@@ -324,3 +324,14 @@ def test_build_catalogue_refuses_a_line_break_inside_a_cell(tmp_path):
     ):
         build(onet, data / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
     assert not (tmp_path / "catalogue" / "onet").exists()
+
+
+def test_build_catalogue_out_naming_a_file_is_a_message(tmp_path):
+    data = Path(__file__).parent / "data"
+    (tmp_path / "catalogue").write_text("a file")
+    with pytest.raises(CommandError, match="a file, where the snapshot folder goes"):
+        build(
+            data / "onet",
+            data / "bls" / "national_M2024_dl.xlsx",
+            tmp_path / "catalogue",
+        )

@@ -1104,12 +1104,9 @@ def test_import_wages_without_the_hourly_column_is_refused(db, tmp_path):
     """Read as blank, it turned off "hourly wages only" for actors and the others
     and exited 0."""
     run("import_onet", ONET)
-    sheet = openpyxl.load_workbook(WAGES_2024, read_only=True).worksheets[0]
-    path = tmp_path / "national_M2024_dl.csv"
-    with path.open("w", newline="") as wages:
-        csv.writer(wages).writerows(
-            row[:-1] for row in sheet.iter_rows(values_only=True)
-        )
+    path = wages_csv(
+        tmp_path / "national_M2024_dl.csv", lambda rows: [row[:-1] for row in rows]
+    )
     with pytest.raises(CommandError, match=r"HOURLY.*Nothing was changed"):
         run("import_wages", path)
 
@@ -1166,6 +1163,63 @@ def test_importing_releases_again_writes_no_revision_of_them(db):
     for command, path in imports:
         run(command, path)
     assert DataRelease.history.count() == revisions
+
+
+def wages_csv(path, change=lambda rows: rows):
+    """The 2024 excerpt as a CSV at `path`, its rows (header first) passed through
+    `change`."""
+    sheet = openpyxl.load_workbook(WAGES_2024, read_only=True).worksheets[0]
+    with path.open("w", newline="") as wages:
+        csv.writer(wages).writerows(
+            change([list(row) for row in sheet.iter_rows(values_only=True)])
+        )
+    return path
+
+
+def test_import_wages_hourly_only_flag_other_than_true_or_blank_is_refused(
+    db, tmp_path
+):
+    """ "yes" was read as not hourly only, silently."""
+    run("import_onet", ONET)
+    header = next(openpyxl.load_workbook(WAGES_2024).worksheets[0].values)
+    hourly = list(header).index("HOURLY")
+
+    def say_yes(rows):
+        for row in rows[1:]:
+            row[hourly] = "yes"
+        return rows
+
+    with pytest.raises(CommandError, match=r"line \d+: HOURLY is 'yes', not TRUE"):
+        run("import_wages", wages_csv(tmp_path / "national_M2024_dl.csv", say_yes))
+
+
+def test_import_wages_of_a_workbook_named_csv_says_what_it_is(db, tmp_path):
+    path = tmp_path / "national_M2024_dl.csv"
+    shutil.copy(WAGES_2024, path)
+    with pytest.raises(CommandError, match=r"an Excel workbook, not text"):
+        run("import_wages", path)
+
+
+def test_import_wages_of_a_password_protected_workbook_says_so(db, tmp_path):
+    """Excel writes a protected workbook (as an old .xls) in its older container,
+    which was called a truncated zip."""
+    path = tmp_path / "national_M2024_dl.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    with pytest.raises(CommandError, match=r"with a password or in the old .xls"):
+        run("import_wages", path)
+
+
+def test_import_projections_reads_occupation_type_in_any_case(db, tmp_path):
+    """ "Line Item" was skipped as no occupation, and its stored row removed."""
+    run("import_onet", ONET)
+    workbook = openpyxl.load_workbook(PROJECTIONS_2024)
+    for row in workbook["Table 1.2"].iter_rows():
+        if row[2].value == "Line item":
+            row[2].value = "Line Item"
+    path = tmp_path / "occupation.xlsx"
+    workbook.save(path)
+    run("import_projections", path)
+    assert EmploymentProjection.objects.filter(occupation__code="11-1011.00").exists()
 
 
 def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):

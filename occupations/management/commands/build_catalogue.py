@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from occupations.importers.catalogue import SNAPSHOT_DIR, snapshot_build
@@ -17,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", default=SNAPSHOT_DIR)
 
     def handle(self, *args, onet_dir, wages, projections, out, **options):
+        if Path(out).exists() and not Path(out).is_dir():
+            raise CommandError(f"--out {out}: a file, where the snapshot folder goes.")
         try:
             snapshot_build(
                 onet_dir=onet_dir,
