@@ -438,6 +438,8 @@ class _OnetImport:
             code = row[CODE]
             task_id = integer(row["Task ID"], path=path, line=line, column="Task ID")
             once(f"Task ID {task_id} of {code}", line, first_line, path=path)
+            if not text(row["Task"]):
+                raise DataFileError(path, f"Task {task_id} of {code} is empty.", line)
             task_type = text(row["Task Type"])
             if task_type not in TASK_TYPES:
                 raise DataFileError(

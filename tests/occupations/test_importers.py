@@ -1301,6 +1301,20 @@ def test_import_wages_with_a_damaged_field_descriptions_sheet_says_so(db, tmp_pa
     assert not WageEstimate.objects.exists()
 
 
+def test_import_onet_empty_task_statement_is_refused(db, onet_copy):
+    """It was stored, and shown as an empty item among the page's tasks."""
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split("\t")
+    cells = lines[1].rstrip("\n").split("\t")
+    cells[header.index("Task")] = " "
+    lines[1] = "\t".join(cells) + "\n"
+    path.write_text("".join(lines))
+    with pytest.raises(CommandError, match=r"line 2: Task \d+ of .+ is empty\."):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
 def test_import_projections_period_starting_in_year_0_is_a_clear_error(db, tmp_path):
     run("import_onet", ONET)
     path = tmp_path / "projections.csv"
