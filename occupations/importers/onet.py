@@ -184,7 +184,8 @@ def release_from_readme(directory):
 # a database holds what the old rules made of it.
 IMPORT_RULES_VERSION = (
     "2026-11-26 O*NET specialties name their BLS occupation; education levels"
-    " O*NET recommends suppressing are left out, ties named"
+    " O*NET recommends suppressing are left out, ties named; quoted text fields"
+    " read out of their quotes"
 )
 
 

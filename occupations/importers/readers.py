@@ -147,7 +147,16 @@ def _tab_rows(path, required):
         raise DataFileError(path, "the file is empty.") from None
     header = _check_header(path, first.split("\t"), required)
     for number, line in lines:
-        yield number, _row(path, header, line.split("\t"), number)
+        fields = [_unquoted(field) for field in line.split("\t")]
+        yield number, _row(path, header, fields, number)
+
+
+def _unquoted(field):
+    """A field as written, out of the quotes a spreadsheet program puts around one
+    that holds a quote: O*NET writes "Conduct ""head counts"" to…" so."""
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return field[1:-1].replace('""', '"')
+    return field
 
 
 def _row(path, header, fields, number):
