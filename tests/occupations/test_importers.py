@@ -1301,30 +1301,33 @@ def test_import_wages_with_a_damaged_field_descriptions_sheet_says_so(db, tmp_pa
     assert not WageEstimate.objects.exists()
 
 
+def first_row_changed(path, **cells):
+    """Set `cells` ({column: text}) in the first data row of the tab-separated
+    file `path`; returns that row as it is now."""
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split("\t")
+    row = dict(zip(header, lines[1].rstrip("\n").split("\t"), strict=True))
+    row.update(cells)
+    lines[1] = "\t".join(row.values()) + "\n"
+    path.write_text("".join(lines))
+    return row
+
+
 def test_import_onet_reads_a_quoted_statement_as_written(db, onet_copy):
     """O*NET's text files quote a field that holds a quote, as spreadsheets do:
     six tasks were shown as '"Conduct ""head counts"" to…"'."""
-    path = onet_copy / "Task Statements.txt"
-    lines = path.read_text().splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split("\t")
-    cells = lines[1].rstrip("\n").split("\t")
-    cells[header.index("Task")] = '"Conduct ""head counts"" before votes."'
-    lines[1] = "\t".join(cells) + "\n"
-    path.write_text("".join(lines))
+    first = first_row_changed(
+        onet_copy / "Task Statements.txt",
+        Task='"Conduct ""head counts"" before votes."',
+    )
     run("import_onet", onet_copy)
-    task = Task.objects.get(onet_task_id=int(cells[header.index("Task ID")]))
+    task = Task.objects.get(onet_task_id=int(first["Task ID"]))
     assert task.statement == 'Conduct "head counts" before votes.'
 
 
 def test_import_onet_empty_task_statement_is_refused(db, onet_copy):
     """It was stored, and shown as an empty item among the page's tasks."""
-    path = onet_copy / "Task Statements.txt"
-    lines = path.read_text().splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split("\t")
-    cells = lines[1].rstrip("\n").split("\t")
-    cells[header.index("Task")] = " "
-    lines[1] = "\t".join(cells) + "\n"
-    path.write_text("".join(lines))
+    first_row_changed(onet_copy / "Task Statements.txt", Task=" ")
     with pytest.raises(CommandError, match=r"line 2: Task \d+ of .+ is empty\."):
         run("import_onet", onet_copy)
     assert not Occupation.objects.exists()
