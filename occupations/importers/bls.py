@@ -226,7 +226,7 @@ def _oews_year(path, year, sheet_year):
         raise DataFileError(
             path,
             "cannot tell the reference period: name the file as BLS does "
-            "(national_M2024_dl.xlsx), or give import_wages --year 2024.",
+            "(national_M2024_dl.xlsx); import_wages also takes --year 2024.",
         )
     year = years.pop()
     if not FIRST_OEWS_YEAR <= year <= date.today().year:

@@ -88,6 +88,7 @@ def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=prin
 
 
 def _snapshot_write(out, onet_dir, wages, projections, write):
+    wages_year = oews_year(wages)  # before the long read of the O*NET files
     (out / "onet").mkdir(parents=True, exist_ok=True)
     (out / "bls").mkdir(parents=True, exist_ok=True)
     for key, path in find_files(onet_dir).items():
@@ -109,9 +110,7 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
         if row["O_GROUP"] in ("major", "detailed"):
             writer.writerow([as_written(row[column]) for column in OEWS_COLUMNS])
     # Named as load_catalogue looks for it, whatever the file given was called.
-    _write_gzip(
-        out / "bls" / f"national_M{oews_year(wages)}_dl.csv.gz", buffer.getvalue()
-    )
+    _write_gzip(out / "bls" / f"national_M{wages_year}_dl.csv.gz", buffer.getvalue())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = None
@@ -129,7 +128,8 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
 
 def _snapshot_cells(path, line, row, columns):
     """The row's `columns` as the snapshot's tab-separated text holds them: a tab
-    or line break inside a cell would split it, so it is refused."""
+    or line break inside a cell would split it, so it is refused; a cell with a
+    quote is quoted, as O*NET quotes one."""
     cells = [as_written(row[column]) for column in columns]
     for column, cell in zip(columns, cells, strict=True):
         if any(character in cell for character in "\t\r\n"):
@@ -139,7 +139,10 @@ def _snapshot_cells(path, line, row, columns):
                 "snapshot's text files cannot; mend the cell and build again.",
                 line,
             )
-    return cells
+    # A quote is written as O*NET writes it, for the reader to take back out.
+    return [
+        '"' + cell.replace('"', '""') + '"' if '"' in cell else cell for cell in cells
+    ]
 
 
 def _bls_files(directory, pattern):

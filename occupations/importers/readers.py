@@ -9,6 +9,7 @@ import codecs
 import csv
 import gzip
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -32,6 +33,8 @@ UNREADABLE_XLSX = (
 UNREADABLE_CELL = (ValueError, IndexError, TypeError)
 
 
+# A field in quotes, each quote inside it doubled.
+QUOTED_FIELD = re.compile(r'"((?:[^"]|"")*)"')
 # How an .xlsx file (a zip) and an old or password-protected Excel file begin.
 WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
@@ -153,10 +156,10 @@ def _tab_rows(path, required):
 
 def _unquoted(field):
     """A field as written, out of the quotes a spreadsheet program puts around one
-    that holds a quote: O*NET writes "Conduct ""head counts"" to…" so."""
-    if len(field) >= 2 and field[0] == field[-1] == '"':
-        return field[1:-1].replace('""', '"')
-    return field
+    that holds a quote: O*NET writes "Conduct ""head counts"" to…" so. A field
+    that merely starts and ends with a quote ("Excel" and "Word") is as written."""
+    quoted = QUOTED_FIELD.fullmatch(field)
+    return quoted.group(1).replace('""', '"') if quoted else field
 
 
 def _row(path, header, fields, number):

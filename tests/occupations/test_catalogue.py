@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from occupations.models import CareerPage, Occupation
+from occupations.models import AlternateTitle, CareerPage, Occupation
 from tests.html_text import visible_text
 from tests.occupations.test_career_page import REFERENCE_URL, reference_lines
 from tests.occupations.test_importers import ONET, release_as
@@ -335,3 +335,17 @@ def test_build_catalogue_out_naming_a_file_is_a_message(tmp_path):
             data / "bls" / "national_M2024_dl.xlsx",
             tmp_path / "catalogue",
         )
+
+
+def test_build_and_load_catalogue_keep_quotes_in_a_cell(db, tmp_path):
+    """The snapshot wrote cells as they were and the reader takes quotes off a
+    field in quotes: '"Roadie"' came back as 'Roadie'."""
+    data = Path(__file__).parent / "data"
+    onet = tmp_path / "onet"
+    shutil.copytree(data / "onet", onet)
+    workbook = openpyxl.load_workbook(onet / "Alternate Titles.xlsx")
+    workbook.active["C2"] = '"Roadie"'
+    workbook.save(onet / "Alternate Titles.xlsx")
+    build(onet, data / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
+    load_catalogue(tmp_path / "catalogue")
+    assert AlternateTitle.objects.filter(title='"Roadie"').exists()

@@ -559,7 +559,7 @@ def test_import_wages_year_from_name_sheet_and_option_must_agree(db, tmp_path):
     run("import_wages", plain, "--year", "2022")
     assert DataRelease.objects.filter(name="May 2022").exists()
     unnamed = wages_copy(tmp_path, name="wages.xlsx", sheet="Sheet1")
-    with pytest.raises(CommandError, match="give import_wages --year 2024"):
+    with pytest.raises(CommandError, match="import_wages also takes --year 2024"):
         run("import_wages", unnamed)
     with pytest.raises(CommandError, match="20240 is not a year OEWS has published"):
         run("import_wages", unnamed, "--year", "20240")
@@ -1313,16 +1313,25 @@ def first_row_changed(path, **cells):
     return row
 
 
-def test_import_onet_reads_a_quoted_statement_as_written(db, onet_copy):
+@pytest.mark.parametrize(
+    "written, statement",
+    [
+        (
+            '"Conduct ""head counts"" before votes."',
+            'Conduct "head counts" before votes.',
+        ),
+        ('"Excel" and "Word"', '"Excel" and "Word"'),
+    ],
+)
+def test_import_onet_reads_a_quoted_statement_as_written(
+    db, onet_copy, written, statement
+):
     """O*NET's text files quote a field that holds a quote, as spreadsheets do:
-    six tasks were shown as '"Conduct ""head counts"" to…"'."""
-    first = first_row_changed(
-        onet_copy / "Task Statements.txt",
-        Task='"Conduct ""head counts"" before votes."',
-    )
+    six tasks were shown as '"Conduct ""head counts"" to…"'. A field that only
+    starts and ends with a quote is no quoted one."""
+    first = first_row_changed(onet_copy / "Task Statements.txt", Task=written)
     run("import_onet", onet_copy)
-    task = Task.objects.get(onet_task_id=int(first["Task ID"]))
-    assert task.statement == 'Conduct "head counts" before votes.'
+    assert Task.objects.get(onet_task_id=int(first["Task ID"])).statement == statement
 
 
 def test_import_onet_empty_task_statement_is_refused(db, onet_copy):
