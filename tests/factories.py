@@ -47,7 +47,9 @@ class OccupationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Occupation
 
-    code = factory.Sequence(lambda n: f"15-{2000 + n:04d}.00")
+    # Past every real 15- code (15-1211 to 15-2099): a factory's occupation never
+    # takes the code of one the demo or an import creates.
+    code = factory.Sequence(lambda n: f"15-{5000 + n % 5000:04d}.00")
     title = factory.Sequence(lambda n: f"Analysts {n}")
     description = "Analyse things. May report on them."
     job_zone = 4
