@@ -613,6 +613,10 @@ class _OnetImport:
             name = limited(
                 text(row["Example"]), 200, path=path, line=line, column="Example"
             )
+            if not name:
+                raise DataFileError(
+                    path, f"a technology of {row[CODE]} has no Example.", line
+                )
             once(f"{name} ({commodity}) for {row[CODE]}", line, first_line, path=path)
             hot = flag(
                 row["Hot Technology"], path=path, line=line, column="Hot Technology"

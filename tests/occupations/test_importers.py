@@ -1313,6 +1313,16 @@ def first_row_changed(path, **cells):
     return row
 
 
+def test_import_onet_technology_without_a_name_is_refused(db, onet_copy):
+    """It was stored, and listed as an empty item among the page's technologies."""
+    first_row_changed(onet_copy / "Technology Skills.txt", Example="")
+    with pytest.raises(
+        CommandError, match=r"line 2: a technology of .+ has no Example"
+    ):
+        run("import_onet", onet_copy)
+    assert not Occupation.objects.exists()
+
+
 @pytest.mark.parametrize(
     "written, statement",
     [
