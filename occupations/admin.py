@@ -759,18 +759,13 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         version = self.get_version(object_id, version_id)
         page = version.instance
         following = version.next_record
-        if following is None:
-            links = None  # the latest version: nothing to put back
-        elif following.history_type == "-":
-            # Restoring a deleted page: its links went first, in the same delete,
-            # and their revisions say so; those are not counted.
-            links = page_links_as_of(
-                page,
-                following.history_date,
-                deleted_with_page_since=version.history_date,
+        links = (
+            page_links_as_of(
+                page, since=version.history_date, until=following.history_date
             )
-        else:
-            links = page_links_as_of(page, following.history_date)
+            if following
+            else None  # the latest version: nothing to put back
+        )
         extra_context = {**(extra_context or {}), "resource_links_then": links}
         with transaction.atomic():
             response = super().history_form_view(

@@ -25,21 +25,17 @@ def mark_deleted_with_page(sender, instance, origin=None, **kwargs):
         instance._change_reason = DELETED_WITH_PAGE
 
 
-def page_links_as_of(page, until, deleted_with_page_since=None):
-    """The links `page` had just before `until`: each link's latest revision from
-    before then, unless that revision deleted it, in the editor's order. Each
-    carries `resource_now`, its resource as it is now: None if deleted since.
+def page_links_as_of(page, *, since, until):
+    """The links `page` had in its version saved at `since`, whose next revision
+    is at `until`: each link's latest revision before `until`, unless that revision
+    deleted it, in the editor's order. Each carries `resource_now`, its resource as
+    it is now: None if deleted since.
 
-    For restoring a deleted page, `deleted_with_page_since` is when its version
-    was saved: the deletions of links with the page since then are not counted."""
+    Links deleted with the page in between (when the next revision is the page's
+    deletion) are not counted as deleted: restoring the page puts them back."""
     revisions = CareerPageResource.history.filter(
         page_id=page.pk, history_date__lt=until
-    )
-    if deleted_with_page_since is not None:
-        revisions = revisions.exclude(
-            history_change_reason=DELETED_WITH_PAGE,
-            history_date__gte=deleted_with_page_since,
-        )
+    ).exclude(history_change_reason=DELETED_WITH_PAGE, history_date__gte=since)
     links = list(
         revisions.latest_of_each().exclude(history_type="-").order_by("position", "id")
     )
