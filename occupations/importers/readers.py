@@ -221,15 +221,7 @@ def _xlsx_rows(path, required, header_match, sheet):
     except PermissionError as error:
         raise _unreadable(path, error) from error
     except UNREADABLE_XLSX as error:
-        if file_bytes(path).startswith(WORKBOOK_SIGNATURES[1]):
-            raise DataFileError(
-                path,
-                "an Excel file with a password or in the old .xls format: save it "
-                "as .xlsx without a password.",
-            ) from error
-        raise DataFileError(
-            path, f"not a readable Excel file ({error}); is it truncated?"
-        ) from error
+        raise _damaged_workbook(path, error) from error
     line = None  # the last line read
     try:
         line, header, rows = _xlsx_table(workbook, sheet, header_match)
@@ -242,9 +234,7 @@ def _xlsx_rows(path, required, header_match, sheet):
                 continue
             yield line, dict(zip(header, row, strict=False))
     except UNREADABLE_XLSX as error:
-        raise DataFileError(
-            path, f"not a readable Excel file ({error}); is it truncated?"
-        ) from error
+        raise _damaged_workbook(path, error) from error
     except UNREADABLE_CELL as error:
         raise DataFileError(
             path,
@@ -254,6 +244,16 @@ def _xlsx_rows(path, required, header_match, sheet):
         ) from error
     finally:
         workbook.close()
+
+
+def _damaged_workbook(path, error):
+    if file_bytes(path).startswith(WORKBOOK_SIGNATURES[1]):
+        return DataFileError(
+            path,
+            "an Excel file with a password or in the old .xls format: save it as "
+            ".xlsx without a password.",
+        )
+    return DataFileError(path, f"not a readable Excel file ({error}); is it truncated?")
 
 
 def read_rows(path, required, *, header_match=None, sheet=None):
