@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from occupations.models import AlternateTitle, CareerPage, Occupation
 from tests.html_text import visible_text
 from tests.occupations.test_career_page import REFERENCE_URL, reference_lines
-from tests.occupations.test_importers import ONET, release_as
+from tests.occupations.test_importers import DATA, ONET, release_as
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "occupations" / "catalogue"
 
@@ -208,14 +208,13 @@ def test_build_catalogue_with_a_bad_file_leaves_the_snapshot_as_it_was(
 ):
     """The O*NET files used to be written before the BLS files were read: a bad
     wages file left a half-rebuilt snapshot."""
-    data = Path(__file__).parent / "data"
     out = tmp_path / "catalogue"
     shutil.copytree(excerpt_snapshot, out)
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     bad_wages = tmp_path / "national_M2024_dl.xlsx"
     bad_wages.write_bytes(b"not a workbook")
     onet = tmp_path / "onet"
-    shutil.copytree(data / "onet", onet)
+    shutil.copytree(DATA / "onet", onet)
     task_file = onet / "Task Statements.txt"
     tasks = task_file.read_text()
     assert "Analyze" in tasks
@@ -225,7 +224,7 @@ def test_build_catalogue_with_a_bad_file_leaves_the_snapshot_as_it_was(
             "build_catalogue",
             onet,
             bad_wages,
-            data / "bls" / "occupation 2024-34.xlsx",
+            DATA / "bls" / "occupation 2024-34.xlsx",
             "--out",
             out,
             stdout=StringIO(),
@@ -239,18 +238,17 @@ def test_build_catalogue_leaves_no_file_of_the_previous_snapshot(
 ):
     """A file the new release lacks must not stay beside the new ones, to be
     imported with them."""
-    data = Path(__file__).parent / "data"
     out = tmp_path / "catalogue"
     shutil.copytree(excerpt_snapshot, out)
     assert (out / "onet" / "Related Occupations.txt.gz").exists()
     onet = tmp_path / "onet"
-    shutil.copytree(data / "onet", onet)
+    shutil.copytree(DATA / "onet", onet)
     (onet / "Related Occupations.txt").unlink()
     call_command(
         "build_catalogue",
         onet,
-        data / "bls" / "national_M2022_dl.xlsx",
-        data / "bls" / "occupation 2024-34.xlsx",
+        DATA / "bls" / "national_M2022_dl.xlsx",
+        DATA / "bls" / "occupation 2024-34.xlsx",
         "--out",
         out,
         stdout=StringIO(),
@@ -264,16 +262,15 @@ def test_build_catalogue_leaves_no_file_of_the_previous_snapshot(
 
 
 def test_build_catalogue_needs_a_read_me_naming_the_release(tmp_path):
-    data = Path(__file__).parent / "data"
     onet = tmp_path / "onet"
-    shutil.copytree(data / "onet", onet)
+    shutil.copytree(DATA / "onet", onet)
     (onet / "Read Me.txt").write_text("hello\n")
     with pytest.raises(CommandError, match="no 'Read Me.txt' naming the O"):
         call_command(
             "build_catalogue",
             onet,
-            data / "bls" / "national_M2024_dl.xlsx",
-            data / "bls" / "occupation 2024-34.xlsx",
+            DATA / "bls" / "national_M2024_dl.xlsx",
+            DATA / "bls" / "occupation 2024-34.xlsx",
             "--out",
             tmp_path / "catalogue",
             stdout=StringIO(),
@@ -281,12 +278,11 @@ def test_build_catalogue_needs_a_read_me_naming_the_release(tmp_path):
 
 
 def build(onet, wages, out):
-    data = Path(__file__).parent / "data"
     call_command(
         "build_catalogue",
         onet,
         wages,
-        data / "bls" / "occupation 2024-34.xlsx",
+        DATA / "bls" / "occupation 2024-34.xlsx",
         "--out",
         out,
         stdout=StringIO(),
@@ -296,10 +292,9 @@ def build(onet, wages, out):
 def test_build_catalogue_names_the_wages_file_as_load_catalogue_finds_it(db, tmp_path):
     """A wages file not called national_* was stored under its own name, which
     load_catalogue does not look for: it then imported no wages, silently."""
-    data = Path(__file__).parent / "data"
     wages = tmp_path / "oews May 2024.xlsx"
-    shutil.copy(data / "bls" / "national_M2024_dl.xlsx", wages)
-    build(data / "onet", wages, tmp_path / "catalogue")
+    shutil.copy(DATA / "bls" / "national_M2024_dl.xlsx", wages)
+    build(DATA / "onet", wages, tmp_path / "catalogue")
     assert sorted(path.name for path in (tmp_path / "catalogue" / "bls").iterdir()) == [
         "national_M2024_dl.csv.gz",
         "projections.csv.gz",
@@ -310,9 +305,8 @@ def test_build_catalogue_names_the_wages_file_as_load_catalogue_finds_it(db, tmp
 def test_build_catalogue_refuses_a_line_break_inside_a_cell(tmp_path):
     """The snapshot's files are tab-separated lines: the built snapshot could not
     be loaded (and `make run` loads it)."""
-    data = Path(__file__).parent / "data"
     onet = tmp_path / "onet"
-    shutil.copytree(data / "onet", onet)
+    shutil.copytree(DATA / "onet", onet)
     workbook = openpyxl.load_workbook(onet / "Alternate Titles.xlsx")
     sheet = workbook.active
     sheet["C2"] = f"{sheet['C2'].value}\nsecond line"
@@ -322,17 +316,16 @@ def test_build_catalogue_refuses_a_line_break_inside_a_cell(tmp_path):
         match=r"Alternate Titles.xlsx, line 2: the Alternate Title cell holds a tab "
         "or line break",
     ):
-        build(onet, data / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
+        build(onet, DATA / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
     assert not (tmp_path / "catalogue" / "onet").exists()
 
 
 def test_build_catalogue_out_naming_a_file_is_a_message(tmp_path):
-    data = Path(__file__).parent / "data"
     (tmp_path / "catalogue").write_text("a file")
     with pytest.raises(CommandError, match="a file, where the snapshot folder goes"):
         build(
-            data / "onet",
-            data / "bls" / "national_M2024_dl.xlsx",
+            DATA / "onet",
+            DATA / "bls" / "national_M2024_dl.xlsx",
             tmp_path / "catalogue",
         )
 
@@ -340,12 +333,11 @@ def test_build_catalogue_out_naming_a_file_is_a_message(tmp_path):
 def test_build_and_load_catalogue_keep_quotes_in_a_cell(db, tmp_path):
     """The snapshot wrote cells as they were and the reader takes quotes off a
     field in quotes: '"Roadie"' came back as 'Roadie'."""
-    data = Path(__file__).parent / "data"
     onet = tmp_path / "onet"
-    shutil.copytree(data / "onet", onet)
+    shutil.copytree(DATA / "onet", onet)
     workbook = openpyxl.load_workbook(onet / "Alternate Titles.xlsx")
     workbook.active["C2"] = '"Roadie"'
     workbook.save(onet / "Alternate Titles.xlsx")
-    build(onet, data / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
+    build(onet, DATA / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
     load_catalogue(tmp_path / "catalogue")
     assert AlternateTitle.objects.filter(title='"Roadie"').exists()
