@@ -35,8 +35,12 @@ def signup(request):
     if wait := ratelimit.signup_limited(request, email=email):
         # Never "in 0 minutes".
         retry_at = timezone.now() + datetime.timedelta(seconds=max(wait, 60))
+        # The form comes back as typed, to send again once the wait is over.
         response = render(
-            request, "newsletter/rate_limited.html", {"retry_at": retry_at}, status=429
+            request,
+            "newsletter/rate_limited.html",
+            {"retry_at": retry_at, "form": form},
+            status=429,
         )
         response["Retry-After"] = str(wait)
         return response

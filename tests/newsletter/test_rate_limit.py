@@ -1,6 +1,7 @@
 """Too many signup attempts get HTTP 429 and a clear "try again later"."""
 
 import hashlib
+import re
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 from newsletter.models import Subscriber
+from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,26 @@ def test_rate_limit_per_client_address_returns_429(signup, limits):
     assert "try again later" in visible_text(response.content)
     assert 0 < int(response["Retry-After"]) <= 3600
     assert Subscriber.objects.count() == 3
+
+
+def test_rate_limited_signup_keeps_what_was_typed(signup, limits):
+    """The 429 page holds the form as sent: once the wait is over, one press of
+    the button sends it again (nothing to type twice)."""
+    CareerPageFactory(slug="data-scientists")
+    with time_machine.travel(86400 * 30000, tick=False):
+        for n in range(3):
+            signup(f"reader{n}@example.com")
+        limited = signup("late.reader@example.com", source_page="data-scientists")
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert 'name="email" value="late.reader@example.com"' in html
+    assert re.search(r'name="consent" value="yes" required checked', html)
+    assert 'name="source_page" value="data-scientists"' in html
+    assert "What you typed is kept below" in visible_text(html)
+
+    with time_machine.travel(86400 * 30000 + 3600, tick=False):
+        assert signup("late.reader@example.com").status_code == 302
+    assert Subscriber.objects.filter(email="late.reader@example.com").exists()
 
 
 def test_rate_limit_counts_invalid_attempts_too(signup, limits):
