@@ -246,6 +246,13 @@ def unsubscribe_url(subscriber, token=None):
     return _absolute("newsletter:one_click_unsubscribe", token)
 
 
+def list_id():
+    """The newsletter's RFC 2919 List-Id, named after the site's host:
+    `Careerguide newsletter <newsletter.careerguide.example>`. The program that
+    sends the issues gives them the same one."""
+    return f"Careerguide newsletter <newsletter.{urlsplit(settings.SITE_URL).hostname}>"
+
+
 def _email_send(subscriber, kind):
     """Render and send one email; a mail server failure is logged, not raised.
 
@@ -274,6 +281,9 @@ def _email_send(subscriber, kind):
             # RFC 8058: mail clients show an unsubscribe button that POSTs here.
             "List-Unsubscribe": f"<{unsubscribe_url(subscriber, unsubscribe_token)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # RFC 2919: mail clients and filters know the list by it, whatever the
+            # sender's address.
+            "List-Id": list_id(),
         },
     )
     message.attach_alternative(

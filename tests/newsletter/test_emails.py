@@ -40,6 +40,7 @@ def test_email_has_text_html_and_unsubscribe_headers(signup, status):
     assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert sent["Auto-Submitted"] == "auto-generated"
     assert sent["Message-ID"].endswith("@testserver>")
+    assert sent["List-Id"] == "Careerguide newsletter <newsletter.testserver>"
 
 
 def test_email_confirmation_links_in_both_parts(signup):
