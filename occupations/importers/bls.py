@@ -22,7 +22,15 @@ from ..models import (
 from .onet import files_digest
 from .readers import UNREADABLE_CELL, UNREADABLE_XLSX, DataFileError, read_rows
 from .sync import ImportReport, sync_rows
-from .values import SOC_CODE, checked, decimal, once, release_saved, text
+from .values import (
+    SOC_CODE,
+    checked,
+    decimal,
+    limited,
+    once,
+    release_saved,
+    text,
+)
 
 # OEWS: BLS's column for each of our wage fields ("annual_pct10": "A_PCT10").
 WAGE_COLUMNS = {
@@ -74,6 +82,15 @@ def _soc_index():
     for pk, code in Occupation.objects.values_list("pk", "code"):
         index[code[:7]].append((pk, code))
     return index
+
+
+# A BLS title is stored as a SOC group's title or an occupation's BLS group title.
+TITLE_LENGTH = WageEstimate._meta.get_field("bls_group_title").max_length
+
+
+def _title(value, path, line, column="OCC_TITLE"):
+    """A BLS title, refused when too long to store whole (it used to be cut)."""
+    return limited(text(value), TITLE_LENGTH, path=path, line=line, column=column)
 
 
 def _group(code, title):
@@ -278,7 +295,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
                 raise DataFileError(
                     path, f"{code} is a major group, but not an XX-0000 code.", line
                 )
-            groups[(code,)] = {"title": text(row["OCC_TITLE"])[:200]}
+            groups[(code,)] = {"title": _title(row["OCC_TITLE"], path, line)}
         if group != "detailed":
             continue
         values = {
@@ -295,7 +312,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         values["hourly_only"] = _only(row, "HOURLY", path=path, line=line)
         checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
         once(code, line, seen, path=path)
-        rows.append((code, text(row["OCC_TITLE"])[:200], values))
+        rows.append((code, _title(row["OCC_TITLE"], path, line), values))
     report.timed(f"read {path.name}", count, time.perf_counter() - started)
     report.write(f"  {path.name}: {count:,} rows read, {len(rows):,} detailed")
     if not rows:
@@ -450,7 +467,12 @@ def projections_import(*, path, write=None, allow_removals=False):
         education = text(row[columns["education"]]) if "education" in columns else ""
         # Indented in the table; followed by "* sample titles" in the CSV export.
         title = (
-            text(row[columns["title"]]).split("*")[0].strip()
+            _title(
+                text(row[columns["title"]]).split("*")[0],
+                path,
+                line,
+                column=columns["title"],
+            )
             if "title" in columns
             else ""
         )
@@ -474,7 +496,7 @@ def projections_import(*, path, write=None, allow_removals=False):
             },
         )
         once(code, line, seen, path=path)
-        rows.append((code, title[:200], values))
+        rows.append((code, title, values))
     if columns is None:
         raise DataFileError(
             path,

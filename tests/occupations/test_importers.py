@@ -1384,3 +1384,51 @@ def test_import_projections_total_growth_past_the_range_is_a_clear_error(db, tmp
     ):
         run("import_projections", path)
     assert not EmploymentProjection.objects.exists()
+
+
+@pytest.mark.parametrize("group", ["major", "detailed"])
+def test_import_wages_title_too_long_to_store_is_refused(db, tmp_path, group):
+    """It was cut to 200 characters and stored so, without a word."""
+    run("import_onet", ONET)
+    stored = snapshot()
+    header = next(openpyxl.load_workbook(WAGES_2024).worksheets[0].values)
+    title, o_group = header.index("OCC_TITLE"), header.index("O_GROUP")
+    lines = []
+
+    def lengthen_first_title(rows):
+        number, row = next(
+            (number, row)
+            for number, row in enumerate(rows[1:], start=2)
+            if row[o_group] == group
+        )
+        row[title] = "Long " * 41  # 205 characters, 204 once trimmed
+        lines.append(number)
+        return rows
+
+    path = wages_csv(tmp_path / "national_M2024_dl.csv", lengthen_first_title)
+    with pytest.raises(
+        CommandError,
+        match=rf"line {lines[0]}: OCC_TITLE is longer than 200 characters",
+    ):
+        run("import_wages", path)
+    assert snapshot() == stored
+
+
+def test_import_projections_title_too_long_to_store_is_refused(db, tmp_path):
+    run("import_onet", ONET)
+    stored = snapshot()
+    workbook = openpyxl.load_workbook(PROJECTIONS_2024)
+    sheet = workbook["Table 1.2"]
+    row = next(
+        row
+        for row in sheet.iter_rows()
+        if isinstance(row[1].value, str)
+        and re.fullmatch(r"\d\d-\d{3}[1-9]", row[1].value)
+    )
+    row[0].value = "Long " * 41
+    workbook.save(tmp_path / "occupation.xlsx")
+    with pytest.raises(
+        CommandError, match=rf"line {row[0].row}: .+ is longer than 200 characters"
+    ):
+        run("import_projections", tmp_path / "occupation.xlsx")
+    assert snapshot() == stored
