@@ -16,6 +16,7 @@ from django.http import (
     JsonResponse,
 )
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -87,11 +88,22 @@ def server_error_or_unavailable(request):
     Neither page touches the database; the exception is logged either way.
     """
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        template = loader.get_template("503.html")
-        response = HttpResponse(template.render(), status=503)
+        response = HttpResponse(_standalone_page("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    return HttpResponseServerError(_standalone_page("500.html"))
+
+
+def _standalone_page(template_name):
+    """The 500 or 503 page, styled if it can be. The stylesheet's address comes
+    from the static files' manifest: when it is missing there (a deploy that did
+    not run collectstatic), every page fails on it, and this page would too; it is
+    then sent without its stylesheet rather than not at all."""
+    try:
+        stylesheet = static("css/site.css")
+    except ValueError:
+        stylesheet = None
+    return loader.render_to_string(template_name, {"stylesheet": stylesheet})
 
 
 # The 400, 403 and 404 pages. Django's own views render the same templates, but

@@ -104,3 +104,32 @@ def test_error_page_form_in_another_charset_than_utf8(
     )
     assert response.status_code == status
     assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/no/such/page/", 500, "<h1>Something went wrong</h1>"),
+        ("/test-errors/500/", 500, "<h1>Something went wrong</h1>"),
+        ("/test-errors/database/", 503, "back in a moment"),
+    ],
+)
+def test_error_page_when_the_stylesheet_is_missing_from_the_manifest(
+    settings, tmp_path, url, status, words
+):
+    """A deploy that did not run collectstatic: every page fails on its stylesheet,
+    and the 500 page did too, so visitors got the server's bare error instead."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        },
+    }
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    response = Client(raise_request_exception=False).get(url)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert words in html
+    assert STYLESHEET not in html
+    assert_leaks_nothing(html)
