@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import (
@@ -21,7 +22,9 @@ from django.core.exceptions import (
 )
 from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import BaseModelFormSet, _get_foreign_key
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.choices import flatten_choices
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 
@@ -267,6 +270,28 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# A posted form's field: "title", or an inline row's "tasks-0-statement" (a date
+# and time field is posted in two parts, "published_at_0" and "_1").
+TYPED_KEY = re.compile(r"(?:(.+-)(\d+)-)?(.*?)(?:_[01])?")
+
+
+def _shown_value(field, values):
+    """What was posted for the form field `field`, a choice by its name."""
+    if isinstance(field, forms.ModelChoiceField):
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        try:
+            chosen = field.clean(values if multiple else values[-1])
+        except ValidationError:
+            return ", ".join(values)
+        return ", ".join(map(str, chosen)) if multiple else str(chosen)
+    if isinstance(field, forms.ChoiceField):
+        names = {str(value): name for value, name in flatten_choices(field.choices)}
+        return ", ".join(str(names.get(value, value)) for value in values)
+    if isinstance(field, forms.BooleanField):
+        return "Yes"
+    return " ".join(values)
+
+
 class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
     """What `CareerguideAdminSite` adds to every model admin registered on it."""
 
@@ -278,6 +303,57 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, readable)
         return super().response_action(request, queryset)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if (
+            request.method == "POST"
+            and object_id is not None
+            and "_saveasnew" not in request.POST
+            and self.has_change_permission(request)
+            and self.get_object(request, unquote(object_id)) is None
+        ):
+            return self.deleted_while_open(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def deleted_while_open(self, request):
+        """The answer to a save of a record deleted after its form was opened (by
+        another editor, another tab, an import): nothing is saved, and what the
+        editor typed is shown to copy. Django sent them to the admin's home page
+        with "Perhaps it was deleted?", and what they had typed was lost."""
+        opts = self.model._meta
+        return TemplateResponse(
+            request,
+            "admin/deleted_while_open.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"This {opts.verbose_name} was deleted",
+                "opts": opts,
+                "typed": list(self._typed_values(request)),
+                "has_add_permission": self.has_add_permission(request),
+            },
+            status=409,
+        )
+
+    def _typed_values(self, request):
+        """(label, value) for each field of the posted form and its inline rows
+        that holds something, a choice shown by its name."""
+        fields = {"": (self.get_form(request).base_fields, "")}
+        for inline in self.get_inline_instances(request):
+            formset = inline.get_formset(request)
+            fields[f"{formset.get_default_prefix()}-"] = (
+                formset.form.base_fields,
+                inline.verbose_name.capitalize(),
+            )
+        for key, values in request.POST.lists():
+            prefix, row, name = TYPED_KEY.fullmatch(key).groups()
+            form_fields, row_label = fields.get(prefix or "", ({}, ""))
+            field = form_fields.get(name)
+            if field is None or name == "id" or not "".join(values).strip():
+                continue
+            label = field.label or name
+            if row_label:
+                label = f"{row_label} {int(row) + 1}: {label}"
+            yield label, _shown_value(field, values)
 
     def get_changeform_initial_data(self, request):
         """An add form's values from its address (?published_at=…), without the

@@ -246,3 +246,42 @@ def test_list_save_naming_a_row_no_id_can_name_is_refused(admin_client):
     response = admin_client.post(url, {**data, row_id: "9" * 23})
     assert response.status_code == 400
     assert Resource.objects.get().position == 1
+
+
+def test_a_save_of_a_record_deleted_since_shows_what_was_typed(admin_client):
+    """Django sent the editor to the admin's home page ("Perhaps it was
+    deleted?"), and what they had typed was lost."""
+    page = CareerPageFactory(career_name="Data Wrangler", duties="Old duties.")
+    CareerPageResourceFactory(page=page, resource=ResourceFactory(name="R Handbook"))
+    url = admin_url(CareerPage, "change", page.pk)
+    opened = opened_form(admin_client, url)
+    page.delete()
+
+    response = admin_client.post(
+        url,
+        {**opened, "duties": "Clean data.\nThen model it.", "status": "draft"},
+    )
+
+    assert response.status_code == 409
+    text = visible_text(response.content)
+    assert "This career page was deleted after you opened it" in text
+    assert "nothing was saved" in text
+    assert "Clean data. Then model it." in text  # the new text
+    assert "Data Wrangler" in text  # as the form held it
+    assert "Status Draft" in text  # a choice by its name
+    assert "Career page resource 1: Resource R Handbook" in text
+    assert not CareerPage.objects.exists()
+
+
+def test_a_record_deleted_since_is_not_shown_to_one_who_may_not_change_it(
+    client, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_careerpage"))
+    client.force_login(viewer)
+    page = CareerPageFactory()
+    url = admin_url(CareerPage, "change", page.pk)
+    page.delete()
+    assert client.post(url, {"duties": "Typed."}).status_code == 403
