@@ -273,6 +273,19 @@ def test_a_save_of_a_record_deleted_since_shows_what_was_typed(admin_client):
     assert not CareerPage.objects.exists()
 
 
+@pytest.mark.parametrize("occupation", ["abc", "99999999999999999999", "-1"])
+def test_a_record_deleted_since_shows_a_choice_no_row_has_as_sent(
+    admin_client, occupation
+):
+    page = CareerPageFactory()
+    url = admin_url(CareerPage, "change", page.pk)
+    opened = opened_form(admin_client, url)
+    page.delete()
+    response = admin_client.post(url, {**opened, "occupation": occupation})
+    assert response.status_code == 409
+    assert f"Occupation {occupation}" in visible_text(response.content)
+
+
 def test_a_record_deleted_since_is_not_shown_to_one_who_may_not_change_it(
     client, django_user_model
 ):
