@@ -13,6 +13,8 @@ from django.utils import timezone
 
 # RFC 5321, 4.5.3.1.1: longer local parts are not delivered.
 LOCAL_PART_MAX_LENGTH = 64
+# RFC 5321's longest path, less its angle brackets; and `Subscriber.email`'s length.
+ADDRESS_MAX_LENGTH = 254
 
 
 class RefusedAddress(ValueError):
@@ -40,9 +42,11 @@ def email_normalize(value):
 
     Refused: a local part longer than 64 characters; a quoted or escaped one
     ('"ann"@x.org', 'a\\nn@x.org': the same inbox in many spellings, and no
-    reader's real address); an IP-address domain ("ann@[10.0.0.1]"), which would
-    have the mail server deliver wherever a visitor points it; and a domain of one
-    label ("ann@localhost"), which is no address on the internet.
+    reader's real address); one in other letters than ASCII's ("İda@x.org"); an
+    address over 254 characters as stored (the domain in ASCII); an IP-address
+    domain ("ann@[10.0.0.1]"), which would have the mail server deliver wherever a
+    visitor points it; and a domain of one label ("ann@localhost"), which is no
+    address on the internet.
     """
     local, _, domain = value.strip().rpartition("@")
     if not local:
@@ -54,6 +58,13 @@ def email_normalize(value):
         )
     if '"' in local or "\\" in local:
         raise RefusedAddress("Write the address without quotation marks or “\\”.")
+    if not local.isascii():
+        # Django's mail sends such an address as "=?utf-8?b?…?=@domain", which
+        # reaches no one; and lower-cased, "İda" would become "i̇da" (two letters).
+        raise RefusedAddress(
+            "Write the part before the @ in plain Latin letters (a to z), digits "
+            "and punctuation: our mail cannot reach other letters there."
+        )
     if domain.startswith("["):
         raise RefusedAddress(
             "Use an address at a domain name, such as name@example.com, not at an "
@@ -65,7 +76,15 @@ def email_normalize(value):
         raise RefusedAddress(
             "After the @ comes a whole domain name, such as example.com."
         )
-    return f"{local}@{ascii_domain}".lower()
+    address = f"{local}@{ascii_domain}".lower()
+    if len(address) > ADDRESS_MAX_LENGTH:
+        # Counted as stored: a domain in other scripts is longer written in ASCII.
+        raise RefusedAddress(
+            "This address is too long for mail servers: written as they write it "
+            f"(the domain in ASCII), it has {len(address)} characters, and "
+            f"{ADDRESS_MAX_LENGTH} is the most."
+        )
+    return address
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -79,7 +98,7 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=ADDRESS_MAX_LENGTH)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     source_page = models.ForeignKey(
         "occupations.CareerPage",

@@ -207,6 +207,7 @@ def test_admin_add_sends_double_opt_in_email(
     [
         ("ann@[10.0.0.1]", "not at an IP address"),
         ("a" * 65 + "@x.example", "The part before the @ can be 64 characters"),
+        ("a" * 64 + "@" + ".".join(["中"] * 30) + ".com", "it has 308 characters"),
     ],
 )
 def test_admin_add_address_the_newsletter_refuses_shows_error(

@@ -151,6 +151,13 @@ def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
         ("ann@localhost", "After the @ comes a whole domain name"),
         ('"ann"@example.org', "without quotation marks"),
         ("ann@@example.org", "Enter an email address like name@example.com."),
+        # Lower-cased, "İ" became "i" and a combining dot; Django's mail wrote
+        # these as "=?utf-8?b?…?=@example.org", and the confirmation reached no one.
+        ("İda@example.org", "in plain Latin letters"),
+        ("ſam@example.com", "in plain Latin letters"),
+        # 128 characters as typed, 308 with the domain in ASCII: a 500 on
+        # PostgreSQL, and stored past the column's length on SQLite.
+        ("a" * 64 + "@" + ".".join(["中"] * 30) + ".com", "it has 308 characters"),
     ],
 )
 def test_signup_refused_address_says_what_to_put_right(signup, email, message):
