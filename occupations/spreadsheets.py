@@ -3,6 +3,8 @@ mixin, the base of every sheet, cells read as the admin's forms read fields, and
 the career pages' sheet."""
 
 import codecs
+import csv
+import io
 import re
 
 from diff_match_patch import diff_match_patch
@@ -61,6 +63,33 @@ def text_as_utf8(data):
     return data  # neither (cp1252 leaves five bytes undefined): reading says so
 
 
+class RowWidthError(ValueError):
+    """A CSV row with another number of cells than its first line."""
+
+
+class CheckedCSV(CSV):
+    """CSV whose rows must each have as many cells as the first line. The library
+    refuses a longer row, but fills a shorter one (a file cut off mid-line, cells
+    deleted by hand) with blanks, and an import then emptied those fields."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        text = (
+            in_stream.decode(self.encoding or "utf-8")
+            if isinstance(in_stream, bytes)
+            else in_stream
+        )
+        lines = csv.reader(io.StringIO(text))
+        width = len(next(lines, []))
+        for row in lines:
+            if row and len(row) != width:
+                raise RowWidthError(
+                    f"Line {lines.line_num} has {len(row)} cells and the first line "
+                    f"{width}: every row of a CSV needs one cell per column, empty "
+                    "or not. Was the file cut off, or a cell deleted?"
+                )
+        return super().create_dataset(in_stream, **kwargs)
+
+
 # How the cache storage names an upload (uuid4().hex).
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
 
@@ -72,7 +101,7 @@ class SpreadsheetMixin(ImportExportMixin):
     confirmed; it runs in one transaction and stores nothing if any row is invalid.
     """
 
-    formats = (CSV, XLSX)
+    formats = (CheckedCSV, XLSX)
     import_template_name = "admin/import_export/spreadsheet_import.html"
     # The field-picking export form needs inline event handlers, which the site's
     # Content-Security-Policy blocks; the plain form exports every listed field.
@@ -85,7 +114,9 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the Python exception ("'BadZipFile' encountered…").
-        if isinstance(e, UnicodeDecodeError):
+        if isinstance(e, RowWidthError):
+            message = str(e)
+        elif isinstance(e, UnicodeDecodeError):
             message = (
                 "The file is not text this import can read: in Excel, save it as "
                 "“CSV UTF-8 (Comma delimited)”."
@@ -393,9 +424,10 @@ class SheetResource(ie_resources.ModelResource):
 
     def _refusal(self, dataset):
         """Why this import cannot read the file as meant, or None: too many rows, a
-        column it does not know (a misspelt "titel" was ignored and its changes
-        silently lost), no column to match records on, or two rows for one record
-        (both would be applied, the last silently winning)."""
+        column without a name that holds values, a column named twice, a column
+        it does not know (a misspelt "titel" was ignored and its changes silently
+        lost), no column to match records on, or two rows for one record (both
+        would be applied, the last silently winning)."""
         # A sheet's formatted but empty rows are no records.
         rows = sum(1 for row in dataset if any(not _is_blank(cell) for cell in row))
         if rows > self.MOST_ROWS:
@@ -403,8 +435,21 @@ class SheetResource(ie_resources.ModelResource):
                 f"The file has {rows:,} rows; an import takes at most "
                 f"{self.MOST_ROWS:,}. Split it into smaller files."
             )
-        # Blank headers are columns no one named (a sheet's empty columns).
-        headers = [str(header) for header in dataset.headers or () if header]
+        all_headers = [
+            "" if header is None else str(header) for header in dataset.headers or ()
+        ]
+        if unnamed := _unnamed_column_in_use(dataset, all_headers):
+            column, row = unnamed
+            return (
+                f"Column {column} has no name in the first line, but row {row} has "
+                "a value in it: name the column, or delete it."
+            )
+        headers = [header for header in all_headers if header.strip()]
+        if twice := sorted({header for header in headers if headers.count(header) > 1}):
+            return (
+                f"The file names {_listed(twice)} twice in its first line: one "
+                "column each, please (the last would silently win)."
+            )
         columns = [
             self.fields[name].column_name for name in self.get_import_id_fields()
         ]
@@ -460,6 +505,19 @@ class SheetResource(ie_resources.ModelResource):
         if django_field.choices:
             kwargs["choices"] = django_field.choices
         return kwargs
+
+
+def _unnamed_column_in_use(dataset, headers):
+    """(column, row), numbered from 1, of the first value in a column without a
+    name, or None. A sheet's empty columns have no name either, and are no
+    mistake; one holding something was silently ignored."""
+    for index, header in enumerate(headers):
+        if header.strip():
+            continue
+        for number, row in enumerate(dataset, start=1):
+            if not _is_blank(row[index]):
+                return index + 1, number
+    return None
 
 
 def _listed(names):

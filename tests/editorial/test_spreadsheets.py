@@ -277,16 +277,8 @@ def test_import_of_a_fraction_in_a_whole_number_column_is_refused(admin_client):
     assert "Confirm import" not in visible_text(response.content)
 
 
-@pytest.mark.parametrize(
-    "file_format, content",
-    [(CSV_FORMAT, b"name,url\nA,https://a.example/,extra\n"), (XLSX_FORMAT, b"abc")],
-    ids=["csv-row-too-long", "not-a-workbook"],
-)
-def test_import_of_a_file_that_cannot_be_read_says_what_to_check(
-    admin_client, file_format, content
-):
-    name = "resources.xlsx" if file_format == XLSX_FORMAT else "resources.csv"
-    response = upload(admin_client, Resource, content, name, file_format)
+def test_import_of_a_file_that_cannot_be_read_says_what_to_check(admin_client):
+    response = upload(admin_client, Resource, b"abc", "resources.xlsx", XLSX_FORMAT)
     text = visible_text(response.content)
     assert "The file could not be read in the format chosen." in text
     assert "encountered" not in text
@@ -460,3 +452,75 @@ def test_import_counts_only_rows_that_hold_something(admin_client):
     content = visible_text(upload(admin_client, CareerPage, text).content)
     assert "an import takes at most" not in content
     assert "Confirm import" in content
+
+
+@pytest.mark.parametrize(
+    ("row", "cells"),
+    [("alpha,New title", 2), ("alpha,New title,New summary,extra", 4)],
+    ids=["short", "long"],
+)
+def test_import_of_a_csv_row_of_another_width_than_the_header_is_refused(
+    admin_client, row, cells
+):
+    """The library filled a short row's missing cells with blanks: the preview
+    showed an ordinary update, and the import emptied the last columns' fields."""
+    page = CareerPageFactory(slug="alpha", summary="Kept summary.")
+    text = f"slug,title,summary\n{row}\n"
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert f"Line 2 has {cells} cells and the first line 3" in content
+    assert "Confirm import" not in content
+    page.refresh_from_db()
+    assert page.summary == "Kept summary."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "slug,title,title\nalpha,First,Second\n",
+        "slug,title,summary\nalpha,First,Summary\n".replace("summary", "title", 1),
+    ],
+    ids=["a-second-title", "summary-renamed-title"],
+)
+def test_import_with_a_column_named_twice_is_refused(admin_client, text):
+    """The last column of the name silently won."""
+    page = CareerPageFactory(slug="alpha", title="Old title")
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "The file names “title” twice in its first line" in content
+    assert "Confirm import" not in content
+    page.refresh_from_db()
+    assert page.title == "Old title"
+
+
+@pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT])
+def test_import_with_values_in_a_column_without_a_name_is_refused(
+    admin_client, file_format
+):
+    """Its values were ignored: a cleared header made the row "Skipped", its new
+    summary lost without a word."""
+    page = CareerPageFactory(slug="alpha", summary="Old summary.")
+    rows = [["slug", "title", ""], ["alpha", page.title, ""], ["beta", "", "New."]]
+    if file_format == CSV_FORMAT:
+        content, name = "\n".join(",".join(row) for row in rows) + "\n", "pages.csv"
+    else:
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append([cell or None for cell in row])
+        stream = io.BytesIO()
+        workbook.save(stream)
+        content, name = stream.getvalue(), "pages.xlsx"
+    response = upload(admin_client, CareerPage, content, name, file_format)
+    text = visible_text(response.content)
+    assert "Column 3 has no name in the first line, but row 2 has a value" in text
+    assert "Confirm import" not in text
+    page.refresh_from_db()
+    assert page.summary == "Old summary."
+
+
+def test_import_ignores_empty_columns_without_a_name(admin_client):
+    """A sheet's formatted but empty columns come as columns without a name."""
+    page = CareerPageFactory(slug="alpha", title="Old title")
+    text = "slug,title,,\nalpha,New title,,\n"
+    preview = upload(admin_client, CareerPage, text)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    page.refresh_from_db()
+    assert page.title == "New title"
