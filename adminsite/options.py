@@ -270,6 +270,23 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class RowsOfThisRecordFormSet(BaseModelFormSet):
+    """An inline formset whose shown rows must be the record's own. A row posted
+    with the id of another record's row (a tampered form) was skipped by Django
+    without a word, its changes lost under "changed successfully"."""
+
+    def clean(self):
+        super().clean()
+        pk_name = self.model._meta.pk.name
+        for number, form in enumerate(self.initial_forms, start=1):
+            if form.instance.pk is None and form.data.get(form.add_prefix(pk_name)):
+                raise ValidationError(
+                    f"Row {number} of the {self.model._meta.verbose_name_plural} is "
+                    "not one of this record's rows (deleted since, or the form was "
+                    "altered), so nothing was saved. Open the page again."
+                )
+
+
 # A posted form's field: "title", or an inline row's "tasks-0-statement" (a date
 # and time field is posted in two parts, "published_at_0" and "_1").
 TYPED_KEY = re.compile(r"(?:(.+-)(\d+)-)?(.*?)(?:_[01])?")
@@ -314,6 +331,11 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
         ):
             return self.deleted_while_open(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            checked = type(formset.__name__, (RowsOfThisRecordFormSet, formset), {})
+            yield checked, inline
 
     def deleted_while_open(self, request):
         """The answer to a save of a record deleted after its form was opened (by

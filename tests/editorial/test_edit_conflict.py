@@ -298,3 +298,28 @@ def test_a_record_deleted_since_is_not_shown_to_one_who_may_not_change_it(
     url = admin_url(CareerPage, "change", page.pk)
     page.delete()
     assert client.post(url, {"duties": "Typed."}).status_code == 403
+
+
+def test_a_row_posted_with_another_records_row_id_is_refused(admin_client):
+    """Django skipped such a row without a word: "changed successfully", and the
+    edit in it saved nowhere."""
+    task = TaskFactory(statement="Own task.")
+    other = TaskFactory(statement="Another occupation's task.")
+    url = admin_url(Occupation, "change", task.occupation.pk)
+    data = change_form_data(admin_client.get(url))
+    row = next(
+        key for key, value in data.items() if key.endswith("-id") and value == task.pk
+    )
+    prefix = row.removesuffix("-id")
+    response = admin_client.post(
+        url, {**data, row: other.pk, f"{prefix}-statement": "Edited statement."}
+    )
+    assert response.status_code == 200
+    assert "Row 1 of the tasks is not one of this record's rows" in visible_text(
+        response.content
+    )
+    assert "Edited statement." in response.content.decode()  # still in the form
+    assert set(Task.objects.values_list("statement", flat=True)) == {
+        "Own task.",
+        "Another occupation's task.",
+    }
