@@ -269,8 +269,10 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     kind = kind or (suffixes[-1] if suffixes else "")
     if path.is_dir():
         raise DataFileError(path, "a folder, where a data file was expected.")
-    if not path.is_file():
+    if not path.exists():
         raise DataFileError(path, "no such file.")
+    if not path.is_file():  # a device such as /dev/null, a pipe, a socket
+        raise DataFileError(path, "not a regular file, where a data file was expected.")
     if path.stat().st_size == 0:
         raise DataFileError(path, "the file is empty.")
     if kind == ".xlsx":

@@ -1230,6 +1230,15 @@ def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
         run("import_wages", tmp_path / "national_M2024_dl.csv")
 
 
+def test_import_wages_of_a_pipe_says_it_is_no_regular_file(db, tmp_path):
+    """It was "no such file", for a path that is there (/dev/null, a pipe)."""
+    os.mkfifo(tmp_path / "national_M2024_dl.csv")
+    with pytest.raises(
+        CommandError, match=r"national_M2024_dl.csv: not a regular file, where a data"
+    ):
+        run("import_wages", tmp_path / "national_M2024_dl.csv")
+
+
 @pytest.mark.parametrize("unreadable", ["Task Statements.txt", "Skills.xlsx"])
 def test_import_onet_file_without_read_permission_is_a_message(
     db, onet_copy, unreadable
