@@ -12,7 +12,7 @@ from django.utils import timezone
 from occupations.spreadsheets import formula_safe
 
 from .forms import SubscriberEmailField
-from .models import Subscriber, email_normalize
+from .models import Subscriber, email_stored_form
 from .services import subscriber_subscribe, subscribers_erase, unsubscribe_url
 
 
@@ -63,7 +63,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         # Addresses are stored normalised (the domain in ASCII): a search for
         # "ann@bücher.example" looks for what is stored.
         try:
-            search_term = email_normalize(search_term)
+            search_term = email_stored_form(search_term)
         except ValueError:
             pass  # not a whole address: searched as typed
         return super().get_search_results(request, queryset, search_term)

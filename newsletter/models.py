@@ -70,21 +70,29 @@ def email_normalize(value):
             "Use an address at a domain name, such as name@example.com, not at an "
             "IP address."
         )
-    # idna.IDNAError, a ValueError, for a domain IDNA cannot write.
-    ascii_domain = idna.encode(domain, uts46=True).decode("ascii").removesuffix(".")
-    if "." not in ascii_domain:
+    address = email_stored_form(value)
+    if "." not in address.rpartition("@")[2]:
         raise RefusedAddress(
             "After the @ comes a whole domain name, such as example.com."
         )
-    address = f"{local}@{ascii_domain}".lower()
     if len(address) > ADDRESS_MAX_LENGTH:
         # Counted as stored: a domain in other scripts is longer written in ASCII.
         raise RefusedAddress(
-            "This address is too long for mail servers: written as they write it "
-            f"(the domain in ASCII), it has {len(address)} characters, and "
-            f"{ADDRESS_MAX_LENGTH} is the most."
+            f"This address is too long: mail servers count it as {len(address)} "
+            f"characters, and {ADDRESS_MAX_LENGTH} is the most."
         )
     return address
+
+
+def email_stored_form(value):
+    """`value` as `email_normalize` stores an address, refusing nothing it can
+    write: erasing or finding a subscriber stored before a refusal existed must
+    still work. ValueError (idna.IDNAError is one) if it is no address at all."""
+    local, _, domain = value.strip().rpartition("@")
+    if not local:
+        raise ValueError(f"not an address: {value!r}")
+    ascii_domain = idna.encode(domain, uts46=True).decode("ascii").removesuffix(".")
+    return f"{local}@{ascii_domain}".lower()
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .consent import CONSENT_TEXT, CONSENT_VERSION
-from .models import Subscriber, email_normalize
+from .models import Subscriber, email_normalize, email_stored_form
 
 logger = logging.getLogger(__name__)
 
@@ -225,11 +225,12 @@ def subscribers_erase(subscribers, *, by=None):
 
 def subscriber_erase(*, email):
     """Erase the subscriber with the address `email`, however it is written
-    (`email_normalize`); returns 0 or 1."""
+    (`email_stored_form`); returns 0 or 1."""
     try:
-        email = email_normalize(email)
+        # Not `email_normalize`: an address stored before the rule it breaks
+        # existed is erased all the same.
+        email = email_stored_form(email)
     except ValueError:
-        # An address stored before the rule it breaks existed: erased all the same.
         email = email.strip().lower()
     return subscribers_erase(Subscriber.objects.filter(email=email))
 

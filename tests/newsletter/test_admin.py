@@ -207,7 +207,10 @@ def test_admin_add_sends_double_opt_in_email(
     [
         ("ann@[10.0.0.1]", "not at an IP address"),
         ("a" * 65 + "@x.example", "The part before the @ can be 64 characters"),
-        ("a" * 64 + "@" + ".".join(["中"] * 30) + ".com", "it has 308 characters"),
+        (
+            "a" * 64 + "@" + ".".join(["中"] * 30) + ".com",
+            "mail servers count it as 308 characters",
+        ),
     ],
 )
 def test_admin_add_address_the_newsletter_refuses_shows_error(
@@ -260,6 +263,26 @@ def test_erase_subscriber_command_deletes_the_address():
     assert "Erased" in out.getvalue()
     assert list(Subscriber.objects.values_list("email", flat=True)) == [
         "other@example.com"
+    ]
+
+
+# What signups stored for "İda@bücher.example" before such addresses were refused.
+STORED_BEFORE_THE_REFUSAL = "i\u0307da@xn--bcher-kva.example"
+
+
+def test_erase_subscriber_command_erases_an_address_stored_before_a_refusal():
+    SubscriberFactory(email=STORED_BEFORE_THE_REFUSAL)
+    out = io.StringIO()
+    call_command("erase_subscriber", "İda@bücher.example", stdout=out)
+    assert "Erased" in out.getvalue()
+    assert not Subscriber.objects.exists()
+
+
+def test_admin_search_finds_an_address_stored_before_a_refusal(admin_client):
+    SubscriberFactory(email=STORED_BEFORE_THE_REFUSAL)
+    response = admin_client.get(CHANGELIST, {"q": "İda@bücher.example"})
+    assert [s.email for s in response.context["cl"].result_list] == [
+        STORED_BEFORE_THE_REFUSAL
     ]
 
 
