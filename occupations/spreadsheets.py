@@ -63,8 +63,9 @@ def text_as_utf8(data):
     return data  # neither (cp1252 leaves five bytes undefined): reading says so
 
 
-class RowWidthError(ValueError):
-    """A CSV row with another number of cells than its first line."""
+class CsvLayoutError(ValueError):
+    """A CSV that is no table: its first line empty, or a row with another number
+    of cells than the first line."""
 
 
 class CheckedCSV(CSV):
@@ -78,15 +79,21 @@ class CheckedCSV(CSV):
             if isinstance(in_stream, bytes)
             else in_stream
         )
-        lines = csv.reader(io.StringIO(text))
-        width = len(next(lines, []))
+        # newline="": the csv module splits lines itself, "\r" ones too (Excel
+        # for Mac), and keeps a line break inside a quoted cell.
+        lines = csv.reader(io.StringIO(text, newline=""))
+        header = next(lines, [])
+        if not "".join(header).strip():
+            raise CsvLayoutError("The first line is empty: it must name the columns.")
+        starts_on = lines.line_num + 1  # a quoted cell may span lines
         for row in lines:
-            if row and len(row) != width:
-                raise RowWidthError(
-                    f"Line {lines.line_num} has {len(row)} cells and the first line "
-                    f"{width}: every row of a CSV needs one cell per column, empty "
-                    "or not. Was the file cut off, or a cell deleted?"
+            if "".join(row).strip() and len(row) != len(header):
+                raise CsvLayoutError(
+                    f"Line {starts_on} has {len(row)} cells and the first line "
+                    f"{len(header)}: every row of a CSV needs one cell per column, "
+                    "empty or not. Was the file cut off, or a cell deleted?"
                 )
+            starts_on = lines.line_num + 1
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -114,7 +121,7 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the Python exception ("'BadZipFile' encountered…").
-        if isinstance(e, RowWidthError):
+        if isinstance(e, CsvLayoutError):
             message = str(e)
         elif isinstance(e, UnicodeDecodeError):
             message = (
@@ -123,9 +130,8 @@ class SpreadsheetMixin(ImportExportMixin):
             )
         else:
             message = (
-                "The file could not be read in the format chosen. Check the format "
-                "(an .xlsx workbook or a .csv file), and that every row of a CSV "
-                "has as many cells as its first line."
+                "The file could not be read in the format chosen. Check the format: "
+                "an .xlsx workbook or a .csv file."
             )
         form.add_error("import_file", message)
 

@@ -473,6 +473,28 @@ def test_import_of_a_csv_row_of_another_width_than_the_header_is_refused(
     assert page.summary == "Kept summary."
 
 
+def test_import_of_a_csv_row_too_short_names_the_line_it_starts_on(admin_client):
+    """A quoted cell over two lines: the row starts on line 2, not 3."""
+    CareerPageFactory(slug="alpha")
+    text = 'slug,title,summary\nalpha,"Two\nlines"\n'
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "Line 2 has 2 cells and the first line 3" in content
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["slug,title\ralpha,New title\r", "slug,title\nalpha,New title\n   \n"],
+    ids=["mac-line-endings", "a-line-of-spaces"],
+)
+def test_import_reads_csv_lines_as_excel_writes_them(admin_client, text):
+    """Excel for Mac ends lines with "\r" alone; a line of spaces is no row."""
+    page = CareerPageFactory(slug="alpha", title="Old title")
+    preview = upload(admin_client, CareerPage, text)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    page.refresh_from_db()
+    assert page.title == "New title"
+
+
 @pytest.mark.parametrize(
     "text",
     [
