@@ -21,12 +21,17 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import DatabaseError, connection, models, transaction
-from django.forms.models import BaseModelFormSet, _get_foreign_key
+from django.forms.models import (
+    BaseModelFormSet,
+    InlineForeignKeyField,
+    _get_foreign_key,
+)
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.choices import flatten_choices
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 
 
 def readable_keys(key, values):
@@ -280,33 +285,38 @@ class RowsOfThisRecordFormSet(BaseModelFormSet):
         pk_name = self.model._meta.pk.name
         for number, form in enumerate(self.initial_forms, start=1):
             if form.instance.pk is None and form.data.get(form.add_prefix(pk_name)):
+                record = self.instance._meta.verbose_name
                 raise ValidationError(
-                    f"Row {number} of the {self.model._meta.verbose_name_plural} is "
-                    "not one of this record's rows (deleted since, or the form was "
-                    "altered), so nothing was saved. Open the page again."
+                    f"Row {number} of the {self.model._meta.verbose_name_plural} "
+                    f"belongs to another {record} or no longer exists, so nothing "
+                    f"was saved. Open this {record} again in another tab, copy your "
+                    "changes over from this one, and save there."
                 )
 
 
-# A posted form's field: "title", or an inline row's "tasks-0-statement" (a date
-# and time field is posted in two parts, "published_at_0" and "_1").
-TYPED_KEY = re.compile(r"(?:(.+-)(\d+)-)?(.*?)(?:_[01])?")
-
-
-def _shown_value(field, values):
-    """What was posted for the form field `field`, a choice by its name."""
+def _shown_value(field, value):
+    """A bound field's value as an editor reads it: a choice by its name, a box
+    as yes or no, a date and time as one."""
     if isinstance(field, forms.ModelChoiceField):
         multiple = isinstance(field, forms.ModelMultipleChoiceField)
         try:
-            chosen = field.clean(values if multiple else values[-1])
-        except ValidationError:
-            return ", ".join(values)
+            chosen = field.clean(value)
+        except ValidationError:  # an id no row has: shown as sent
+            return ", ".join(value) if multiple else str(value)
         return ", ".join(map(str, chosen)) if multiple else str(chosen)
     if isinstance(field, forms.ChoiceField):
-        names = {str(value): name for value, name in flatten_choices(field.choices)}
-        return ", ".join(str(names.get(value, value)) for value in values)
-    if isinstance(field, forms.BooleanField):
-        return "Yes"
-    return " ".join(values)
+        names = {str(key): name for key, name in flatten_choices(field.choices)}
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(str(names.get(str(each), each)) for each in values)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):  # a date and time, each in its box
+        return " ".join(str(part) for part in value if part)
+    return str(value)
+
+
+def _is_empty(value):
+    return value in (None, "") or (isinstance(value, list | tuple) and not any(value))
 
 
 class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
@@ -327,9 +337,11 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
             and object_id is not None
             and "_saveasnew" not in request.POST
             and self.has_change_permission(request)
+            # An id no row can have ("abc") is no deleted record: Django's answer.
+            and readable_keys(self.model._meta.pk, [unquote(object_id)])
             and self.get_object(request, unquote(object_id)) is None
         ):
-            return self.deleted_while_open(request)
+            return self.deleted_while_open(request, object_id)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_formsets_with_inlines(self, request, obj=None):
@@ -337,7 +349,7 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
             checked = type(formset.__name__, (RowsOfThisRecordFormSet, formset), {})
             yield checked, inline
 
-    def deleted_while_open(self, request):
+    def deleted_while_open(self, request, object_id):
         """The answer to a save of a record deleted after its form was opened (by
         another editor, another tab, an import): nothing is saved, and what the
         editor typed is shown to copy. Django sent them to the admin's home page
@@ -350,32 +362,52 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": f"This {opts.verbose_name} was deleted",
                 "opts": opts,
-                "typed": list(self._typed_values(request)),
+                "typed": list(self._typed_values(request, object_id)),
                 "has_add_permission": self.has_add_permission(request),
             },
             status=409,
         )
 
-    def _typed_values(self, request):
-        """(label, value) for each field of the posted form and its inline rows
-        that holds something, a choice shown by its name."""
-        fields = {"": (self.get_form(request).base_fields, "")}
-        for inline in self.get_inline_instances(request):
-            formset = inline.get_formset(request)
-            fields[f"{formset.get_default_prefix()}-"] = (
-                formset.form.base_fields,
-                inline.verbose_name.capitalize(),
+    def _typed_values(self, request, object_id):
+        """(label, value) for each field of the posted change form, and of each
+        inline row it would have saved, that holds something. Read through the
+        forms the change view builds, so each widget reads its own part of the
+        POST (a date and its time, a box left unticked)."""
+        # Unsaved, only for the change form's fields (an add form may have
+        # others: a user's has a password, not a name and email).
+        record = self.model(pk=unquote(object_id))
+        form = self.get_form(request, record, change=True)(request.POST, request.FILES)
+        for name in form.fields:
+            value = form[name].value()
+            if not _is_empty(value):
+                yield form[name].label, _shown_value(form.fields[name], value)
+        prefixes = {}
+        for formset_class, inline in self.get_formsets_with_inlines(request, record):
+            # Numbered as Django's change view numbers two inlines of one model.
+            prefix = formset_class.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            formset = formset_class(
+                request.POST, request.FILES, instance=record, prefix=prefix
             )
-        for key, values in request.POST.lists():
-            prefix, row, name = TYPED_KEY.fullmatch(key).groups()
-            form_fields, row_label = fields.get(prefix or "", ({}, ""))
-            field = form_fields.get(name)
-            if field is None or name == "id" or not "".join(values).strip():
-                continue
-            label = field.label or name
-            if row_label:
-                label = f"{row_label} {int(row) + 1}: {label}"
-            yield label, _shown_value(field, values)
+            for number, row in enumerate(formset.forms, start=1):
+                deleted = row.data.get(row.add_prefix("DELETE"))
+                if deleted or (
+                    number > formset.initial_form_count() and not row.has_changed()
+                ):
+                    continue  # a row to delete, or an extra row left untouched
+                for name, field in row.fields.items():
+                    if name in ("id", "DELETE") or isinstance(
+                        field, InlineForeignKeyField
+                    ):
+                        continue
+                    value = row[name].value()
+                    if not _is_empty(value):
+                        label = (
+                            f"{capfirst(inline.verbose_name)} {number}: {field.label}"
+                        )
+                        yield label, _shown_value(field, value)
 
     def get_changeform_initial_data(self, request):
         """An add form's values from its address (?published_at=…), without the

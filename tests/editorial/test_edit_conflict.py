@@ -315,11 +315,48 @@ def test_a_row_posted_with_another_records_row_id_is_refused(admin_client):
         url, {**data, row: other.pk, f"{prefix}-statement": "Edited statement."}
     )
     assert response.status_code == 200
-    assert "Row 1 of the tasks is not one of this record's rows" in visible_text(
-        response.content
+    assert (
+        "Row 1 of the tasks belongs to another occupation or no longer exists"
+        in visible_text(response.content)
     )
     assert "Edited statement." in response.content.decode()  # still in the form
     assert set(Task.objects.values_list("statement", flat=True)) == {
         "Own task.",
         "Another occupation's task.",
     }
+
+
+def test_a_user_deleted_since_shows_the_change_forms_fields(
+    admin_client, django_user_model
+):
+    """The add form of a user has other fields than its change form: the name and
+    email typed were left out."""
+    user = django_user_model.objects.create_user("bob")
+    url = f"/admin/auth/user/{user.pk}/change/"
+    data = {"username": "bob", "first_name": "Robert", "email": "rob@example.com"}
+    user.delete()
+    response = admin_client.post(url, {**data, "odd\nkey": "x"})
+    assert response.status_code == 409
+    text = visible_text(response.content)
+    assert "First name Robert" in text
+    assert "Email address rob@example.com" in text
+
+
+def test_a_record_deleted_since_leaves_out_rows_marked_to_delete(admin_client):
+    page = CareerPageFactory()
+    kept = CareerPageResourceFactory(page=page, resource=ResourceFactory(name="Kept"))
+    gone = CareerPageResourceFactory(page=page, resource=ResourceFactory(name="Gone"))
+    url = admin_url(CareerPage, "change", page.pk)
+    opened = opened_form(admin_client, url)
+    row_id = next(k for k, v in opened.items() if k.endswith("-id") and v == gone.pk)
+    prefix = row_id.removesuffix("-id")
+    page.delete()
+    response = admin_client.post(url, {**opened, f"{prefix}-DELETE": "on"})
+    text = visible_text(response.content)
+    assert f"Resource {kept.resource.name}" in text
+    assert "Resource Gone" not in text
+
+
+def test_a_save_to_an_id_no_record_can_have_gets_djangos_answer(admin_client):
+    response = admin_client.post("/admin/occupations/careerpage/abc/change/", {})
+    assert response.status_code == 302
