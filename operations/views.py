@@ -101,7 +101,7 @@ def _standalone_page(template_name):
     then sent without its stylesheet rather than not at all."""
     try:
         stylesheet = static("css/site.css")
-    except ValueError:
+    except (ValueError, OSError):  # not in the manifest, or no manifest to read
         stylesheet = None
     return loader.render_to_string(template_name, {"stylesheet": stylesheet})
 

@@ -84,8 +84,11 @@ def _soc_index():
     return index
 
 
-# A BLS title is stored as a SOC group's title or an occupation's BLS group title.
-TITLE_LENGTH = WageEstimate._meta.get_field("bls_group_title").max_length
+# A BLS title is stored as a SOC group's title or a figure's BLS group title.
+TITLE_LENGTH = min(
+    SocMajorGroup._meta.get_field("title").max_length,
+    WageEstimate._meta.get_field("bls_group_title").max_length,
+)
 
 
 def _title(value, path, line, column="OCC_TITLE"):
