@@ -381,16 +381,10 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
             value = form[name].value()
             if not _is_empty(value):
                 yield form[name].label, _shown_value(form.fields[name], value)
-        prefixes = {}
-        for formset_class, inline in self.get_formsets_with_inlines(request, record):
-            # Numbered as Django's change view numbers two inlines of one model.
-            prefix = formset_class.get_default_prefix()
-            prefixes[prefix] = prefixes.get(prefix, 0) + 1
-            if prefixes[prefix] != 1:
-                prefix = f"{prefix}-{prefixes[prefix]}"
-            formset = formset_class(
-                request.POST, request.FILES, instance=record, prefix=prefix
-            )
+        # The inline formsets as the change view makes them (prefixes numbered,
+        # the POST bound): Django's helper, private but stable across 5.x.
+        formsets, inlines = self._create_formsets(request, record, change=True)
+        for formset, inline in zip(formsets, inlines, strict=True):
             for number, row in enumerate(formset.forms, start=1):
                 deleted = row.data.get(row.add_prefix("DELETE"))
                 if deleted or (
@@ -398,7 +392,7 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
                 ):
                     continue  # a row to delete, or an extra row left untouched
                 for name, field in row.fields.items():
-                    if name in ("id", "DELETE") or isinstance(
+                    if name in (formset.model._meta.pk.name, "DELETE") or isinstance(
                         field, InlineForeignKeyField
                     ):
                         continue
