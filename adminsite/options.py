@@ -33,6 +33,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from .deletion import deleted_objects
+
 
 def readable_keys(key, values):
     """The values among `values` that the model field `key` (a primary key, the
@@ -330,6 +332,9 @@ class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, readable)
         return super().response_action(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_objects(objs, request, self.admin_site)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if (

@@ -128,3 +128,27 @@ def test_change_page_is_constant(
         return factory.create_batch(size)[0]
 
     assert_constant(admin_client, django_assert_num_queries, build, change_url)
+
+
+def delete_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+
+
+def test_occupation_delete_page_is_constant(admin_client, django_assert_num_queries):
+    """The page naming what a delete takes with it: each task and rating named
+    without a query of its own, and past 50 of a kind not named at all."""
+    assert_constant(
+        admin_client, django_assert_num_queries, occupation_with, delete_url
+    )
+
+
+def test_skill_delete_page_is_constant(admin_client, django_assert_num_queries):
+    """A skill is kept by its ratings (the page says which stop the delete)."""
+
+    def rated_skill(size):
+        skill = factories.SkillFactory()
+        factories.OccupationSkillFactory.create_batch(size, skill=skill)
+        return skill
+
+    assert_constant(admin_client, django_assert_num_queries, rated_skill, delete_url)
