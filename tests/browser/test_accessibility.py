@@ -47,6 +47,33 @@ def test_public_page_fits_a_320_pixel_screen(page, demo, assert_accessible, path
     assert_accessible(page)
 
 
+def test_compare_table_on_a_phone_shows_each_career_whole_beside_the_row_names(
+    page, demo
+):
+    """On a phone the table scrolls sideways in its box. The line naming the
+    careers stays whole on screen (as the table's caption, it ran off the
+    screen's edge). Each row's name stays in view, and each career, scrolled
+    to, shows whole beside the names: they used to cover the last one's left
+    half."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/careers/compare/?careers=machine-learning-engineer,data-scientist")
+    named = "Machine Learning Engineer and Data Scientist compared"
+    heading = page.get_by_role("heading", name=named).bounding_box()
+    assert heading["x"] + heading["width"] <= 320
+    assert page.get_by_role("table", name=named).is_visible()
+
+    def beside_row_names(career):
+        row_name = page.get_by_role("rowheader", name="Annual median").bounding_box()
+        column = page.get_by_role("columnheader", name=career).bounding_box()
+        assert row_name["x"] >= 0
+        assert row_name["x"] + row_name["width"] <= column["x"]
+        assert column["x"] + column["width"] <= 320
+
+    beside_row_names("Machine Learning Engineer")
+    page.eval_on_selector(".compare-scroll", "box => box.scrollBy(2000, 0)")
+    beside_row_names("Data Scientist")
+
+
 @pytest.mark.parametrize("width", [320, 1280])
 def test_charts_text_keeps_the_pages_size_on_any_screen(page, demo, width):
     """The charts' labels and figures are as large as the text beside them on a
