@@ -4,6 +4,7 @@ the career pages' sheet."""
 
 import codecs
 import csv
+import datetime
 import io
 import re
 
@@ -319,16 +320,24 @@ class UrlCell(TextCell):
 
 
 class DateTimeCell(ie_widgets.DateTimeWidget):
-    """A date and time; one the library cannot read says how to write it."""
+    """A date and time, to the nearest second (as publication times are kept);
+    one the library cannot read says how to write it."""
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(value, row, **kwargs)
+            moment = super().clean(value, row, **kwargs)
         except ValueError:
             raise ValueError(
                 f"“{value}” is not a date and time: write it as 2026-11-26 09:00 "
                 "(year-month-day, 24-hour clock, the admin's time zone)."
             ) from None
+        if moment is None:
+            return None
+        # Excel keeps a time as a fraction of a day: one read back may be a hair
+        # either side of its second (08:59:59.9996 for 09:00).
+        return (moment + datetime.timedelta(microseconds=500_000)).replace(
+            microsecond=0
+        )
 
 
 class YesNoCell(ie_widgets.BooleanWidget):

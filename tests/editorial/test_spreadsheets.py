@@ -1,6 +1,7 @@
 """Career pages and resources as CSV/XLSX: export, and all-or-nothing import."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from occupations.models import CareerPage
 from resources.models import Resource
@@ -546,3 +548,42 @@ def test_import_ignores_empty_columns_without_a_name(admin_client):
     assert confirm(admin_client, CareerPage, preview).status_code == 302
     page.refresh_from_db()
     assert page.title == "New title"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        datetime.datetime(2026, 11, 26, 9, 0, 0, 400_000),
+        datetime.datetime(2026, 11, 26, 8, 59, 59, 999_600),
+        "2026-11-26 09:00:00.4",
+    ],
+    ids=["later fraction", "earlier fraction", "typed fraction"],
+)
+def test_import_of_a_publish_time_within_its_second_is_no_change(admin_client, cell):
+    """Publication times are whole seconds. Excel keeps a time as a fraction of
+    a day, and one read back may be a hair off it (08:59:59.9996): an "Update"
+    with no change to see, that stored the fraction."""
+    page = CareerPageFactory(
+        slug="alpha",
+        status=CareerPage.Status.PUBLISHED,
+        published_at=timezone.make_aware(datetime.datetime(2026, 11, 26, 9, 0)),
+    )
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(export(admin_client, CareerPage, XLSX_FORMAT).content)
+    )
+    sheet = workbook.active
+    column = [cell.value for cell in sheet[1]].index("published_at") + 1
+    sheet.cell(row=2, column=column, value=cell)
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    preview = upload(
+        admin_client, CareerPage, stream.getvalue(), "pages.xlsx", XLSX_FORMAT
+    )
+    text = visible_text(preview.content)
+    assert "Skipped" in text and "Update" not in text
+    confirm(admin_client, CareerPage, preview)
+    page.refresh_from_db()
+    assert page.published_at == timezone.make_aware(
+        datetime.datetime(2026, 11, 26, 9, 0)
+    )
