@@ -34,7 +34,7 @@ REGISTERED_MODELS = sorted(
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
-def test_admin_add_changelist_and_change_pages_open(admin_client, demo, model):
+def test_admin_add_changelist_change_and_delete_pages_open(admin_client, demo, model):
     # load_demo invents no personal data; a site with a newsletter has a reader.
     SubscriberFactory(email="demo.reader@example.com")
     assert admin_client.get(admin_url(model, "add")).status_code == 200
@@ -42,6 +42,8 @@ def test_admin_add_changelist_and_change_pages_open(admin_client, demo, model):
     obj = model.objects.first()
     assert obj is not None, f"the demo content has no {model._meta.verbose_name}"
     assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+    # What a delete would take with it, or what stops it (nothing is deleted).
+    assert admin_client.get(admin_url(model, "delete", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda m: m._meta.label)
