@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from occupations.spreadsheets import formula_safe
+from adminsite.spreadsheets import formula_safe
 
 from .forms import SubscriberEmailField
 from .models import Subscriber, email_stored_form

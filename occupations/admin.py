@@ -20,6 +20,7 @@ from adminsite.options import (
     WrittenNumbersMixin,
     readable_keys,
 )
+from adminsite.spreadsheets import SpreadsheetMixin
 from resources.models import CareerPageResource
 from resources.services import page_links_as_of, page_links_restore
 
@@ -48,7 +49,7 @@ from .models import (
     WageEstimate,
 )
 from .services import career_pages_publish, career_pages_unpublish
-from .spreadsheets import CareerPageSheet, SpreadsheetMixin
+from .spreadsheets import CareerPageSheet
 from .views import CareerDetailView
 
 

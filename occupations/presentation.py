@@ -16,13 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.urls import reverse
 
+from adminsite.spreadsheets import formula_safe
+
 from .models import (
     WAGE_PERCENTILES,
     CareerPage,
     job_zone_short_name,
     prefetch_page_figures,
 )
-from .spreadsheets import formula_safe
 
 PERCENTILE_LABELS = {
     "pct10": "10th percentile",

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from adminsite.spreadsheets import SheetResource, SpreadsheetMixin
 from occupations.admin import HistoryAdmin
-from occupations.spreadsheets import SheetResource, SpreadsheetMixin
 
 from .models import CareerPageResource, Resource
 

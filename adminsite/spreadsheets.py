@@ -1,0 +1,566 @@
+"""CSV/XLSX import and export in the admin (django-import-export): the admin
+mixin, the base of every sheet, and cells read as the admin's forms read fields.
+Also what keeps a cell the site writes from running as a formula."""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+
+from diff_match_patch import diff_match_patch
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.html import format_html_join
+from import_export import resources as ie_resources
+from import_export import widgets as ie_widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+
+from .options import BAD_LOOKUP_ERRORS, savepoint
+
+# A spreadsheet runs a cell that starts with one of these as a formula, whoever
+# typed it: "=HYPERLINK(…)" in a summary would run on the computer that opens the
+# export or a page's data.csv.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text):
+    """`text`, with an apostrophe in front if a spreadsheet would run it as a
+    formula: Excel and LibreOffice then show it as the text it is. Text that
+    already starts with an apostrophe gets one too, so that taking one off
+    (`formula_unsafe`) always gives the text back."""
+    return f"'{text}" if text.startswith((*FORMULA_START, "'")) else text
+
+
+def formula_unsafe(text):
+    """The text `formula_safe` was given."""
+    if text.startswith("'") and text[1:].startswith((*FORMULA_START, "'")):
+        return text[1:]
+    return text
+
+
+def text_as_utf8(data):
+    """A CSV file's bytes as UTF-8. Excel writes "CSV UTF-8" (with a byte-order
+    mark, read as is) and its plain "CSV" in the Windows code page (cp1252); some
+    tools write UTF-16 with a byte-order mark."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16").encode()
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding).encode()
+        except UnicodeDecodeError:
+            continue
+    return data  # neither (cp1252 leaves five bytes undefined): reading says so
+
+
+class CsvLayoutError(ValueError):
+    """A CSV that is no table: its first line empty, or a row with another number
+    of cells than the first line."""
+
+
+class CheckedCSV(CSV):
+    """CSV whose rows must each have as many cells as the first line. The library
+    refuses a longer row, but fills a shorter one (a file cut off mid-line, cells
+    deleted by hand) with blanks, and an import then emptied those fields."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        text = (
+            in_stream.decode(self.encoding or "utf-8")
+            if isinstance(in_stream, bytes)
+            else in_stream
+        )
+        # newline="": the csv module splits lines itself, "\r" ones too (Excel
+        # for Mac), and keeps a line break inside a quoted cell.
+        lines = csv.reader(io.StringIO(text, newline=""))
+        header = next(lines, [])
+        if not "".join(header).strip():
+            raise CsvLayoutError("The first line is empty: it must name the columns.")
+        starts_on = lines.line_num + 1  # a quoted cell may span lines
+        for row in lines:
+            if "".join(row).strip() and len(row) != len(header):
+                raise CsvLayoutError(
+                    f"Line {starts_on} has {len(row)} cells and the first line "
+                    f"{len(header)}: every row of a CSV needs one cell per column, "
+                    "empty or not. Was the file cut off, or a cell deleted?"
+                )
+            starts_on = lines.line_num + 1
+        return super().create_dataset(in_stream, **kwargs)
+
+
+# How the cache storage names an upload (uuid4().hex).
+UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """CSV/XLSX import and export for offline editing.
+
+    An import is previewed row by row (errors per row and field) and only then
+    confirmed; it runs in one transaction and stores nothing if any row is invalid.
+    """
+
+    formats = (CheckedCSV, XLSX)
+    import_template_name = "admin/import_export/spreadsheet_import.html"
+    # The field-picking export form needs inline event handlers, which the site's
+    # Content-Security-Policy blocks; the plain form exports every listed field.
+    export_form_class = ExportForm
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if not input_format.is_binary():
+            import_file = ContentFile(text_as_utf8(b"".join(import_file.chunks())))
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The library names the Python exception ("'BadZipFile' encountered…").
+        if isinstance(e, CsvLayoutError):
+            message = str(e)
+        elif isinstance(e, UnicodeDecodeError):
+            message = (
+                "The file is not text this import can read: in Excel, save it as "
+                "“CSV UTF-8 (Comma delimited)”."
+            )
+        else:
+            message = (
+                "The file could not be read in the format chosen. Check the format: "
+                "an .xlsx workbook or a .csv file."
+            )
+        form.add_error("import_file", message)
+
+    def process_import(self, request, **kwargs):
+        """Confirm an import. The confirmation names the uploaded file waiting in
+        the cache, its format and its kind of rows; a file no longer there (a day
+        later, the cache cleared) or a choice not offered is a message and the
+        import page again, not a 500."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and not self._confirmable(request, form)
+        ):
+            self.message_user(
+                request,
+                "The uploaded file is no longer waiting for confirmation: choose "
+                "it again, check the preview and confirm.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._admin_url("import"))
+        return super().process_import(request, **kwargs)
+
+    def _confirmable(self, request, confirm_form):
+        try:
+            chosen_format = int(confirm_form.cleaned_data["format"])
+        except ValueError:
+            return False
+        chosen_resource = self.get_resource_index(confirm_form)
+        if not (
+            0 <= chosen_format < len(self.get_import_formats())
+            and 0 <= chosen_resource < len(self.get_import_resource_classes(request))
+        ):
+            return False
+        name = confirm_form.cleaned_data["import_file_name"]
+        if not UPLOAD_NAME.fullmatch(name):
+            return False
+        storage = self.get_tmp_storage_class()(
+            name=name, **self.get_tmp_storage_class_kwargs()
+        )
+        return storage.read() is not None
+
+    def export_action(self, request):
+        # The export takes the list's filters from its address, as the list does,
+        # but runs its query later, past where the list answers filters it cannot
+        # read (?name__regex=( ) with the unfiltered list: they are tried first.
+        if request.GET and not self._export_filters_readable(request):
+            self.message_user(
+                request,
+                "The filters in the address could not be read: this exports every row.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._admin_url("export"))
+        return super().export_action(request)
+
+    def _export_filters_readable(self, request):
+        try:
+            with savepoint():
+                self.get_export_queryset(request).exists()
+        except (IncorrectLookupParameters, *BAD_LOOKUP_ERRORS):
+            return False
+        return True
+
+    def _admin_url(self, view):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}")
+
+    def process_result(self, result, request):
+        """After the confirmation: the file may no longer validate (a row's
+        occupation deleted since the preview), and then nothing was stored. The
+        library said "Import finished: 0 new, 0 updated…" in green all the same."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = [str(error.error) for error in result.base_errors]
+        problems += [
+            f"row {number}: {error.error}"
+            for number, errors in result.row_errors()
+            for error in errors
+        ]
+        problems += [
+            f"row {row.number}: {message}"
+            for row in result.invalid_rows
+            for messages_ in row.error_dict.values()
+            for message in messages_
+        ]
+        shown = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+        self.message_user(
+            request,
+            "Nothing was imported: the file no longer passes the checks it passed in "
+            f"the preview, as the data changed meanwhile ({shown}). Choose it again "
+            "to see every row.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(self._admin_url("import"))
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirm step re-reads the file; refuse it whole if it no longer
+        # validates rather than skip the rows that fail.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+
+class CspSafeDiff(ie_resources.Diff):
+    """The import preview's per-field diff as plain <ins>/<del>: the library's
+    colours are inline style attributes, which the Content-Security-Policy blocks."""
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            if old != new and self.new:
+                old = ""
+            diff = dmp.diff_main(force_str(old), force_str(new))
+            dmp.diff_cleanupSemantic(diff)
+            cells.append(
+                format_html_join(
+                    "",
+                    "<{0}>{1}</{0}>",
+                    ((DIFF_TAGS[op], text) for op, text in diff),
+                )
+            )
+        return cells
+
+
+DIFF_TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del"}
+DIFF_TAGS[diff_match_patch.DIFF_EQUAL] = "span"
+
+
+def refuse_null(text):
+    """`text`, unless it holds a null character, refused as the admin's forms
+    refuse it: PostgreSQL can neither store nor look up such text (its own error
+    reached the preview), and on SQLite the record's form would refuse it ever
+    after."""
+    if isinstance(text, str) and "\x00" in text:
+        raise ValueError("Null characters are not allowed: remove them.")
+    return text
+
+
+class TextCell(ie_widgets.CharWidget):
+    """A text cell, read as the admin's form reads text: surrounding spaces
+    trimmed (a title of spaces is an empty, refused title), and an empty cell,
+    which a spreadsheet gives as no value, an empty text rather than NULL.
+
+    Exported `formula_safe`; the apostrophe comes off again on import, so an
+    exported file imports unchanged."""
+
+    def clean(self, value, row=None, **kwargs):
+        return formula_unsafe(refuse_null(super().clean(value, row, **kwargs)).strip())
+
+    def render(self, value, obj=None, **kwargs):
+        rendered = super().render(value, obj, **kwargs)
+        return formula_safe(rendered) if isinstance(rendered, str) else rendered
+
+
+class ChoiceCell(TextCell):
+    """A cell of a field with choices: the value ("published") or its label
+    ("Published"), in any case. The model's own check said only "Value 'Published'
+    is not a valid choice." without naming the choices."""
+
+    def __init__(self, choices=(), **kwargs):
+        super().__init__(**kwargs)
+        self.choices = [(str(value), str(label)) for value, label in choices]
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        for choice, label in self.choices:
+            if text.lower() in (choice.lower(), label.lower()):
+                return choice
+        named = ", ".join(choice for choice, _ in self.choices)
+        raise ValueError(f"“{text}” is not one of: {named}.")
+
+
+class UrlCell(TextCell):
+    """A link; one written without its scheme ("www.coursera.org") is read as
+    https, as the admin's form reads it."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text and "://" not in text and not text.startswith("mailto:"):
+            return f"https://{text}"
+        return text
+
+
+class DateTimeCell(ie_widgets.DateTimeWidget):
+    """A date and time, to the nearest second (as publication times are kept);
+    one the library cannot read says how to write it."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            moment = super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"“{value}” is not a date and time: write it as 2026-11-26 09:00 "
+                "(year-month-day, 24-hour clock, the admin's time zone)."
+            ) from None
+        if moment is None:
+            return None
+        # Excel keeps a time as a fraction of a day: one read back may be a hair
+        # either side of its second (08:59:59.9996 for 09:00).
+        return (moment + datetime.timedelta(microseconds=500_000)).replace(
+            microsecond=0
+        )
+
+
+class YesNoCell(ie_widgets.BooleanWidget):
+    """A yes/no cell. A word it does not know is an error: the library's own
+    widget reads "yes" or "x" as False without a word."""
+
+    WORDS = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "0": False,
+        "false": False,
+        "no": False,
+    }
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        word = "" if value is None else str(value).strip().lower()
+        if word in ("", "none", "null"):
+            return None
+        if word not in self.WORDS:
+            raise ValueError(f"“{value}” is not a yes/no value: write yes or no.")
+        return self.WORDS[word]
+
+
+class NumberCellMixin:
+    """The library reports "abc" in a number column as "[<class
+    'decimal.ConversionSyntax'>]"; this says what is wrong."""
+
+    expected = "a number"
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = super().clean(value, row, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation
+            raise ValueError(f"“{value}” is not {self.expected}.") from None
+        # "NaN", "Infinity" and "sNaN" are Decimals too, but no figure.
+        if number is not None and not number.is_finite():
+            raise ValueError(f"“{value}” is not {self.expected}.")
+        return number
+
+
+class NumberCell(NumberCellMixin, ie_widgets.DecimalWidget):
+    pass
+
+
+class WholeNumberCell(NumberCell):
+    """Read as a number, then refused unless whole: the library's integer widget
+    truncates, so "2024.5" (or 2024.5 from a spreadsheet) was stored as 2024."""
+
+    expected = "a whole number"
+
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        try:
+            fraction = number % 1
+        except ArithmeticError:  # too large to divide: "1e400"
+            fraction = None
+        if fraction != 0:
+            raise ValueError(f"“{value}” is not {self.expected}.")
+        return int(number)
+
+
+class SheetResource(ie_resources.ModelResource):
+    def get_diff_class(self):
+        return CspSafeDiff
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A blank cell in a column whose field cannot be empty (a position, a
+        yes/no) leaves the field as it is: the record's value, or the default for
+        a new one. It was stored as the default, so a blank position moved an
+        existing resource to the top of the list. (A blank text cell is an empty
+        text, as in the admin's forms.)"""
+        if _is_blank(row.get(field.column_name)) and _cannot_be_empty(
+            instance, field.attribute
+        ):
+            return
+        if _only_line_endings_differ(field, instance, row):
+            # Browsers send a text box's line breaks as CRLF; a sheet saved by a
+            # tool that writes LF read as a change to every multi-line text.
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    # Rows a file may hold: the preview takes ~4 s a thousand, and on SQLite holds
+    # the database's write lock meanwhile (other editors' saves wait). The whole
+    # catalogue, ~1,000 pages, fits.
+    MOST_ROWS = 3000
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if refusal := self._refusal(dataset):
+            # The library goes on to read every row after a refusal here: none is
+            # left to read (3,000 rows took it ~15 s, for nothing).
+            del dataset[:]
+            raise ValueError(refusal)
+
+    def _refusal(self, dataset):
+        """Why this import cannot read the file as meant, or None: too many rows, a
+        column without a name that holds values, a column named twice, a column
+        it does not know (a misspelt "titel" was ignored and its changes silently
+        lost), no column to match records on, or two rows for one record (both
+        would be applied, the last silently winning)."""
+        # A sheet's formatted but empty rows are no records.
+        rows = sum(1 for row in dataset if any(not _is_blank(cell) for cell in row))
+        if rows > self.MOST_ROWS:
+            return (
+                f"The file has {rows:,} rows; an import takes at most "
+                f"{self.MOST_ROWS:,}. Split it into smaller files."
+            )
+        all_headers = [
+            "" if header is None else str(header) for header in dataset.headers or ()
+        ]
+        if unnamed := _unnamed_column_in_use(dataset, all_headers):
+            column, row = unnamed
+            return (
+                f"Column {column} has no name in the first line, but row {row} has "
+                "a value in it: name the column, or delete it."
+            )
+        headers = [header for header in all_headers if header.strip()]
+        if twice := sorted({header for header in headers if headers.count(header) > 1}):
+            return (
+                f"The file names {_listed(twice)} twice in its first line: one "
+                "column each, please (the last would silently win)."
+            )
+        columns = [
+            self.fields[name].column_name for name in self.get_import_id_fields()
+        ]
+        if missing := [column for column in columns if column not in headers]:
+            return (
+                f"The file has no {_listed(missing)} column: each row is matched "
+                "to its record by it. (Saved from a spreadsheet with semicolons "
+                "between values? Save it as “CSV UTF-8 (comma delimited)”.)"
+            )
+        known = [field.column_name for field in self.get_import_fields()]
+        if unknown := [header for header in headers if header not in known]:
+            noun = "columns" if len(unknown) > 1 else "column"
+            return (
+                f"Unknown {noun} {_listed(unknown)}. The columns this import "
+                f"reads: {', '.join(known)}."
+            )
+        first_row = {}
+        # Numbered as the preview numbers rows: the first under the header is 1.
+        for number, row in enumerate(dataset.dict, start=1):
+            key = tuple(str(row[column] or "").strip() for column in columns)
+            if not any(key):
+                continue  # a new record, or one the library will report
+            if key in first_row:
+                return (
+                    f"Row {number} is for the same {', '.join(columns)} "
+                    f"“{' '.join(key)}” as row {first_row[key]}: one row per "
+                    "record, please."
+                )
+            first_row[key] = number
+        return None
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=ie_widgets.Widget):
+        if isinstance(f, models.BooleanField):
+            return YesNoCell
+        if f.choices:
+            return ChoiceCell
+        if isinstance(f, models.URLField):
+            return UrlCell
+        if isinstance(f, models.DateTimeField):
+            return DateTimeCell
+        if isinstance(f, models.CharField | models.TextField):
+            return TextCell
+        if isinstance(f, models.IntegerField) and not f.primary_key:
+            return WholeNumberCell
+        if isinstance(f, models.DecimalField):
+            return NumberCell
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if django_field.choices:
+            kwargs["choices"] = django_field.choices
+        return kwargs
+
+
+def _unnamed_column_in_use(dataset, headers):
+    """(column, row), numbered from 1, of the first value in a column without a
+    name, or None. A sheet's empty columns have no name either, and are no
+    mistake; one holding something was silently ignored."""
+    for index, header in enumerate(headers):
+        if header.strip():
+            continue
+        for number, row in enumerate(dataset, start=1):
+            if not _is_blank(row[index]):
+                return index + 1, number
+    return None
+
+
+def _listed(names):
+    return ", ".join(f"“{name}”" for name in names)
+
+
+def _only_line_endings_differ(field, instance, row):
+    """The text cell holds the field's text, with other line endings."""
+    if not isinstance(field.widget, TextCell) or field.column_name not in row:
+        return False
+    current = getattr(instance, field.attribute or "", None)
+    try:
+        incoming = field.clean(row)
+    except ValueError:
+        return False  # the import reports it
+    if not isinstance(incoming, str) or not isinstance(current, str):
+        return False
+    return incoming != current and _lf(incoming) == _lf(current)
+
+
+def _lf(text):
+    return text.replace("\r\n", "\n")
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cannot_be_empty(instance, attribute):
+    try:
+        field = instance._meta.get_field(attribute)
+    except (FieldDoesNotExist, TypeError):
+        return False
+    return not field.null and not isinstance(field, models.CharField | models.TextField)
