@@ -332,9 +332,11 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
             return None
         # Excel keeps a time as a fraction of a day: one read back may be a hair
         # either side of its second (08:59:59.9996 for 09:00).
-        return (moment + datetime.timedelta(microseconds=500_000)).replace(
-            microsecond=0
-        )
+        try:
+            moment += datetime.timedelta(microseconds=500_000)
+        except OverflowError:  # the calendar's last second: the form refuses it
+            pass
+        return moment.replace(microsecond=0)
 
 
 class YesNoCell(ie_widgets.BooleanWidget):

@@ -405,12 +405,15 @@ def test_an_export_address_with_filters_the_list_cannot_read_exports_everything(
     assert [row["name"] for row in rows] == ["BLS handbook"]
 
 
-def test_import_publish_time_beyond_the_calendar_is_refused(admin_client, settings):
+@pytest.mark.parametrize("cell", ["9999-12-31 23:00", "9999-12-31 23:59:59.7"])
+def test_import_publish_time_beyond_the_calendar_is_refused(
+    admin_client, settings, cell
+):
     settings.TIME_ZONE = "America/New_York"
     occupation = OccupationFactory()
     text = pages_csv(occupation, ("far-off", 2025)).splitlines()
     text[0] += ",published_at"
-    text[1] += ",9999-12-31 23:00"
+    text[1] += f",{cell}"
     content = visible_text(upload(admin_client, CareerPage, "\n".join(text)).content)
     assert "Choose a time between the years 2000 and 2100." in content
     assert not CareerPage.objects.filter(slug="far-off").exists()
