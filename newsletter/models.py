@@ -5,6 +5,8 @@ unsubscribed, and back to pending when the person signs up again; the timestamps
 and the consent wording version record what they agreed to and when.
 """
 
+import secrets
+
 import idna
 from django.db import models
 from django.db.models import Q
@@ -95,6 +97,12 @@ def email_stored_form(value):
     return f"{local}@{ascii_domain}".lower()
 
 
+def link_key_new():
+    """A random key that names a subscriber in the links of their emails. The
+    row's id would tell each reader how many signed up before them."""
+    return secrets.token_urlsafe(16)
+
+
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
@@ -133,6 +141,9 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    link_key = models.CharField(
+        max_length=22, unique=True, default=link_key_new, editable=False
+    )
 
     objects = SubscriberQuerySet.as_manager()
 

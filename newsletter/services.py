@@ -1,7 +1,9 @@
 """Subscribe, confirm, unsubscribe and erase: every write to `Subscriber`.
 
-Links in emails carry signed tokens (django.core.signing), never bare ids. A
-confirmation token names the subscriber and the opt-in it confirms, and expires
+Links in emails carry signed tokens (django.core.signing), which anyone can
+decode but no one can forge. A token names its subscriber by a random key, not
+the row's id (ids are sequential: they would tell each reader how many signed up
+before them). A confirmation token also names the opt-in it confirms, and expires
 after NEWSLETTER_CONFIRM_MAX_AGE seconds; an unsubscribe token never expires, so a
 years-old email still lets its reader leave.
 """
@@ -52,7 +54,7 @@ def _opt_in_stamp(subscriber):
 
 def confirm_token_make(subscriber):
     return signing.dumps(
-        {"s": subscriber.pk, "t": _opt_in_stamp(subscriber)}, salt=CONFIRM_SALT
+        {"k": subscriber.link_key, "t": _opt_in_stamp(subscriber)}, salt=CONFIRM_SALT
     )
 
 
@@ -75,8 +77,17 @@ def _address_marks(subscriber):
 
 def unsubscribe_token_make(subscriber):
     return signing.dumps(
-        {"s": subscriber.pk, "a": _address_mark(subscriber)}, salt=UNSUBSCRIBE_SALT
+        {"k": subscriber.link_key, "a": _address_mark(subscriber)},
+        salt=UNSUBSCRIBE_SALT,
     )
+
+
+def _subscriber_named(data):
+    """The subscriber a token's data names: by key, or by id in links sent before
+    keys (whose "s" is the row's id)."""
+    if "k" in data:
+        return Subscriber.objects.get(link_key=str(data["k"]))
+    return Subscriber.objects.get(pk=int(data["s"]))
 
 
 def subscriber_from_confirm_token(token):
@@ -85,8 +96,14 @@ def subscriber_from_confirm_token(token):
         data = signing.loads(
             token, salt=CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
         )
-        subscriber = Subscriber.objects.get(pk=data["s"])
-    except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
+        subscriber = _subscriber_named(data)
+    except (
+        signing.BadSignature,
+        Subscriber.DoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+    ):
         raise InvalidLink from None
     # A link from an earlier opt-in (before an unsubscribe) must not confirm again.
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED or data["t"] != (
@@ -99,8 +116,14 @@ def subscriber_from_confirm_token(token):
 def subscriber_from_unsubscribe_token(token):
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        subscriber = Subscriber.objects.get(pk=data["s"])
-    except (signing.BadSignature, Subscriber.DoesNotExist, KeyError, TypeError):
+        subscriber = _subscriber_named(data)
+    except (
+        signing.BadSignature,
+        Subscriber.DoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+    ):
         raise InvalidLink from None
     # Links sent before the address mark was added carry none; they still work.
     if "a" in data and data["a"] not in _address_marks(subscriber):

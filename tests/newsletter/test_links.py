@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.core import mail, signing
 from django.test import Client
+from django.utils.crypto import salted_hmac
 
 from newsletter.models import Subscriber
-from newsletter.services import UNSUBSCRIBE_SALT
+from newsletter.services import CONFIRM_SALT, UNSUBSCRIBE_SALT
 from tests.html_text import visible_text
 
 from .conftest import last_links
@@ -162,3 +163,34 @@ def test_link_unsubscribe_survives_a_secret_key_rotation(client, signup, setting
     settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
     client.post(unsubscribe)
     assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_links_name_their_reader_by_a_random_key_not_the_row_id(signup):
+    """Anyone can decode a signed token. Ids are sequential: a link naming one
+    told its reader how many signed up before them."""
+    signup("first@example.com")
+    signup("second@example.com")
+    first, second = Subscriber.objects.order_by("pk")
+    for kind, salt in (("confirm", CONFIRM_SALT), ("unsubscribe", UNSUBSCRIBE_SALT)):
+        data = signing.loads(last_links()[kind].split("/")[-2], salt=salt)
+        assert data["k"] == second.link_key
+        assert "s" not in data and second.pk not in data.values()
+    assert first.link_key != second.link_key
+
+
+@pytest.mark.parametrize("kind", ["confirm", "unsubscribe"])
+def test_links_sent_before_keys_name_their_reader_by_id_and_still_work(client, kind):
+    reader = Subscriber.objects.create(email="early@example.com", consent_version="1")
+    if kind == "confirm":
+        since_epoch = reader.signed_up_at - datetime.datetime(
+            1970, 1, 1, tzinfo=datetime.UTC
+        )
+        opt_in = since_epoch // datetime.timedelta(microseconds=1)
+        token = signing.dumps({"s": reader.pk, "t": opt_in}, salt=CONFIRM_SALT)
+    else:
+        mark = salted_hmac(UNSUBSCRIBE_SALT, reader.email).hexdigest()[:16]
+        token = signing.dumps({"s": reader.pk, "a": mark}, salt=UNSUBSCRIBE_SALT)
+    client.post(f"/newsletter/{kind}/{token}/")
+    reader.refresh_from_db()
+    expected = {"confirm": "confirmed", "unsubscribe": "unsubscribed"}[kind]
+    assert reader.status == expected

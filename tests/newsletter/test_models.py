@@ -57,3 +57,25 @@ def test_migration_writes_stored_domains_in_ascii():
         "bob@xn--bcher-kva.example",
         "eve@[127.0.0.1]",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_gives_each_subscriber_its_own_link_key():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("newsletter", "0003_subscriber_source_path")]
+    executor.migrate(before)
+    OldSubscriber = executor.loader.project_state(before).apps.get_model(
+        "newsletter", "Subscriber"
+    )
+    for number in range(3):
+        OldSubscriber.objects.create(
+            email=f"reader{number}@example.com", consent_version="test"
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("newsletter"))
+    keys = list(Subscriber.objects.values_list("link_key", flat=True))
+    assert len(set(keys)) == 3
+    assert all(len(key) == 22 for key in keys)
