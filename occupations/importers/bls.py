@@ -53,7 +53,13 @@ OEWS_PERIOD = re.compile(r"M(\d{4})", re.IGNORECASE)
 FIRST_OEWS_YEAR = 1997  # the first national estimates in today's form
 # The national files' Field Descriptions sheet; the same in 2022, 2023 and 2024.
 TOP_CODE = re.compile(r"\$([\d,.]+) per hour or \$([\d,]+) per year")
-DEFAULT_TOP_CODE = (Decimal("115.00"), Decimal("239200"))
+# What "#" stands for each May, (hourly, annual), as that year's workbook states
+# it: for a file without the sheet that does (a CSV, the catalogue snapshot's
+# copy). BLS raises it every few years; a year not here is added from its
+# workbook, as `build_catalogue` asks.
+OEWS_TOP_CODES = {
+    year: (Decimal("115.00"), Decimal("239200")) for year in (2022, 2023, 2024)
+}
 NOT_AVAILABLE = {"*", "**", "~", "—", "N/A", "n/a"}
 
 PERCENT_CHANGE = re.compile(
@@ -192,14 +198,14 @@ def _field_descriptions(path, workbook):
 
 def _oews_workbook_facts(path):
     """(top codes, year) an xlsx states: the thresholds in its Field Descriptions
-    sheet (or the default), and the year its sheet names give ("national_M2024_dl"),
-    or None."""
+    sheet, and the year its sheet names give ("national_M2024_dl"); each None if
+    the file states none."""
     if Path(path).suffix != ".xlsx":
-        return DEFAULT_TOP_CODE, None
+        return None, None
     try:
         workbook = load_workbook(path, read_only=True)
     except UNREADABLE_XLSX:
-        return DEFAULT_TOP_CODE, None  # the data sheet's reader reports the damage
+        return None, None  # the data sheet's reader reports the damage
     try:
         year = _oews_period(*workbook.sheetnames)
         if "Field Descriptions" in workbook.sheetnames:
@@ -221,12 +227,17 @@ def _oews_workbook_facts(path):
                         return top_code, year
     finally:
         workbook.close()
-    return DEFAULT_TOP_CODE, year
+    return None, year
 
 
 def oews_year(path):
     """The year of the OEWS file `path`, as its name and its sheets' names say."""
     return _oews_year(path, None, _oews_workbook_facts(path)[1])
+
+
+def oews_stated_top_code(path):
+    """The top codes the OEWS file `path` states, (hourly, annual), or None."""
+    return _oews_workbook_facts(path)[0]
 
 
 def _oews_year(path, year, sheet_year):
@@ -264,8 +275,17 @@ def _only(row, column, *, path, line):
     return value == "TRUE"
 
 
-def _wage(value, top_code, *, path, line, column):
+def _wage(value, top_code, *, path, line, column, year):
     if text(value) == "#":
+        if top_code is None:
+            raise DataFileError(
+                path,
+                f"{column} is #, a wage at or above the top code, which this file "
+                f"does not state and May {year}'s is not known here: import BLS's "
+                f"workbook (national_M{year}_dl.xlsx), whose Field Descriptions "
+                "sheet states it.",
+                line,
+            )
         return top_code
     return decimal(value, path=path, line=line, column=column, blank=NOT_AVAILABLE)
 
@@ -273,8 +293,9 @@ def _wage(value, top_code, *, path, line, column):
 def wages_import(*, path, year=None, write=None, allow_removals=False):
     """Import an OEWS national file (xlsx or csv) in one transaction."""
     path = Path(path)
-    (hourly_top, annual_top), sheet_year = _oews_workbook_facts(path)
+    stated_top_code, sheet_year = _oews_workbook_facts(path)
     year = _oews_year(path, year, sheet_year)
+    hourly_top, annual_top = stated_top_code or OEWS_TOP_CODES.get(year, (None, None))
     name = f"May {year}"
     report = ImportReport(write, allow_removals=allow_removals)
     report.write(f"Importing OEWS {name} from {path.name}")
@@ -308,6 +329,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
                 path=path,
                 line=line,
                 column=column,
+                year=year,
             )
             for field, column in WAGE_COLUMNS.items()
         }

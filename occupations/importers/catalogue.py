@@ -26,7 +26,9 @@ from ..models import (
 )
 from .bls import (
     OEWS_COLUMNS,
+    OEWS_TOP_CODES,
     is_projection_header,
+    oews_stated_top_code,
     oews_year,
     projections_import,
     wages_import,
@@ -89,6 +91,7 @@ def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=prin
 
 def _snapshot_write(out, onet_dir, wages, projections, write):
     wages_year = oews_year(wages)  # before the long read of the O*NET files
+    _check_top_code_is_known(wages, wages_year)
     (out / "onet").mkdir(parents=True, exist_ok=True)
     (out / "bls").mkdir(parents=True, exist_ok=True)
     for key, path in find_files(onet_dir).items():
@@ -124,6 +127,23 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     if header is None:
         raise DataFileError(projections, "no BLS employment projections table in it.")
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
+
+
+def _check_top_code_is_known(wages, year):
+    """The snapshot's CSV keeps "#" but not the workbook's Field Descriptions
+    sheet, which says what it stands for: `load_catalogue` reads that from
+    `OEWS_TOP_CODES`, so the year's codes must be there, as the workbook states."""
+    stated = oews_stated_top_code(wages)
+    if stated is not None and stated != OEWS_TOP_CODES.get(year):
+        hourly, annual = stated
+        raise DataFileError(
+            wages,
+            f"its Field Descriptions sheet states May {year}'s top code as "
+            f"${hourly} an hour or ${annual:,} a year, which the snapshot's CSV "
+            f'cannot carry: add {year}: (Decimal("{hourly}"), '
+            f'Decimal("{annual}")) to OEWS_TOP_CODES in '
+            "occupations/importers/bls.py, then build again.",
+        )
 
 
 def _snapshot_cells(path, line, row, columns):

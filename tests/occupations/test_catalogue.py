@@ -341,3 +341,28 @@ def test_build_and_load_catalogue_keep_quotes_in_a_cell(db, tmp_path):
     build(onet, DATA / "bls" / "national_M2024_dl.xlsx", tmp_path / "catalogue")
     load_catalogue(tmp_path / "catalogue")
     assert AlternateTitle.objects.filter(title='"Roadie"').exists()
+
+
+def test_build_catalogue_refuses_a_top_code_the_snapshot_cannot_carry(tmp_path):
+    """The snapshot's CSV keeps "#" but not the sheet saying what it stands for,
+    and load_catalogue read it as 2024's: a release whose top code BLS raised
+    would have shown every top-coded wage as the old code "or more"."""
+    workbook = openpyxl.load_workbook(DATA / "bls" / "national_M2024_dl.xlsx")
+    for row in workbook["Field Descriptions"].iter_rows():
+        for cell in row:
+            if cell.value and "per hour" in str(cell.value):
+                cell.value = str(cell.value).replace("115.00", "125.00")
+                cell.value = cell.value.replace("239,200", "260,000")
+    wages = tmp_path / "national_M2024_dl.xlsx"
+    workbook.save(wages)
+    with pytest.raises(
+        CommandError,
+        match=re.escape(
+            "national_M2024_dl.xlsx: its Field Descriptions sheet states May 2024's "
+            "top code as $125.00 an hour or $260,000 a year, which the snapshot's "
+            'CSV cannot carry: add 2024: (Decimal("125.00"), Decimal("260000")) to '
+            "OEWS_TOP_CODES in occupations/importers/bls.py"
+        ),
+    ):
+        build(DATA / "onet", wages, tmp_path / "catalogue")
+    assert not any((tmp_path / "catalogue").rglob("*"))

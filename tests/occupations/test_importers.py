@@ -1451,3 +1451,27 @@ def test_import_projections_title_too_long_to_store_is_refused(db, tmp_path):
     ):
         run("import_projections", tmp_path / "occupation.xlsx")
     assert snapshot() == stored
+
+
+def test_import_wages_csv_of_a_year_whose_top_code_is_not_known(db, tmp_path):
+    """A CSV does not state what "#" stands for: it was read as 2024's top code
+    whatever the year, and May 2019's $208,000 would have shown as $239,200."""
+    run("import_onet", ONET)
+    path = wages_csv(tmp_path / "national_M2019_dl.csv")
+    before = snapshot()
+    with pytest.raises(
+        CommandError,
+        match=r"national_M2019_dl.csv, line \d+: A_\w+ is #, a wage at or above "
+        r"the top code, which this file does not state and May 2019's is not known "
+        r"here: import BLS's workbook \(national_M2019_dl.xlsx\)",
+    ):
+        run("import_wages", path)
+    assert snapshot() == before
+
+    def no_top_coded_wages(rows):
+        return [[None if cell == "#" else cell for cell in row] for row in rows]
+
+    run("import_wages", wages_csv(path, no_top_coded_wages))
+    release = DataRelease.objects.get(name="May 2019")
+    assert (release.top_code_hourly, release.top_code_annual) == (None, None)
+    assert WageEstimate.objects.filter(release=release).exists()
