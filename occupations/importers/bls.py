@@ -290,6 +290,22 @@ def _wage(value, top_code, *, path, line, column, year):
     return decimal(value, path=path, line=line, column=column, blank=NOT_AVAILABLE)
 
 
+def _check_under_top_codes(row, values, top_codes, *, path, line):
+    """A figure at or above its top code, which BLS writes as "#" (and the site
+    would show as the top code "or more"), is refused."""
+    for field, column in WAGE_COLUMNS.items():
+        top_code = top_codes[field.split("_", 1)[0]]
+        wage = values[field]
+        if text(row[column]) == "#" or None in (wage, top_code) or wage < top_code:
+            continue
+        raise DataFileError(
+            path,
+            f"{column} is {wage:,}, at or above the top code ({top_code:,}), "
+            "which BLS writes as #.",
+            line,
+        )
+
+
 def wages_import(*, path, year=None, write=None, allow_removals=False):
     """Import an OEWS national file (xlsx or csv) in one transaction."""
     path = Path(path)
@@ -336,6 +352,13 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         values["annual_only"] = _only(row, "ANNUAL", path=path, line=line)
         values["hourly_only"] = _only(row, "HOURLY", path=path, line=line)
         checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
+        _check_under_top_codes(
+            row,
+            values,
+            {"annual": annual_top, "hourly": hourly_top},
+            path=path,
+            line=line,
+        )
         once(code, line, seen, path=path)
         rows.append((code, _title(row["OCC_TITLE"], path, line), values))
     report.timed(f"read {path.name}", count, time.perf_counter() - started)

@@ -485,6 +485,12 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             "25th percentile ($200,000.00).",
         ),
         ({"AB10": "1e400"}, "line 10: A_MEDIAN is '1e400', far too large a number."),
+        # Shown as the top code "or more": BLS writes such a figure as "#".
+        (
+            {"AB10": 250000, "AC10": 260000, "AD10": 270000},
+            "line 10: A_MEDIAN is 250,000.00, at or above the top code "
+            "(239,200), which BLS writes as #.",
+        ),
         # A decimal comma is not a thousands separator: "43,89" is not 4389.
         (
             {"W10": "49,76"},
