@@ -722,14 +722,23 @@ class WageEstimate(BlsGroupFigures):
 
     def clean(self):
         errors = {}
+        release = self.release if self.release_id else None
         for basis in ("annual", "hourly"):
             previous = None
+            top_code = getattr(release, f"top_code_{basis}", None)
             for percentile in WAGE_PERCENTILES:
                 field = f"{basis}_{percentile}"
                 value = getattr(self, field)
                 if value is None:
                     continue
-                if previous is not None and value < previous[1]:
+                if top_code is not None and value > top_code:
+                    # Shown as the top code "or more" (`is_top_coded`).
+                    errors[field] = (
+                        f"BLS publishes no wage above its top code, ${top_code:,}: "
+                        f"enter ${top_code:,} for a wage at or above it (shown as "
+                        f"“${top_code:,} or more”)."
+                    )
+                elif previous is not None and value < previous[1]:
                     lower_label = self._meta.get_field(previous[0]).verbose_name
                     errors[field] = (
                         f"Must not be lower than the {lower_label} (${previous[1]:,})."

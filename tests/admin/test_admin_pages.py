@@ -22,6 +22,8 @@ from tests.factories import (
     SkillFactory,
     SubscriberFactory,
     TaskFactory,
+    WageEstimateFactory,
+    wages_release,
 )
 from tests.html_text import visible_text
 
@@ -423,3 +425,23 @@ def test_delete_page_names_the_kinds_one_may_not_delete(client, django_user_mode
     assert "permission to delete the following types of objects: task" in text
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Task.objects.count() == 60
+
+
+def test_admin_refuses_a_wage_above_its_releases_top_code(admin_client):
+    """Shown as the top code "or more": $250,000 read as "$239,200 or more"."""
+    wage = WageEstimateFactory(release=wages_release())
+    top_code = wage.release.top_code_annual
+    response = admin_client.post(
+        admin_url(WageEstimate, "change", wage.pk),
+        {
+            "occupation": wage.occupation_id,
+            "release": wage.release_id,
+            "annual_pct90": str(top_code + 10_000),
+        },
+    )
+    assert response.status_code == 200
+    assert f"BLS publishes no wage above its top code, ${top_code:,}" in (
+        visible_text(response.content)
+    )
+    wage.refresh_from_db()
+    assert wage.annual_pct90 != top_code + 10_000
