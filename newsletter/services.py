@@ -82,21 +82,14 @@ def unsubscribe_token_make(subscriber):
     )
 
 
-def _subscriber_named(data):
-    """The subscriber a token's data names: by key, or by id in links sent before
-    keys (whose "s" is the row's id)."""
-    if "k" in data:
-        return Subscriber.objects.get(link_key=str(data["k"]))
-    return Subscriber.objects.get(pk=int(data["s"]))
-
-
-def subscriber_from_confirm_token(token):
-    """The subscriber a confirmation link is for; InvalidLink if it no longer is."""
+def _link_read(token, salt, max_age=None):
+    """(data, subscriber) of a link's token; InvalidLink if it names no one."""
     try:
-        data = signing.loads(
-            token, salt=CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
-        )
-        subscriber = _subscriber_named(data)
+        data = signing.loads(token, salt=salt, max_age=max_age)
+        if "k" in data:
+            subscriber = Subscriber.objects.get(link_key=str(data["k"]))
+        else:  # a link sent before keys: "s" is the row's id
+            subscriber = Subscriber.objects.get(pk=int(data["s"]))
     except (
         signing.BadSignature,
         Subscriber.DoesNotExist,
@@ -105,6 +98,14 @@ def subscriber_from_confirm_token(token):
         ValueError,
     ):
         raise InvalidLink from None
+    return data, subscriber
+
+
+def subscriber_from_confirm_token(token):
+    """The subscriber a confirmation link is for; InvalidLink if it no longer is."""
+    data, subscriber = _link_read(
+        token, CONFIRM_SALT, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
+    )
     # A link from an earlier opt-in (before an unsubscribe) must not confirm again.
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED or data["t"] != (
         _opt_in_stamp(subscriber)
@@ -114,17 +115,7 @@ def subscriber_from_confirm_token(token):
 
 
 def subscriber_from_unsubscribe_token(token):
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        subscriber = _subscriber_named(data)
-    except (
-        signing.BadSignature,
-        Subscriber.DoesNotExist,
-        KeyError,
-        TypeError,
-        ValueError,
-    ):
-        raise InvalidLink from None
+    data, subscriber = _link_read(token, UNSUBSCRIBE_SALT)
     # Links sent before the address mark was added carry none; they still work.
     if "a" in data and data["a"] not in _address_marks(subscriber):
         raise InvalidLink
