@@ -230,14 +230,11 @@ def _oews_workbook_facts(path):
     return None, year
 
 
-def oews_year(path):
-    """The year of the OEWS file `path`, as its name and its sheets' names say."""
-    return _oews_year(path, None, _oews_workbook_facts(path)[1])
-
-
-def oews_stated_top_code(path):
-    """The top codes the OEWS file `path` states, (hourly, annual), or None."""
-    return _oews_workbook_facts(path)[0]
+def oews_year_and_top_code(path):
+    """The year of the OEWS file `path`, as its name and its sheets' names say,
+    and the top codes it states, (hourly, annual), or None: one read of it."""
+    top_code, sheet_year = _oews_workbook_facts(path)
+    return _oews_year(path, None, sheet_year), top_code
 
 
 def _oews_year(path, year, sheet_year):

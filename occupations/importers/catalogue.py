@@ -28,8 +28,7 @@ from .bls import (
     OEWS_COLUMNS,
     OEWS_TOP_CODES,
     is_projection_header,
-    oews_stated_top_code,
-    oews_year,
+    oews_year_and_top_code,
     projections_import,
     wages_import,
 )
@@ -90,8 +89,9 @@ def snapshot_build(*, onet_dir, wages, projections, out=SNAPSHOT_DIR, write=prin
 
 
 def _snapshot_write(out, onet_dir, wages, projections, write):
-    wages_year = oews_year(wages)  # before the long read of the O*NET files
-    _check_top_code_is_known(wages, wages_year)
+    # Before the long read of the O*NET files.
+    wages_year, stated_top_code = oews_year_and_top_code(wages)
+    _check_top_code_is_known(wages, wages_year, stated_top_code)
     (out / "onet").mkdir(parents=True, exist_ok=True)
     (out / "bls").mkdir(parents=True, exist_ok=True)
     for key, path in find_files(onet_dir).items():
@@ -129,11 +129,10 @@ def _snapshot_write(out, onet_dir, wages, projections, write):
     _write_gzip(out / "bls" / "projections.csv.gz", buffer.getvalue())
 
 
-def _check_top_code_is_known(wages, year):
+def _check_top_code_is_known(wages, year, stated):
     """The snapshot's CSV keeps "#" but not the workbook's Field Descriptions
-    sheet, which says what it stands for: `load_catalogue` reads that from
-    `OEWS_TOP_CODES`, so the year's codes must be there, as the workbook states."""
-    stated = oews_stated_top_code(wages)
+    sheet, which says what it stands for (`stated`): `load_catalogue` reads that
+    from `OEWS_TOP_CODES`, so the year's codes must be there, as stated."""
     if stated is not None and stated != OEWS_TOP_CODES.get(year):
         hourly, annual = stated
         raise DataFileError(
