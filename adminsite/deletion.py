@@ -28,8 +28,9 @@ def deleted_objects(objs, request, admin_site):
     )
     collector.collect(objs)
 
+    stopping = _by_kind(collector.protected)
     perms_needed = set()
-    for model, rows in [*collector.model_objs.items(), *_by_kind(collector.protected)]:
+    for model, rows in [*collector.model_objs.items(), *stopping]:
         if admin_site.is_registered(model) and not all(
             admin_site.get_model_admin(model).has_delete_permission(request, row)
             for row in rows
@@ -41,14 +42,13 @@ def deleted_objects(objs, request, admin_site):
     _fetch_named_rows(list(_flattened(listed)))
     to_delete = _labelled(listed, admin_site)
     to_delete += _more(collector.model_objs.items(), shown)
-    protected, shown = [], Counter()
-    stopping = _by_kind(collector.protected)
+    protected, shown_stopping = [], Counter()
     for model, rows in stopping:
         listed = rows[:LISTED_PER_KIND]
-        shown[model] = len(listed)
+        shown_stopping[model] = len(listed)
         _fetch_named_rows(listed)
         protected += [_label(row, admin_site) for row in listed]
-    protected += _more(stopping, shown)
+    protected += _more(stopping, shown_stopping)
     model_count = {
         model._meta.verbose_name_plural: len(rows)
         for model, rows in collector.model_objs.items()
