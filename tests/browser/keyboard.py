@@ -1,10 +1,11 @@
 """Moving through a page the way a keyboard user does."""
 
 
-def tab_to(page, matches, limit=80):
-    """Press Tab until the focused element satisfies the JS predicate `matches`."""
+def tab_to(page, matches, limit=80, key="Tab"):
+    """Press Tab (or `key`, e.g. Shift+Tab) until the focused element satisfies
+    the JS predicate `matches`."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate(f"(element => {matches})(document.activeElement)"):
             return
     raise AssertionError(f"Tab never reached an element where {matches}")
