@@ -29,12 +29,33 @@ def test_not_found_page_has_no_axe_violations(page, db, assert_accessible):
 
 # A phone held upright, or a desktop window zoomed to 400 % (WCAG 1.4.10 Reflow).
 NARROW_PAGES = [
+    "/",
     "/careers/",
     "/careers/?q=engineer&zone=4",
     "/careers/machine-learning-engineer/",
     "/careers/compare/?careers=machine-learning-engineer,data-scientist",
     "/newsletter/",
+    "/resources/",
 ]
+
+
+def set_text_size(page, size):
+    """The browser's text size setting, as a percentage of the default."""
+    # Through the CSSOM: the site's Content-Security-Policy refuses a <style>.
+    page.evaluate(f"document.documentElement.style.fontSize = {size!r}")
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+@pytest.mark.parametrize("text_size", ["150%", "200%"])
+def test_public_page_on_a_phone_fits_in_larger_text(page, demo, path, text_size):
+    """Text set larger (WCAG 1.4.4) wraps: the site's links, the search and
+    signup fields, the career cards and long addresses used to push the page
+    sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.goto(path).status == 200
+    set_text_size(page, text_size)
+    sideways = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert sideways <= 0, f"{path} scrolls {sideways}px sideways at {text_size}"
 
 
 @pytest.mark.parametrize("path", NARROW_PAGES)
@@ -196,22 +217,26 @@ def test_compare_table_on_a_phone_scrolls_a_focused_career_into_view(page, demo,
         assert focused["right"] <= width, (link, focused)
 
 
-@pytest.mark.parametrize("text_size", ["125%", "150%"])
+@pytest.mark.parametrize(
+    "width, text_size", [(390, "125%"), (320, "150%"), (390, "200%")]
+)
 def test_compare_table_on_a_phone_shows_each_career_whole_in_larger_text(
-    page, demo, text_size
+    page, demo, width, text_size
 ):
     """With the browser's text set larger, each career still fits beside the
-    row names: its O*NET-SOC code wraps instead of widening the column."""
-    page.set_viewport_size({"width": 390, "height": 640})
+    row names, and is no narrower than they are: its O*NET-SOC code wraps
+    instead of widening the column, and the names' column takes no more than
+    its share of the box."""
+    page.set_viewport_size({"width": width, "height": 640})
     page.goto("/careers/compare/?careers=machine-learning-engineer,data-scientist")
-    # Through the CSSOM: the site's Content-Security-Policy refuses a <style>.
-    page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+    set_text_size(page, text_size)
 
     def shows_whole(career):
         row_name = page.get_by_role("rowheader", name="Annual median").bounding_box()
         column = page.get_by_role("columnheader", name=career).bounding_box()
         assert row_name["x"] + row_name["width"] <= column["x"] + 1, career
-        assert column["x"] + column["width"] <= 390 + 1, career
+        assert column["x"] + column["width"] <= width + 1, career
+        assert column["width"] >= row_name["width"], career
 
     shows_whole("Machine Learning Engineer")
     page.eval_on_selector(".compare-scroll", "box => box.scrollBy(2000, 0)")
