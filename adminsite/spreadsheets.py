@@ -11,9 +11,10 @@ import re
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.forms.utils import from_current_timezone
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -317,12 +318,27 @@ class UrlCell(TextCell):
 
 
 class DateTimeCell(ie_widgets.DateTimeWidget):
-    """A date and time, to the nearest second (as publication times are kept);
-    one the library cannot read says how to write it."""
+    """A date and time in the admin's time zone, to the nearest second (as
+    publication times are kept). A date alone is the start of its day, as a
+    spreadsheet's date cell reads. One the library cannot read says how to
+    write it; one the clocks skip or repeat is refused, as the admin's form
+    refuses it."""
+
+    def __init__(self, format=None, coerce_to_string=True):
+        super().__init__(format, coerce_to_string)
+        # Besides Django's formats: ISO 8601's "T", and a date alone.
+        self.formats = [
+            *self.formats,
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d",
+        ]
 
     def clean(self, value, row=None, **kwargs):
+        # Parsed as written, not through super().clean(): that attaches the time
+        # zone without asking whether the time exists in it.
         try:
-            moment = super().clean(value, row, **kwargs)
+            moment = self._parse_value(value, datetime.datetime)
         except ValueError:
             raise ValueError(
                 f"“{value}” is not a date and time: write it as 2026-11-26 09:00 "
@@ -336,7 +352,11 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
             moment += datetime.timedelta(microseconds=500_000)
         except OverflowError:  # the calendar's last second: the form refuses it
             pass
-        return moment.replace(microsecond=0)
+        moment = moment.replace(microsecond=0)
+        try:
+            return from_current_timezone(moment)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
 
 
 class YesNoCell(ie_widgets.BooleanWidget):

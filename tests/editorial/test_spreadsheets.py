@@ -590,3 +590,52 @@ def test_import_of_a_publish_time_within_its_second_is_no_change(admin_client, c
     assert page.published_at == timezone.make_aware(
         datetime.datetime(2026, 11, 26, 9, 0)
     )
+
+
+def upload_publish_time(client, cell):
+    """Uploads one career page published at `cell`; returns the preview."""
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("dated", 2025)).splitlines()
+    text[0] += ",published_at"
+    text[1] += f",{cell}"
+    return upload(client, CareerPage, "\n".join(text))
+
+
+@pytest.mark.parametrize(
+    "cell", ["2026-03-08 02:30", "2026-11-01 01:30"], ids=["skipped", "repeated"]
+)
+def test_import_publish_time_the_clocks_skip_or_repeat_is_refused(
+    admin_client, settings, cell
+):
+    """As the admin's form refuses it: 02:30 on the morning the clocks go
+    forward never happens, and 01:30 on the morning they go back happens
+    twice. The import used to store the first reading without a word."""
+    settings.TIME_ZONE = "America/New_York"
+    content = visible_text(upload_publish_time(admin_client, cell).content)
+    assert (
+        f"{cell}:00 couldn’t be interpreted in time zone America/New_York; "
+        "it may be ambiguous or it may not exist." in content
+    )
+    assert not CareerPage.objects.filter(slug="dated").exists()
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("2026-12-01", datetime.datetime(2026, 12, 1, 0, 0)),
+        ("2026-12-01T09:30", datetime.datetime(2026, 12, 1, 9, 30)),
+        ("2026-12-01T09:30:15", datetime.datetime(2026, 12, 1, 9, 30, 15)),
+    ],
+)
+def test_import_publish_date_alone_is_the_start_of_its_day(
+    admin_client, settings, cell, expected
+):
+    """A date alone reads as a spreadsheet's date cell does (midnight, in the
+    admin's time zone): from a CSV it used to be refused while XLSX took it.
+    ISO 8601's "T" between date and time reads too."""
+    settings.TIME_ZONE = "America/New_York"
+    preview = upload_publish_time(admin_client, cell)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    published_at = CareerPage.objects.get(slug="dated").published_at
+    assert timezone.localtime(published_at).replace(tzinfo=None) == expected
+    assert timezone.localtime(published_at).tzinfo.key == "America/New_York"
