@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -446,8 +447,22 @@ class EmploymentProjectionInline(SharedChoicesInline):
         return super().get_queryset(request).select_related("release")
 
 
+class DataReleaseForm(forms.ModelForm):
+    def _post_clean(self):
+        # After the model's own checks, so that a top code they refuse (below 1,
+        # too many digits) is not also compared with the stored wages.
+        super()._post_clean()
+        for basis in ("annual", "hourly") if self.instance.pk else ():
+            field = f"top_code_{basis}"
+            if field not in self.errors and (
+                error := self.instance.top_code_change_error(basis)
+            ):
+                self.add_error(field, error)
+
+
 @admin.register(DataRelease)
 class DataReleaseAdmin(HistoryAdmin):
+    form = DataReleaseForm
     list_display = ("name", "kind", "reference_date", "horizon_year")
     list_filter = ("kind",)
     search_fields = ("name",)

@@ -206,6 +206,34 @@ class DataRelease(models.Model):
         stored = DataRelease.objects.filter(pk=self.pk)
         return stored.values_list("kind", flat=True).first()
 
+    def top_code_change_error(self, basis):
+        """Why this release's stored wages stop its `basis` ("annual" or "hourly")
+        top code changing from the stored one to this instance's; None if nothing
+        stops it. A wage at the top code reads "this much or more": moved past a
+        stored wage, the top code would change what that wage says, or leave it
+        above the top code. (An import, which writes every wage of the release
+        again, may move it.)"""
+        field = f"top_code_{basis}"
+        top_code = getattr(self, field)
+        stored = DataRelease.objects.filter(pk=self.pk).values_list(field, flat=True)
+        stored_top_code = stored.first()
+        if top_code == stored_top_code:
+            return None
+        lowest = min(code for code in (top_code, stored_top_code) if code is not None)
+        at_or_above = Q()
+        for percentile in WAGE_PERCENTILES:
+            at_or_above |= Q(**{f"{basis}_{percentile}__gte": lowest})
+        affected = self.wage_estimates.filter(at_or_above).count()
+        if not affected:
+            return None
+        estimates = "estimate has" if affected == 1 else "estimates have"
+        return (
+            f"{affected:,} wage {estimates} an {basis} wage at or above ${lowest:,} "
+            "in this release: a new top code would change what it shows (a wage at "
+            "the top code reads “or more”). Correct those wages first, or import "
+            "the release again."
+        )
+
     def _has_figures(self):
         return (
             self.occupations.exists()

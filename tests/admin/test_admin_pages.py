@@ -263,6 +263,45 @@ def test_admin_data_release_refuses_figures_that_would_mislead_every_page(
 
 
 @pytest.mark.parametrize(
+    "highest_wage, top_code, refused",
+    [
+        ("239200", "200000", "1 wage estimate has an annual wage at or above $200,000"),
+        ("239200", "260000", "1 wage estimate has an annual wage at or above $239,200"),
+        ("239200", "", "1 wage estimate has an annual wage at or above $239,200"),
+        ("239200", "239200", None),
+        ("170000", "180000", None),
+        ("170000", "", None),
+    ],
+    ids=["lowered past a wage", "raised", "cleared", "kept", "lowered", "cleared"],
+)
+def test_admin_data_release_top_code_moves_past_no_stored_wage(
+    admin_client, highest_wage, top_code, refused
+):
+    """A wage at the top code reads "$239,200 or more": raised or cleared, the
+    top code would turn it into exactly $239,200; lowered past a wage, that
+    wage would read "or more", or stand above the top code."""
+    release = wages_release()
+    WageEstimateFactory(
+        release=release,
+        annual_median=Decimal("150000"),
+        annual_pct90=Decimal(highest_wage),
+    )
+    url = admin_url(DataRelease, "change", release.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), top_code_annual=top_code)
+    )
+    release.refresh_from_db()
+    if refused is None:
+        assert response.status_code == 302
+        assert release.top_code_annual == (Decimal(top_code) if top_code else None)
+    else:
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors["top_code_annual"]
+        assert refused in " ".join(errors)
+        assert release.top_code_annual == Decimal("239200")
+
+
+@pytest.mark.parametrize(
     "model, field, value",
     [(Task, "importance", "9"), (Occupation, "education_level_percent", "150")],
 )
