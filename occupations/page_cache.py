@@ -36,8 +36,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
 
 STATE_KEY = "page-cache:state"
-CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+# The whole attribute pair, quotes included: a page may echo what a visitor typed
+# (a search), but never with a raw quote, so only the form's own input matches.
+CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00csrf-token\x00"'
 # Headers that belong to one response, never to a shared copy.
 PRIVATE_HEADERS = {"set-cookie", "vary", "content-length", "etag", "x-cache"}
 # Browsers may keep a copy but must ask first: the ETag makes that cheap.
@@ -135,7 +137,7 @@ def _is_cacheable(request):
 def _entry_from(response):
     """What the cache keeps of `response`: the shared body and ready-made headers,
     so that a hit only has to put this visitor's CSRF token in."""
-    body = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    body = CSRF_INPUT.sub(CSRF_PLACEHOLDER, response.content)
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     headers = {
         name: value
@@ -144,6 +146,10 @@ def _entry_from(response):
     }
     headers.update({"ETag": etag, "X-Cache": "HIT", "Cache-Control": CACHE_CONTROL})
     return {"body": body, "headers": headers, "etag": etag}
+
+
+def _csrf_input(token):
+    return b'name="csrfmiddlewaretoken" value="' + token.encode() + b'"'
 
 
 def _visitor_etag(entry, csrf_secret):
@@ -181,7 +187,7 @@ def _response_from(entry, request):
         response["Cache-Control"] = CACHE_CONTROL
     else:
         if token:
-            body = body.replace(CSRF_PLACEHOLDER, token.encode())
+            body = body.replace(CSRF_PLACEHOLDER, _csrf_input(token))
         response = HttpResponse(body, headers=entry["headers"])
     response["ETag"] = etag
     return response
@@ -231,13 +237,18 @@ def _host_is_allowed(request):
 
 def _key(request, query):
     """The page's cache key: its path and the parameters in `query` it was asked
-    with, in one order (?page=2&q=x is ?q=x&page=2)."""
+    with, the names in one order (?page=2&q=x is ?q=x&page=2)."""
     asked = urlencode(
         sorted(
-            (name, value)
-            for name, values in request.GET.lists()
-            if name in query
-            for value in values
+            (
+                (name, value)
+                for name, values in request.GET.lists()
+                if name in query
+                for value in values
+            ),
+            # By name only: a name's values keep their order, which the page may
+            # read (the last ?q=, ?careers= in order).
+            key=lambda pair: pair[0],
         )
     )
     address = f"{request.path}?{asked}" if asked else request.path

@@ -54,6 +54,42 @@ def test_other_query_parameters_are_served_the_cached_page(client, demo):
     assert client.get("/careers/?page=1&q=data")["X-Cache"] == "HIT"
 
 
+@pytest.mark.parametrize(
+    "first, then",
+    [
+        ("/careers/?q=nurse&q=data", "/careers/?q=data&q=nurse"),
+        (
+            "/careers/compare/?careers=data-scientist&careers=registered-nurse",
+            "/careers/compare/?careers=registered-nurse&careers=data-scientist",
+        ),
+    ],
+    ids=["the last search", "the careers in order"],
+)
+def test_a_repeated_parameter_in_another_order_is_another_page(
+    client, demo, first, then
+):
+    """The page reads a repeated parameter's values in order (the last ?q=, the
+    careers as listed): sorted into one key, the second order was served the
+    first's page."""
+    assert client.get(first)["X-Cache"] == "MISS"
+    other_order = client.get(then)
+    assert other_order["X-Cache"] == "MISS"
+    client.cookies["sessionid"] = "fresh-render"  # the cache serves no session
+    assert visible_text(other_order.content) == visible_text(client.get(then).content)
+
+
+def test_text_a_visitor_typed_never_becomes_the_csrf_token(client, demo):
+    """A cached page held the form's token as a placeholder, and each hit put the
+    visitor's token wherever that placeholder's text stood: a search for it put
+    the token into the search box."""
+    url = "/careers/?q=%00csrf-token%00"
+    miss = client.get(url)
+    hit = client.get(url)
+    assert hit["X-Cache"] == "HIT"
+    assert b"\x00csrf-token\x00" in miss.content
+    assert hit.content == miss.content
+
+
 def test_made_up_query_parameters_never_fill_the_cache(client, demo):
     for number in range(3):
         response = client.get(REFERENCE_URL, {"x": number})
