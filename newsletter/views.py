@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from operations.views import form_page
+
 from . import ratelimit
 from .forms import SignupForm
 from .models import Subscriber
@@ -24,7 +26,7 @@ def _invalid_link(request):
     return render(request, "newsletter/invalid_link.html", status=400)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@form_page
 def signup(request):
     if request.method != "POST":
         return render(request, "newsletter/signup.html", {"form": SignupForm()})
@@ -59,7 +61,7 @@ def thanks(request):
     return render(request, "newsletter/thanks.html")
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@form_page
 def confirm(request, token):
     # A GET only shows a button: mail scanners open links, people press buttons.
     try:
@@ -74,7 +76,7 @@ def confirm(request, token):
     return render(request, "newsletter/confirmed.html", {"result": result.value})
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@form_page
 def unsubscribe(request, token):
     try:
         if request.method == "POST":

@@ -1,5 +1,5 @@
 """Site-wide views that belong to no app: the health check, the error pages, and
-the `read_only` mark of the public pages."""
+the `read_only` and `form_page` marks of the public pages."""
 
 import logging
 import sys
@@ -18,8 +18,8 @@ from django.http import (
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,15 @@ def read_only(view):
     to /careers/ got the "form expired, send the form again" page for a form that
     does not exist. (Forms on these pages post elsewhere, to protected views.)"""
     return csrf_exempt(require_safe(view))
+
+
+def form_page(view):
+    """A public page that shows a form (GET, HEAD) and takes it (POST, checked
+    against CSRF); any other method gets 405. The method is checked first: the
+    CSRF middleware, which runs before any view's own checks, answered a DELETE
+    with the "form expired, send the form again" page."""
+    takes_a_form = require_http_methods(["GET", "HEAD", "POST"])(csrf_protect(view))
+    return csrf_exempt(takes_a_form)
 
 
 @never_cache

@@ -341,3 +341,25 @@ def test_signup_pages_after_a_form_only_answer_get(csrf_checked_client, url, met
     response = getattr(csrf_checked_client, method)(url)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize(
+    "url", ["/newsletter/", "/newsletter/confirm/x/", "/newsletter/unsubscribe/x/"]
+)
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_signup_form_pages_refuse_other_methods_before_the_csrf_check(
+    csrf_checked_client, url, method
+):
+    """405 naming what they take, not the CSRF check's "send the form again":
+    that check runs before the view's own, and a DELETE has no form to send."""
+    response = getattr(csrf_checked_client, method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+
+
+def test_signup_post_without_a_csrf_token_is_still_refused(csrf_checked_client):
+    response = csrf_checked_client.post(
+        "/newsletter/", {"email": "reader@example.com", "consent": "yes"}
+    )
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
