@@ -30,7 +30,7 @@ from django.db.models.functions import Length, Replace
 
 from .models import CareerPage, Occupation
 
-CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$")
+CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$", re.ASCII)
 WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -348,7 +348,8 @@ def _postgres_match(queryset, terms):
 
 def career_pages_search(queryset, query):
     """`queryset` narrowed to pages matching `query`, best match first."""
-    query = query.strip()
+    # Read as `normalise` reads words: "１５－２０３１" (full width) is 15-2031.
+    query = unicodedata.normalize("NFKC", query).strip()
     if CODE_QUERY.match(query):
         return queryset.filter(occupation__code__startswith=query).order_by(
             "occupation__code"

@@ -75,6 +75,9 @@ def test_search_plural_finds_what_the_singular_finds(
         ("machine learning", "machine-learning-engineer"),
         ("operations research", "machine-learning-engineer"),
         ("15-2031", "machine-learning-engineer"),
+        # Typed in full width (a Japanese or Chinese keyboard), as words are.
+        ("１５-２０３１", "machine-learning-engineer"),
+        ("１５－２０３１", "machine-learning-engineer"),
         ("chief sustainability officer", "chief-sustainability-officers"),
         ("CEO", "chief-executives"),
         # A field finds those who work in it.
