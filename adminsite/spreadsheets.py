@@ -429,10 +429,10 @@ class SheetResource(ie_resources.ModelResource):
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         """A blank cell in a column whose field cannot be empty (a position, a
-        yes/no) leaves the field as it is: the record's value, or the default for
-        a new one. It was stored as the default, so a blank position moved an
-        existing resource to the top of the list. (A blank text cell is an empty
-        text, as in the admin's forms.)"""
+        yes/no, a status) leaves the field as it is: the record's value, or the
+        default for a new one. It was stored as the default, so a blank position
+        moved an existing resource to the top of the list. (A blank text cell is
+        an empty text, as in the admin's forms.)"""
         if _is_blank(row.get(field.column_name)) and _cannot_be_empty(
             instance, field.attribute
         ):
@@ -585,4 +585,10 @@ def _cannot_be_empty(instance, attribute):
         field = instance._meta.get_field(attribute)
     except (FieldDoesNotExist, TypeError):
         return False
-    return not field.null and not isinstance(field, models.CharField | models.TextField)
+    if field.null:
+        return False
+    if isinstance(field, models.CharField | models.TextField):
+        # A text may be emptied; a choice the form requires (a status) may not:
+        # read as its default, a blank status cell took a live page down.
+        return bool(field.choices) and not field.blank
+    return True

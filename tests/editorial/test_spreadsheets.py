@@ -297,6 +297,37 @@ def test_import_blank_position_leaves_it_as_it_is(admin_client):
     }
 
 
+def test_import_blank_status_and_lists_cells_leave_them_as_they_are(admin_client):
+    """Read as their defaults, a cleared status cell took a live page down
+    (draft) and a cleared lists cell showed all its data."""
+    CareerPageFactory(
+        slug="live",
+        status=CareerPage.Status.PUBLISHED,
+        data_lists=CareerPage.DataLists.CURATED,
+    )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export(admin_client, CareerPage, CSV_FORMAT).content.decode())
+        )
+    )
+    rows[0].update(status="", data_lists="")
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    preview = upload(admin_client, CareerPage, stream.getvalue())
+    assert "Skipped" in visible_text(preview.content)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    page = CareerPage.objects.get(slug="live")
+    assert (page.status, page.data_lists) == ("published", "curated")
+    # A new page takes the defaults.
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("fresh", 2025)).replace(",draft\n", ",\n")
+    preview = upload(admin_client, CareerPage, text)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    assert CareerPage.objects.get(slug="fresh").status == "draft"
+
+
 def test_import_reads_choices_by_label_in_any_case_and_names_them_otherwise(
     admin_client,
 ):
