@@ -11,6 +11,7 @@ import re
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -100,6 +101,11 @@ class CheckedCSV(CSV):
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
 
 
+def _upload_format_key(name):
+    """Where the format an uploaded file was previewed in is kept, beside it."""
+    return f"spreadsheet-upload-format:{name}"
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """CSV/XLSX import and export for offline editing.
 
@@ -116,7 +122,15 @@ class SpreadsheetMixin(ImportExportMixin):
     def write_to_tmp_storage(self, import_file, input_format):
         if not input_format.is_binary():
             import_file = ContentFile(text_as_utf8(b"".join(import_file.chunks())))
-        return super().write_to_tmp_storage(import_file, input_format)
+        storage = super().write_to_tmp_storage(import_file, input_format)
+        # The confirmation names the format again: another than the preview's
+        # read the file wrongly (a CSV as a workbook: a 500).
+        cache.set(
+            _upload_format_key(storage.name),
+            type(input_format).__name__,
+            timeout=storage.CACHE_LIFETIME,
+        )
+        return storage
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the Python exception ("'BadZipFile' encountered…").
@@ -169,6 +183,9 @@ class SpreadsheetMixin(ImportExportMixin):
             return False
         name = confirm_form.cleaned_data["import_file_name"]
         if not UPLOAD_NAME.fullmatch(name):
+            return False
+        previewed_format = cache.get(_upload_format_key(name))
+        if self.get_import_formats()[chosen_format].__name__ != previewed_format:
             return False
         storage = self.get_tmp_storage_class()(
             name=name, **self.get_tmp_storage_class_kwargs()

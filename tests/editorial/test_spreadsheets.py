@@ -382,6 +382,7 @@ def test_import_of_text_with_other_line_endings_is_no_change(admin_client):
         {"import_file_name": "x" * 300},
         {"format": "abc"},
         {"format": "9"},
+        {"format": XLSX_FORMAT},
         {"resource": "9"},
     ],
     ids=[
@@ -389,6 +390,7 @@ def test_import_of_text_with_other_line_endings_is_no_change(admin_client):
         "long name",
         "unreadable format",
         "format not listed",
+        "another format than the preview's",
         "rows not listed",
     ],
 )
@@ -403,6 +405,19 @@ def test_a_confirmation_naming_no_waiting_file_is_a_message(admin_client, change
     assert response.status_code == 200
     assert "no longer waiting for confirmation" in visible_text(response.content)
     assert not CareerPage.objects.filter(slug="alpha").exists()
+
+
+def test_a_workbook_confirmed_as_a_csv_is_a_message(admin_client):
+    """The preview read the file as a workbook; read as a CSV, it was a 500."""
+    ResourceFactory(name="Kept")
+    workbook = export(admin_client, Resource, XLSX_FORMAT).content
+    preview = upload(admin_client, Resource, workbook, "r.xlsx", XLSX_FORMAT)
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields} | {"format": CSV_FORMAT}
+    response = admin_client.post(
+        admin_url(Resource, "process_import"), data, follow=True
+    )
+    assert "no longer waiting for confirmation" in visible_text(response.content)
 
 
 def test_the_uploaded_file_waits_in_the_shared_cache(admin_client):
