@@ -132,6 +132,32 @@ class WrittenNumberField(forms.DecimalField):
         return number
 
 
+# C0 control characters other than tab, line feed and carriage return (NUL is
+# Django's to refuse): no page shows them and a workbook cannot hold them (the
+# XLSX export failed), and a text pasted from Word brings its line break, U+000B.
+CONTROL_CHARACTER = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def validate_no_control_characters(text):
+    if isinstance(text, str) and (found := CONTROL_CHARACTER.search(text)):
+        raise ValidationError(
+            "The text holds a control character (U+%(code)s) that no page shows: "
+            "remove it. A line break pasted from Word is one: type it again.",
+            code="control_character",
+            params={"code": f"{ord(found.group()):04X}"},
+        )
+
+
+class PlainTextMixin:
+    """A model or inline admin whose text fields refuse control characters."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.CharField):
+            formfield.validators.append(validate_no_control_characters)
+        return formfield
+
+
 class WrittenNumbersMixin:
     """A model or inline admin whose forms read figures as people write them."""
 
@@ -321,7 +347,7 @@ def _is_empty(value):
     return value in (None, "") or (isinstance(value, list | tuple) and not any(value))
 
 
-class CareerguideAdmin(WrittenNumbersMixin, admin.ModelAdmin):
+class CareerguideAdmin(PlainTextMixin, WrittenNumbersMixin, admin.ModelAdmin):
     """What `CareerguideAdminSite` adds to every model admin registered on it."""
 
     def response_action(self, request, queryset):

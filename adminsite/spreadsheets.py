@@ -26,7 +26,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from .options import BAD_LOOKUP_ERRORS, savepoint
+from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_characters
 
 # A spreadsheet runs a cell that starts with one of these as a formula, whoever
 # typed it: "=HYPERLINK(…)" in a summary would run on the computer that opens the
@@ -287,6 +287,16 @@ def refuse_null(text):
     return text
 
 
+def refuse_control_characters(text):
+    """`text`, unless it holds a control character, refused as the admin's
+    forms refuse it (`validate_no_control_characters`)."""
+    try:
+        validate_no_control_characters(text)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return text
+
+
 class TextCell(ie_widgets.CharWidget):
     """A text cell, read as the admin's form reads text: surrounding spaces
     trimmed (a title of spaces is an empty, refused title), and an empty cell,
@@ -296,7 +306,8 @@ class TextCell(ie_widgets.CharWidget):
     exported file imports unchanged."""
 
     def clean(self, value, row=None, **kwargs):
-        return formula_unsafe(refuse_null(super().clean(value, row, **kwargs)).strip())
+        text = refuse_null(super().clean(value, row, **kwargs))
+        return formula_unsafe(refuse_control_characters(text).strip())
 
     def render(self, value, obj=None, **kwargs):
         rendered = super().render(value, obj, **kwargs)

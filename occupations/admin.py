@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from adminsite.options import (
     CheckedAutocompleteSelect,
     EditConflictMixin,
+    PlainTextMixin,
     WrittenNumbersMixin,
     readable_keys,
 )
@@ -242,7 +243,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             form.fields[name].widget.widget.labels = cached
 
 
-class SharedChoicesInline(WrittenNumbersMixin, admin.TabularInline):
+class SharedChoicesInline(PlainTextMixin, WrittenNumbersMixin, admin.TabularInline):
     formset = SharedChoicesFormSet
     extra = 0
 

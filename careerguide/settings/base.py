@@ -309,6 +309,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # which every app server shares: in a temporary folder, a confirmation reaching
 # another server than the upload found no file.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# A control character stored before the forms refused them (a workbook cannot
+# hold one) is exported as U+FFFD rather than failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

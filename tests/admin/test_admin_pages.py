@@ -19,6 +19,7 @@ from tests.admin_forms import admin_url, change_form_data, post_first_row
 from tests.factories import (
     OccupationFactory,
     OccupationSkillFactory,
+    ResourceFactory,
     SkillFactory,
     SubscriberFactory,
     TaskFactory,
@@ -299,6 +300,25 @@ def test_admin_data_release_top_code_moves_past_no_stored_wage(
         errors = response.context["adminform"].form.errors["top_code_annual"]
         assert refused in " ".join(errors)
         assert release.top_code_annual == Decimal("239200")
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x07"])
+def test_admin_text_with_a_control_character_is_refused(admin_client, character):
+    """No page shows one and a workbook cannot hold one: stored, it made every
+    XLSX export of its kind fail. A line break pasted from Word is U+000B."""
+    from resources.models import Resource
+
+    resource = ResourceFactory(description="Kept.")
+    url = admin_url(Resource, "change", resource.pk)
+    response = admin_client.post(
+        url,
+        change_form_data(admin_client.get(url), description=f"One{character}two"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["description"]
+    assert f"control character (U+{ord(character):04X})" in " ".join(errors)
+    resource.refresh_from_db()
+    assert resource.description == "Kept."
 
 
 @pytest.mark.parametrize(

@@ -496,6 +496,27 @@ def test_import_cell_with_a_null_character_is_refused(admin_client, column):
     assert "PostgreSQL" not in content
 
 
+def test_import_text_with_a_control_character_is_refused(admin_client):
+    """As the admin's forms refuse it: no page shows one, and a workbook cannot
+    hold one."""
+    occupation = OccupationFactory()
+    text = pages_csv(occupation, ("ctl", 2025)).replace("ctl Career", "A\x0bB")
+    content = visible_text(upload(admin_client, CareerPage, text).content)
+    assert "title The text holds a control character (U+000B)" in content
+    assert "Confirm import" not in content
+
+
+def test_export_of_a_control_character_stored_earlier_is_a_workbook(admin_client):
+    """Stored before the forms refused them, a control character made every XLSX
+    export fail ("IllegalCharacterError"); it is written as U+FFFD."""
+    ResourceFactory(name="Old", description="Line one\x0bline two")
+    response = export(admin_client, Resource, XLSX_FORMAT)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    column = values[0].index("description")
+    assert values[1][column] == "Line one\N{REPLACEMENT CHARACTER}line two"
+
+
 def test_import_counts_only_rows_that_hold_something(admin_client):
     """A sheet's formatted range may run far below its records."""
     occupation = OccupationFactory()
