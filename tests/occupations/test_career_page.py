@@ -14,9 +14,18 @@ REFERENCE_URL = "/careers/machine-learning-engineer/"
 
 # Lines the site words differently on purpose: the reference calls BLS's projected
 # change in employment a growth rate "in Job Openings"; openings are another figure.
+# Its newsletter offers "online education" and "special offers", which the consent
+# a reader gives here does not cover.
 REWORDED = {
     "Projected Growth Rate in Job Openings by 2031: 23%": (
         "Projected Growth Rate in Employment by 2031: 23%"
+    ),
+    "Join our newsletter to receive the latest updates and insights in online "
+    "education. Get exclusive access to in-depth articles, expert advice, and "
+    "special offers tailored for your educational journey.": (
+        "Join our newsletter to receive new career guides, the latest salary and "
+        "job outlook updates, and study resources for your career journey, about "
+        "once a month."
     ),
 }
 
