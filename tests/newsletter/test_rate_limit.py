@@ -168,3 +168,14 @@ def test_rate_limit_says_a_minute_at_least(signup, limits):
         response = signup("late@example.com")
     assert response["Retry-After"] == "30"
     assert "try again later, in 1 minute." in visible_text(response.content)
+
+
+def test_rate_limit_rounds_the_wait_up_to_whole_minutes(signup, limits):
+    """70 s said "in 1 minute": a visitor who came back then was refused again."""
+    end_of_hour = 3600 * 400000 - 70
+    with time_machine.travel(end_of_hour, tick=False):
+        for n in range(3):
+            signup(f"reader{n}@example.com")
+        response = signup("late@example.com")
+    assert response["Retry-After"] == "70"
+    assert "try again later, in 2 minutes." in visible_text(response.content)
