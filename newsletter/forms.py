@@ -35,6 +35,15 @@ class SubscriberEmailField(forms.EmailField):
             ) from None
 
 
+class TickedBox(forms.CheckboxInput):
+    """Ticked only by the value the form's box sends, "yes": Django's checkbox
+    reads any other word but "false" and "False" as ticked, "off" and "no" too,
+    and a consent is a record of what the reader said."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) == "yes"
+
+
 class SignupForm(forms.Form):
     email = SubscriberEmailField(
         label="Email address",
@@ -43,6 +52,7 @@ class SignupForm(forms.Form):
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
+        widget=TickedBox,
         error_messages={"required": "Tick the box to say you want the newsletter."},
     )
     # The two fields people do not see are plain Fields, which refuse nothing: a

@@ -176,8 +176,11 @@ def test_signup_address_with_the_domains_closing_dot_is_taken(signup):
     assert Subscriber.objects.get().email == "reader@example.org"
 
 
-def test_signup_without_consent_shows_error(signup):
-    response = signup("reader@example.com", consent="")
+@pytest.mark.parametrize("consent", ["", "off", "no", "0", "false"])
+def test_signup_without_consent_shows_error(signup, consent):
+    """Only the box's own value, "yes", is consent: Django's checkbox read any
+    other word but "false" as ticked, so "off" and "no" recorded consent."""
+    response = signup("reader@example.com", consent=consent)
     assert response.status_code == 200
     assert "Tick the box to say you want the newsletter." in visible_text(
         response.content
