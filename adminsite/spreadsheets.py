@@ -5,8 +5,10 @@ Also what keeps a cell the site writes from running as a formula."""
 import codecs
 import csv
 import datetime
+import hashlib
 import io
 import re
+from itertools import zip_longest
 
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
@@ -25,6 +27,7 @@ from import_export import widgets as ie_widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
+from import_export.tmp_storages import CacheStorage
 
 from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_characters
 
@@ -101,9 +104,19 @@ class CheckedCSV(CSV):
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
 
 
-def _upload_format_key(name):
-    """Where the format an uploaded file was previewed in is kept, beside it."""
-    return f"spreadsheet-upload-format:{name}"
+def _beside_upload(name, what):
+    """The cache key of what the preview of the uploaded file `name` left for its
+    confirmation: its "format", the "records" its rows matched."""
+    return f"spreadsheet-upload-{what}:{name}"
+
+
+def _upload_name(form):
+    """The uploaded file's name in the cache, from the import form (the preview)
+    or the confirmation form."""
+    uploaded = form.cleaned_data.get("import_file")
+    return form.cleaned_data.get("import_file_name") or getattr(
+        uploaded, "tmp_storage_name", None
+    )
 
 
 class SpreadsheetMixin(ImportExportMixin):
@@ -126,11 +139,15 @@ class SpreadsheetMixin(ImportExportMixin):
         # The confirmation names the format again: another than the preview's
         # read the file wrongly (a CSV as a workbook: a 500).
         cache.set(
-            _upload_format_key(storage.name),
+            _beside_upload(storage.name, "format"),
             type(input_format).__name__,
             timeout=storage.CACHE_LIFETIME,
         )
         return storage
+
+    def get_import_data_kwargs(self, **kwargs):
+        upload_name = _upload_name(kwargs["form"])
+        return {**super().get_import_data_kwargs(**kwargs), "upload_name": upload_name}
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the Python exception ("'BadZipFile' encountered…").
@@ -184,7 +201,7 @@ class SpreadsheetMixin(ImportExportMixin):
         name = confirm_form.cleaned_data["import_file_name"]
         if not UPLOAD_NAME.fullmatch(name):
             return False
-        previewed_format = cache.get(_upload_format_key(name))
+        previewed_format = cache.get(_beside_upload(name, "format"))
         if self.get_import_formats()[chosen_format].__name__ != previewed_format:
             return False
         storage = self.get_tmp_storage_class()(
@@ -478,11 +495,45 @@ class SheetResource(ie_resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self.matched_records = []
         if refusal := self._refusal(dataset):
             # The library goes on to read every row after a refusal here: none is
             # left to read (3,000 rows took it ~15 s, for nothing).
             del dataset[:]
             raise ValueError(refusal)
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        self.matched_records.append(None if new else _record_digest(instance))
+        return instance, new
+
+    def after_import(self, dataset, result, **kwargs):
+        """The preview keeps what each row's record was; the confirmation imports
+        nothing if one has changed since, or a new row's record now exists.
+        Confirmed, the file overwrote another editor's save made meanwhile
+        without a word, a change the preview had not shown."""
+        super().after_import(dataset, result, **kwargs)
+        if not (upload_name := kwargs.get("upload_name")):
+            return
+        key = _beside_upload(upload_name, "records")
+        if kwargs.get("dry_run"):
+            cache.set(key, self.matched_records, timeout=CacheStorage.CACHE_LIFETIME)
+            return
+        previewed = cache.get(key) or []
+        changed = [
+            number
+            for number, (before, now) in enumerate(
+                zip_longest(previewed, self.matched_records), start=1
+            )
+            if before != now
+        ]
+        if changed:
+            rows = ", ".join(map(str, changed[:5])) + (", …" if changed[5:] else "")
+            records = "the records of rows" if changed[1:] else "the record of row"
+            raise ValueError(
+                f"{records} {rows} changed since the preview (saved by someone, or "
+                "added)"
+            )
 
     def _refusal(self, dataset):
         """Why this import cannot read the file as meant, or None: too many rows, a
@@ -602,6 +653,14 @@ def _only_line_endings_differ(field, instance, row):
 
 def _lf(text):
     return text.replace("\r\n", "\n")
+
+
+def _record_digest(instance):
+    """What `instance` holds, every stored field, in 20 characters (a preview's
+    3,000 rows keep 60 KB in the cache)."""
+    fields = instance._meta.concrete_fields
+    values = [field.value_to_string(instance) for field in fields]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
 
 
 def _is_blank(value):

@@ -420,6 +420,37 @@ def test_a_workbook_confirmed_as_a_csv_is_a_message(admin_client):
     assert "no longer waiting for confirmation" in visible_text(response.content)
 
 
+@pytest.mark.parametrize("meanwhile", ["saved", "added"])
+def test_a_record_saved_or_added_after_the_preview_stops_the_import(
+    admin_client, meanwhile
+):
+    """Confirmed, the file overwrote another editor's save made after the
+    preview, and updated a record added since where the preview said "New":
+    changes no one had seen."""
+    kept = ResourceFactory(name="Kept", description="As previewed.")
+    text = (
+        "name,url,description\n"
+        "Kept,https://kept.example/,From the file.\n"
+        "Added,https://added.example/,From the file.\n"
+    )
+    preview = upload(admin_client, Resource, text, name="resources.csv")
+    if meanwhile == "saved":
+        kept.description = "Another editor's."
+        kept.save()
+    else:
+        ResourceFactory(name="Added", description="Another editor's.")
+    response = confirm(admin_client, Resource, preview)
+    assert response.status_code == 302
+    (message,) = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was imported")
+    row = 1 if meanwhile == "saved" else 2
+    assert f"the record of row {row} changed since the preview" in message
+    assert set(Resource.objects.values_list("description", flat=True)) == {
+        "Another editor's.",
+        *(["As previewed."] if meanwhile == "added" else []),
+    }
+
+
 def test_the_uploaded_file_waits_in_the_shared_cache(admin_client):
     """Several app servers share the cache, not a temporary folder: the
     confirmation may reach another server than the upload. With the cache
