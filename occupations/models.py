@@ -776,6 +776,22 @@ class WageEstimate(BlsGroupFigures):
             raise ValidationError(errors)
 
 
+HALF_A_TENTH = Decimal("0.05")
+
+
+def growth_contradicted(base, projected, growth):
+    """The growth employment going from `base` to `projected` gives, if `growth`
+    cannot be it (BLS rounds each figure to a tenth); else None, also when a
+    figure is missing or too small to tell."""
+    if None in (base, projected, growth) or base <= HALF_A_TENTH:
+        return None
+    lowest = ((projected - HALF_A_TENTH) / (base + HALF_A_TENTH) - 1) * 100
+    highest = ((projected + HALF_A_TENTH) / (base - HALF_A_TENTH) - 1) * 100
+    if growth + HALF_A_TENTH < lowest or growth - HALF_A_TENTH > highest:
+        return ((projected / base - 1) * 100).quantize(Decimal("0.1"))
+    return None
+
+
 class EmploymentProjection(BlsGroupFigures):
     """BLS employment projection for one occupation over one projection period."""
 
@@ -849,6 +865,23 @@ class EmploymentProjection(BlsGroupFigures):
             _named(self, "release", "name"),
         )
         return f"Projection of {code}, {release}"
+
+    def clean(self):
+        given = growth_contradicted(
+            self.employment_base, self.employment_projected, self.growth_percent
+        )
+        if given is not None:
+            # As the import refuses it: every page would show a growth its own
+            # employment figures deny.
+            raise ValidationError(
+                {
+                    "growth_percent": (
+                        f"Employment goes from {self.employment_base:,} to "
+                        f"{self.employment_projected:,} thousand: {given:+}% growth, "
+                        f"give or take rounding, not {self.growth_percent}%."
+                    )
+                }
+            )
 
     @property
     def annual_openings_count(self):

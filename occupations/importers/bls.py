@@ -480,21 +480,6 @@ def _number(row, columns, key, *, path, line):
 # rounding allows. Every row of the 2021–31 and 2024–34 files does; a row that
 # does not (a figure typed over, a column shifted in an edited file) would show
 # a growth its own figures deny.
-HALF_A_TENTH = Decimal("0.05")
-
-
-def _growth_denied(base, projected, growth):
-    """The growth `base` → `projected` gives, if `growth` cannot be it rounded;
-    else None (also when a figure is missing, or too small to tell)."""
-    if None in (base, projected, growth) or base <= HALF_A_TENTH:
-        return None
-    lowest = ((projected - HALF_A_TENTH) / (base + HALF_A_TENTH) - 1) * 100
-    highest = ((projected + HALF_A_TENTH) / (base - HALF_A_TENTH) - 1) * 100
-    if growth + HALF_A_TENTH < lowest or growth - HALF_A_TENTH > highest:
-        return ((projected / base - 1) * 100).quantize(Decimal("0.1"))
-    return None
-
-
 def is_projection_header(row):
     return any("code" in text(value).lower() for value in row) and any(
         PERCENT_CHANGE.search(text(value)) for value in row
@@ -560,15 +545,6 @@ def projections_import(*, path, write=None, allow_removals=False):
                 for field, key in PROJECTION_COLUMN_KEYS.items()
             },
         )
-        base, projected = values["employment_base"], values["employment_projected"]
-        if (given := _growth_denied(base, projected, growth)) is not None:
-            raise DataFileError(
-                path,
-                f"{columns['growth']} is {growth}, but employment goes from "
-                f"{base:,} to {projected:,}: {given:+} percent, give or take "
-                "rounding.",
-                line,
-            )
         once(code, line, seen, path=path)
         rows.append((code, title, values))
     if columns is None:

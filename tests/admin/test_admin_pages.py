@@ -10,6 +10,7 @@ from django.db import models
 from occupations.models import (
     CareerPage,
     DataRelease,
+    EmploymentProjection,
     Occupation,
     Skill,
     Task,
@@ -17,6 +18,7 @@ from occupations.models import (
 )
 from tests.admin_forms import admin_url, change_form_data, post_first_row
 from tests.factories import (
+    EmploymentProjectionFactory,
     OccupationFactory,
     OccupationSkillFactory,
     ResourceFactory,
@@ -24,6 +26,7 @@ from tests.factories import (
     SubscriberFactory,
     TaskFactory,
     WageEstimateFactory,
+    projections_release,
     wages_release,
 )
 from tests.html_text import visible_text
@@ -128,9 +131,9 @@ def test_admin_figures_in_an_occupations_rows_may_have_thousands_commas(
     admin_client, demo
 ):
     occupation = CareerPage.objects.get(slug="machine-learning-engineer").occupation
-    response = post_first_row(admin_client, occupation, "employment_base", "1,234.5")
+    response = post_first_row(admin_client, occupation, "annual_openings", "1,234.5")
     assert response.status_code == 302
-    assert occupation.projections.get().employment_base == Decimal("1234.5")
+    assert occupation.projections.get().annual_openings == Decimal("1234.5")
 
 
 @pytest.mark.parametrize("typed", ["95,00", "9,5000", "95.000,50", "$-5", "95k"])
@@ -300,6 +303,41 @@ def test_admin_data_release_top_code_moves_past_no_stored_wage(
         errors = response.context["adminform"].form.errors["top_code_annual"]
         assert refused in " ".join(errors)
         assert release.top_code_annual == Decimal("239200")
+
+
+@pytest.mark.parametrize(
+    "growth, refused",
+    [
+        (
+            "500",
+            "309.4 to 322.7 thousand: +4.3% growth, give or take rounding, not 500%.",
+        ),
+        ("4.3", None),
+    ],
+)
+def test_admin_projection_growth_must_follow_from_its_employment(
+    admin_client, growth, refused
+):
+    """As the import refuses it: 309.4 to 322.7 thousand is 4.3 %, and the page
+    showed whatever growth was typed beside them."""
+    projection = EmploymentProjectionFactory(
+        release=projections_release(),
+        employment_base=Decimal("309.4"),
+        employment_projected=Decimal("322.7"),
+        growth_percent=Decimal("4.3"),
+    )
+    url = admin_url(EmploymentProjection, "change", projection.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), growth_percent=growth)
+    )
+    if refused is None:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors["growth_percent"]
+        assert refused in " ".join(errors)
+        projection.refresh_from_db()
+        assert projection.growth_percent == Decimal("4.3")
 
 
 @pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x07"])

@@ -623,13 +623,15 @@ def test_import_projections_truncated_csv_is_a_clear_error(db, tmp_path):
         ),
         (
             lambda lines: [lines[0].replace('"35.8"', '"3.8"'), *lines[1:]],
-            "line 5: Employment Percent Change, 2021-2031 is 3.8, but employment "
-            "goes from 113.3 to 153.9: +35.8 percent, give or take rounding.",
+            "line 5: Employment Percent Change, 2021-2031 is 3.8: Employment goes "
+            "from 113.3 to 153.9 thousand: +35.8% growth, give or take rounding, "
+            "not 3.8%.",
         ),
         (  # the 2031 figure typed over
             lambda lines: [lines[0].replace('"153.9"', '"135.9"'), *lines[1:]],
-            "line 5: Employment Percent Change, 2021-2031 is 35.8, but employment "
-            "goes from 113.3 to 135.9: +19.9 percent, give or take rounding.",
+            "line 5: Employment Percent Change, 2021-2031 is 35.8: Employment goes "
+            "from 113.3 to 135.9 thousand: +19.9% growth, give or take rounding, "
+            "not 35.8%.",
         ),
     ],
 )
