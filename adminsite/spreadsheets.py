@@ -496,6 +496,8 @@ class SheetResource(ie_resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.matched_records = []
+        if dataset.headers:
+            dataset.headers = self._known_headers(dataset.headers)
         if refusal := self._refusal(dataset):
             # The library goes on to read every row after a refusal here: none is
             # left to read (3,000 rows took it ~15 s, for nothing).
@@ -534,6 +536,21 @@ class SheetResource(ie_resources.ModelResource):
                 f"{records} {rows} changed since the preview (saved by someone, or "
                 "added)"
             )
+
+    def _known_headers(self, headers):
+        """The first line's names, a known column's as the import names it: "Name"
+        or "name " (a spreadsheet's capital, a stray space) is the "name" column.
+        They were refused as "no “name” column", the file looking right."""
+        known = {
+            field.column_name.casefold(): field.column_name
+            for field in self.get_import_fields()
+        }
+        return [
+            known.get(str(header).strip().casefold(), header)
+            if header is not None
+            else header
+            for header in headers
+        ]
 
     def _refusal(self, dataset):
         """Why this import cannot read the file as meant, or None: too many rows, a

@@ -206,9 +206,9 @@ def test_import_with_a_column_it_does_not_know_is_refused_naming_it(admin_client
     """A misspelt column was ignored: the preview said "Skipped" and the change in
     it was lost without a word."""
     page = CareerPageFactory(slug="alpha", summary="Old.")
-    text = "slug,Summary,titel\nalpha,New summary.,New title\n"
+    text = "slug,Sumary,titel\nalpha,New summary.,New title\n"
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert "Unknown columns “Summary”, “titel”. The columns this import reads: " in (
+    assert "Unknown columns “Sumary”, “titel”. The columns this import reads: " in (
         content
     )
     assert "slug, title, career_name" in content
@@ -284,6 +284,15 @@ def test_import_of_a_file_that_cannot_be_read_says_what_to_check(admin_client):
     text = visible_text(response.content)
     assert "The file could not be read in the format chosen." in text
     assert "encountered" not in text
+
+
+def test_import_reads_column_names_in_any_case_and_with_stray_spaces(admin_client):
+    """A spreadsheet's capitals and a stray space: refused as "no “name”
+    column", the file looking right."""
+    text = "Name ,URL,Description\nCoursera,https://www.coursera.org/,Courses.\n"
+    preview = upload(admin_client, Resource, text, name="resources.csv")
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert Resource.objects.filter(name="Coursera", description="Courses.").exists()
 
 
 def test_import_blank_position_leaves_it_as_it_is(admin_client):
