@@ -66,9 +66,10 @@ def text_as_utf8(data):
     return data  # neither (cp1252 leaves five bytes undefined): reading says so
 
 
-class CsvLayoutError(ValueError):
-    """A CSV that is no table: its first line empty, or a row with another number
-    of cells than the first line."""
+class LayoutError(ValueError):
+    """A file that is no one table: a CSV whose first line is empty, or with a row
+    of another number of cells than the first line; a workbook with values on
+    more than one sheet."""
 
 
 class CheckedCSV(CSV):
@@ -87,17 +88,50 @@ class CheckedCSV(CSV):
         lines = csv.reader(io.StringIO(text, newline=""))
         header = next(lines, [])
         if not "".join(header).strip():
-            raise CsvLayoutError("The first line is empty: it must name the columns.")
+            raise LayoutError("The first line is empty: it must name the columns.")
         starts_on = lines.line_num + 1  # a quoted cell may span lines
         for row in lines:
             if "".join(row).strip() and len(row) != len(header):
-                raise CsvLayoutError(
+                raise LayoutError(
                     f"Line {starts_on} has {len(row)} cells and the first line "
                     f"{len(header)}: every row of a CSV needs one cell per column, "
                     "empty or not. Was the file cut off, or a cell deleted?"
                 )
             starts_on = lines.line_num + 1
         return super().create_dataset(in_stream, **kwargs)
+
+
+class CheckedXLSX(XLSX):
+    """A workbook whose values are on one sheet. The library reads the sheet
+    that was open when the workbook was saved: rows on the others were ignored
+    without a word."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(in_stream), read_only=True, data_only=True
+        )
+        try:
+            used = [sheet.title for sheet in workbook.worksheets if _holds(sheet)]
+        finally:
+            workbook.close()
+        if len(used) > 1:
+            raise LayoutError(
+                f"The workbook has values on {len(used)} sheets ({_listed(used)}); "
+                "an import reads one. Move the rows onto one sheet, or save each "
+                "sheet as a workbook of its own."
+            )
+        return super().create_dataset(in_stream)
+
+
+def _holds(sheet):
+    """Whether a worksheet has a value in any cell (stops at the first)."""
+    return any(
+        value is not None and str(value).strip()
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+    )
 
 
 # How the cache storage names an upload (uuid4().hex).
@@ -126,7 +160,7 @@ class SpreadsheetMixin(ImportExportMixin):
     confirmed; it runs in one transaction and stores nothing if any row is invalid.
     """
 
-    formats = (CheckedCSV, XLSX)
+    formats = (CheckedCSV, CheckedXLSX)
     import_template_name = "admin/import_export/spreadsheet_import.html"
     # The field-picking export form needs inline event handlers, which the site's
     # Content-Security-Policy blocks; the plain form exports every listed field.
@@ -151,7 +185,7 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The library names the Python exception ("'BadZipFile' encountered…").
-        if isinstance(e, CsvLayoutError):
+        if isinstance(e, LayoutError):
             message = str(e)
         elif isinstance(e, UnicodeDecodeError):
             message = (

@@ -295,6 +295,26 @@ def test_import_reads_column_names_in_any_case_and_with_stray_spaces(admin_clien
     assert Resource.objects.filter(name="Coursera", description="Courses.").exists()
 
 
+def test_import_of_a_workbook_with_rows_on_two_sheets_is_refused(admin_client):
+    """Only the sheet open when the workbook was saved was read: the rows on the
+    other were ignored without a word."""
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Courses"
+    first.append(["name", "url"])
+    first.append(["Coursera", "https://www.coursera.org/"])
+    second = workbook.create_sheet("Books")
+    second.append(["name", "url"])
+    second.append(["A book", "https://books.example/"])
+    workbook.create_sheet("Empty")
+    stream = io.BytesIO()
+    workbook.save(stream)
+    preview = upload(admin_client, Resource, stream.getvalue(), "r.xlsx", XLSX_FORMAT)
+    content = visible_text(preview.content)
+    assert "The workbook has values on 2 sheets (“Courses”, “Books”)" in content
+    assert "Confirm import" not in content
+
+
 def test_import_blank_position_leaves_it_as_it_is(admin_client):
     ResourceFactory(name="Kept", url="https://kept.example/", position=5)
     text = "name,url,position\nKept,https://kept.example/,\nNew,https://new.example/,\n"
