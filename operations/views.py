@@ -4,6 +4,7 @@ the `read_only` and `form_page` marks of the public pages."""
 import logging
 import sys
 import uuid
+from functools import wraps
 
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -11,15 +12,16 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponseNotAllowed,
     HttpResponseNotFound,
     HttpResponseServerError,
     JsonResponse,
 )
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ def read_only(view):
     Its CSRF check is skipped: that check guards writes, and before it a stray POST
     to /careers/ got the "form expired, send the form again" page for a form that
     does not exist. (Forms on these pages post elsewhere, to protected views.)"""
-    return csrf_exempt(require_safe(view))
+    return csrf_exempt(_allowing(["GET", "HEAD"])(view))
 
 
 def form_page(view):
@@ -41,8 +43,33 @@ def form_page(view):
     against CSRF); any other method gets 405. The method is checked first: the
     CSRF middleware, which runs before any view's own checks, answered a DELETE
     with the "form expired, send the form again" page."""
-    takes_a_form = require_http_methods(["GET", "HEAD", "POST"])(csrf_protect(view))
-    return csrf_exempt(takes_a_form)
+    return csrf_exempt(_allowing(["GET", "HEAD", "POST"])(csrf_protect(view)))
+
+
+def _allowing(methods):
+    """Django's `require_http_methods`, with the site's 405 page rather than an
+    empty one."""
+
+    def decorator(view):
+        @wraps(view)
+        def method_checked(request, *args, **kwargs):
+            if request.method in methods:
+                return view(request, *args, **kwargs)
+            response = HttpResponseNotAllowed(
+                methods, loader.render_to_string("405.html", request=request)
+            )
+            log_response(
+                "Method Not Allowed (%s): %s",
+                request.method,
+                request.path,
+                response=response,
+                request=request,
+            )
+            return response
+
+        return method_checked
+
+    return decorator
 
 
 @never_cache

@@ -344,6 +344,7 @@ def test_signup_pages_after_a_form_only_answer_get(csrf_checked_client, url, met
     response = getattr(csrf_checked_client, method)(url)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+    assert "Not allowed here" in visible_text(response.content)  # the site's page
 
 
 @pytest.mark.parametrize(
@@ -358,6 +359,7 @@ def test_signup_form_pages_refuse_other_methods_before_the_csrf_check(
     response = getattr(csrf_checked_client, method)(url)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, POST"
+    assert "Not allowed here" in visible_text(response.content)  # the site's page
 
 
 def test_signup_post_without_a_csrf_token_is_still_refused(csrf_checked_client):
