@@ -192,7 +192,7 @@ class DataRelease(models.Model):
             and self.horizon_year <= self.reference_date.year
         ):
             errors["horizon_year"] = "The projection period ends after its base year."
-        stored_kind = self._stored_kind() if self.pk else None
+        stored_kind = self._stored("kind") if self.pk else None
         if stored_kind and self.kind != stored_kind and self._has_figures():
             errors["kind"] = (
                 "Figures of this release are in the database: its kind stays "
@@ -201,10 +201,10 @@ class DataRelease(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _stored_kind(self):
-        """The kind stored; None for a release being restored after deletion."""
+    def _stored(self, field):
+        """`field` as stored; None for a release being restored after deletion."""
         stored = DataRelease.objects.filter(pk=self.pk)
-        return stored.values_list("kind", flat=True).first()
+        return stored.values_list(field, flat=True).first()
 
     def top_code_change_error(self, basis):
         """Why this release's stored wages stop its `basis` ("annual" or "hourly")
@@ -215,8 +215,7 @@ class DataRelease(models.Model):
         again, may move it.)"""
         field = f"top_code_{basis}"
         top_code = getattr(self, field)
-        stored = DataRelease.objects.filter(pk=self.pk).values_list(field, flat=True)
-        stored_top_code = stored.first()
+        stored_top_code = self._stored(field)
         if top_code == stored_top_code:
             return None
         lowest = min(code for code in (top_code, stored_top_code) if code is not None)
@@ -776,6 +775,11 @@ class WageEstimate(BlsGroupFigures):
             raise ValidationError(errors)
 
 
+# BLS rounds employment (thousands) and its percent change to one decimal each: a
+# projection's growth must follow from its two employment figures within what
+# that rounding allows. Every row of the 2021–31 and 2024–34 files does; a row
+# that does not (a figure typed over, a column shifted in an edited file) would
+# show a growth its own figures deny.
 HALF_A_TENTH = Decimal("0.05")
 
 

@@ -475,11 +475,6 @@ def _number(row, columns, key, *, path, line):
     )
 
 
-# BLS rounds employment (thousands) and its percent change to one decimal each: a
-# row's growth must follow from its two employment figures within what that
-# rounding allows. Every row of the 2021–31 and 2024–34 files does; a row that
-# does not (a figure typed over, a column shifted in an edited file) would show
-# a growth its own figures deny.
 def is_projection_header(row):
     return any("code" in text(value).lower() for value in row) and any(
         PERCENT_CHANGE.search(text(value)) for value in row
