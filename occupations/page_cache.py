@@ -37,9 +37,16 @@ from django.utils.http import parse_etags, quote_etag
 
 STATE_KEY = "page-cache:state"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _csrf_input(token):
+    """The form's token input's attribute pair holding `token` (bytes)."""
+    return b'name="csrfmiddlewaretoken" value="' + token + b'"'
+
+
 # The whole attribute pair, quotes included: a page may echo what a visitor typed
 # (a search), but never with a raw quote, so only the form's own input matches.
-CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00csrf-token\x00"'
+CSRF_PLACEHOLDER = _csrf_input(b"\x00csrf-token\x00")
 # Headers that belong to one response, never to a shared copy.
 PRIVATE_HEADERS = {"set-cookie", "vary", "content-length", "etag", "x-cache"}
 # Browsers may keep a copy but must ask first: the ETag makes that cheap.
@@ -148,10 +155,6 @@ def _entry_from(response):
     return {"body": body, "headers": headers, "etag": etag}
 
 
-def _csrf_input(token):
-    return b'name="csrfmiddlewaretoken" value="' + token.encode() + b'"'
-
-
 def _visitor_etag(entry, csrf_secret):
     """The ETag of `entry` for the visitor whose CSRF secret is `csrf_secret`.
 
@@ -187,7 +190,7 @@ def _response_from(entry, request):
         response["Cache-Control"] = CACHE_CONTROL
     else:
         if token:
-            body = body.replace(CSRF_PLACEHOLDER, _csrf_input(token))
+            body = body.replace(CSRF_PLACEHOLDER, _csrf_input(token.encode()))
         response = HttpResponse(body, headers=entry["headers"])
     response["ETag"] = etag
     return response
