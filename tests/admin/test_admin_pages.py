@@ -276,7 +276,14 @@ def test_admin_data_release_refuses_figures_that_would_mislead_every_page(
         ("170000", "180000", None),
         ("170000", "", None),
     ],
-    ids=["lowered past a wage", "raised", "cleared", "kept", "lowered", "cleared"],
+    ids=[
+        "lowered past a wage",
+        "raised",
+        "cleared",
+        "kept",
+        "lowered",
+        "cleared, no wage at it",
+    ],
 )
 def test_admin_data_release_top_code_moves_past_no_stored_wage(
     admin_client, highest_wage, top_code, refused
@@ -412,6 +419,8 @@ def test_admin_changelist_with_a_bad_lookup_in_the_address_is_not_an_error(
     ids=["nul", "nurse nul", "50,000 letters", "1,000 words"],
 )
 def test_admin_autocomplete_with_an_odd_term_is_not_an_error(admin_client, demo, term):
+    """A NUL, nor a search the database cannot run: on SQLite 50,000 letters are
+    "LIKE pattern too complex" and 1,000 words an expression tree too large."""
     response = admin_client.get(
         f"/{settings.ADMIN_URL}autocomplete/",
         {
@@ -421,8 +430,6 @@ def test_admin_autocomplete_with_an_odd_term_is_not_an_error(admin_client, demo,
             "field_name": "occupation",
         },
     )
-    """Nor a search the database cannot run: on SQLite 50,000 letters are "LIKE
-    pattern too complex" and 1,000 words an expression tree too large."""
     assert response.status_code == 200
     assert "results" in response.json()
 
