@@ -20,6 +20,7 @@ from django.db import models
 from django.forms.utils import from_current_timezone
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
 from import_export import resources as ie_resources
@@ -401,7 +402,11 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
     publication times are kept). A date alone is the start of its day, as a
     spreadsheet's date cell reads. One the library cannot read says how to
     write it; one the clocks skip or repeat is refused, as the admin's form
-    refuses it."""
+    refuses it, unless its UTC offset says which moment it is. The export
+    writes that offset for a time the clocks repeat, so that an unchanged
+    export reads back as it was."""
+
+    OFFSET_FORMATS = ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%z"]
 
     def __init__(self, format=None, coerce_to_string=True):
         super().__init__(format, coerce_to_string)
@@ -411,11 +416,14 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
             "%Y-%m-%dT%H:%M:%S",
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d",
+            *self.OFFSET_FORMATS,
         ]
 
     def clean(self, value, row=None, **kwargs):
         # Parsed as written, not through super().clean(): that attaches the time
         # zone without asking whether the time exists in it.
+        if isinstance(value, str):
+            value = value.strip()
         try:
             moment = self._parse_value(value, datetime.datetime)
         except ValueError:
@@ -432,10 +440,38 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
         except OverflowError:  # the calendar's last second: the form refuses it
             pass
         moment = moment.replace(microsecond=0)
+        if timezone.is_aware(moment):
+            return moment
         try:
             return from_current_timezone(moment)
         except ValidationError as error:
-            raise ValueError(error.messages[0]) from None
+            message = error.messages[0]
+        local_time = moment.replace(tzinfo=timezone.get_current_timezone())
+        if is_repeated(local_time):
+            earlier, later = (
+                local_time.replace(fold=fold).isoformat(sep=" ") for fold in (0, 1)
+            )
+            message += f" Write {earlier} for the first, {later} for the second."
+        raise ValueError(message)
+
+    def render(self, value, obj=None, **kwargs):
+        if isinstance(value, datetime.datetime) and is_repeated(
+            timezone.localtime(value)
+        ):
+            return timezone.localtime(value).isoformat(sep=" ")
+        return super().render(value, obj, **kwargs)
+
+
+def is_repeated(local_time):
+    """Whether the clocks show `local_time` twice, as when they go back: its two
+    readings are two moments, and each shows that time. (A time the clocks skip
+    has two readings too, but neither shows it.)"""
+    readings = [local_time.replace(fold=fold) for fold in (0, 1)]
+    return readings[0].utcoffset() != readings[1].utcoffset() and all(
+        reading.astimezone(datetime.UTC).astimezone(local_time.tzinfo).time()
+        == local_time.time()
+        for reading in readings
+    )
 
 
 class YesNoCell(ie_widgets.BooleanWidget):

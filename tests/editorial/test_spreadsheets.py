@@ -743,7 +743,53 @@ def test_import_publish_time_the_clocks_skip_or_repeat_is_refused(
         f"{cell}:00 couldn’t be interpreted in time zone America/New_York; "
         "it may be ambiguous or it may not exist." in content
     )
+    # Only a time that happens twice has two readings to choose from.
+    choice = (
+        "Write 2026-11-01 01:30:00-04:00 for the first, "
+        "2026-11-01 01:30:00-05:00 for the second."
+    )
+    assert (choice in content) == (cell == "2026-11-01 01:30")
     assert not CareerPage.objects.filter(slug="dated").exists()
+
+
+@pytest.mark.parametrize(
+    "cell, utc_hour",
+    [(" 2026-11-01 01:30:00-04:00 ", 5), ("2026-11-01T01:30:00-05:00", 6)],
+    ids=["first", "second"],
+)
+def test_import_publish_time_with_its_utc_offset_says_which(
+    admin_client, settings, cell, utc_hour
+):
+    settings.TIME_ZONE = "America/New_York"
+    preview = upload_publish_time(admin_client, cell)
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    assert CareerPage.objects.get(slug="dated").published_at == datetime.datetime(
+        2026, 11, 1, utc_hour, 30, tzinfo=datetime.UTC
+    )
+
+
+@pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT])
+@pytest.mark.parametrize("utc_hour", [5, 6], ids=["first", "second"])
+def test_unchanged_export_of_a_time_the_clocks_repeat_imports_as_no_change(
+    admin_client, settings, file_format, utc_hour
+):
+    """01:30 on the morning the clocks go back happens twice: the export writes
+    which with its UTC offset. Written without it, importing an unchanged
+    export was refused as ambiguous."""
+    settings.TIME_ZONE = "America/New_York"
+    published_at = datetime.datetime(2026, 11, 1, utc_hour, 30, tzinfo=datetime.UTC)
+    page = CareerPageFactory(
+        slug="alpha", status=CareerPage.Status.PUBLISHED, published_at=published_at
+    )
+    exported = export(admin_client, CareerPage, file_format).content
+    name = "pages.csv" if file_format == CSV_FORMAT else "pages.xlsx"
+
+    preview = upload(admin_client, CareerPage, exported, name, file_format)
+    text = visible_text(preview.content)
+    assert "Skipped" in text and "Update" not in text
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    page.refresh_from_db()
+    assert page.published_at == published_at
 
 
 @pytest.mark.parametrize(
@@ -752,6 +798,7 @@ def test_import_publish_time_the_clocks_skip_or_repeat_is_refused(
         ("2026-12-01", datetime.datetime(2026, 12, 1, 0, 0)),
         ("2026-12-01T09:30", datetime.datetime(2026, 12, 1, 9, 30)),
         ("2026-12-01T09:30:15", datetime.datetime(2026, 12, 1, 9, 30, 15)),
+        (" 2026-12-01 09:30 ", datetime.datetime(2026, 12, 1, 9, 30)),
     ],
 )
 def test_import_publish_date_alone_is_the_start_of_its_day(
