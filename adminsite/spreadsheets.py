@@ -10,6 +10,7 @@ import io
 import re
 from itertools import zip_longest
 
+import tablib
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -103,9 +104,10 @@ class CheckedCSV(CSV):
 
 
 class CheckedXLSX(XLSX):
-    """A workbook whose values are on one sheet. The library reads the sheet
-    that was open when the workbook was saved: rows on the others were ignored
-    without a word."""
+    """A workbook whose values are on one sheet, read whichever sheet that is.
+    The library reads the sheet that was open when the workbook was saved: rows
+    on the others were ignored without a word, and a workbook saved with an
+    empty sheet open "could not be read"."""
 
     def create_dataset(self, in_stream):
         import openpyxl
@@ -114,16 +116,28 @@ class CheckedXLSX(XLSX):
             io.BytesIO(in_stream), read_only=True, data_only=True
         )
         try:
-            used = [sheet.title for sheet in workbook.worksheets if _holds(sheet)]
+            used = [sheet for sheet in workbook.worksheets if _holds(sheet)]
+            if len(used) > 1:
+                raise LayoutError(
+                    f"The workbook has values on {len(used)} sheets "
+                    f"({_listed(sheet.title for sheet in used)}); an import reads "
+                    "one. Move the rows onto one sheet, or save each sheet as a "
+                    "workbook of its own."
+                )
+            if not used:
+                raise LayoutError(
+                    "The workbook is empty: its first line must name the columns."
+                )
+            rows = list(used[0].iter_rows(values_only=True))
         finally:
             workbook.close()
-        if len(used) > 1:
-            raise LayoutError(
-                f"The workbook has values on {len(used)} sheets ({_listed(used)}); "
-                "an import reads one. Move the rows onto one sheet, or save each "
-                "sheet as a workbook of its own."
-            )
-        return super().create_dataset(in_stream)
+        # A sheet's rows end at their last value, not at the sheet's last column.
+        width = max(map(len, rows))
+        dataset = tablib.Dataset()
+        dataset.headers = [*rows[0], *[None] * (width - len(rows[0]))]
+        for row in rows[1:]:
+            dataset.append([*row, *[None] * (width - len(row))])
+        return dataset
 
 
 def _holds(sheet):

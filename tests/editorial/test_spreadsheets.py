@@ -315,6 +315,31 @@ def test_import_of_a_workbook_with_rows_on_two_sheets_is_refused(admin_client):
     assert "Confirm import" not in content
 
 
+def test_import_reads_the_one_sheet_with_values_whichever_is_open(admin_client):
+    """The library read the sheet open when the workbook was saved: an empty
+    one, and the file "could not be read in the format chosen"."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    courses = workbook.create_sheet("Courses")
+    courses.append(["name", "url"])
+    courses.append(["Coursera", "https://www.coursera.org/"])
+    assert workbook.active.title == "Notes"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    preview = upload(admin_client, Resource, stream.getvalue(), "r.xlsx", XLSX_FORMAT)
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert Resource.objects.filter(name="Coursera").exists()
+
+
+def test_import_of_an_empty_workbook_says_so(admin_client):
+    stream = io.BytesIO()
+    openpyxl.Workbook().save(stream)
+    preview = upload(admin_client, Resource, stream.getvalue(), "r.xlsx", XLSX_FORMAT)
+    content = visible_text(preview.content)
+    assert "The workbook is empty: its first line must name the columns." in content
+    assert "Confirm import" not in content
+
+
 def test_import_blank_position_leaves_it_as_it_is(admin_client):
     ResourceFactory(name="Kept", url="https://kept.example/", position=5)
     text = "name,url,position\nKept,https://kept.example/,\nNew,https://new.example/,\n"
