@@ -253,6 +253,9 @@ class SpreadsheetMixin(ImportExportMixin):
         previewed_format = cache.get(_beside_upload(name, "format"))
         if self.get_import_formats()[chosen_format].__name__ != previewed_format:
             return False
+        # Evicted alone, the records the rows matched read as every row changed.
+        if cache.get(_beside_upload(name, "records")) is None:
+            return False
         storage = self.get_tmp_storage_class()(
             name=name, **self.get_tmp_storage_class_kwargs()
         )
@@ -605,7 +608,11 @@ class SheetResource(ie_resources.ModelResource):
         if kwargs.get("dry_run"):
             cache.set(key, self.matched_records, timeout=CacheStorage.CACHE_LIFETIME)
             return
-        previewed = cache.get(key) or []
+        if (previewed := cache.get(key)) is None:
+            raise ValueError(
+                "the preview is no longer on record: choose the file again, check "
+                "the preview and confirm"
+            )
         changed = [
             number
             for number, (before, now) in enumerate(

@@ -474,6 +474,23 @@ def test_a_workbook_confirmed_as_a_csv_is_a_message(admin_client):
     assert "no longer waiting for confirmation" in visible_text(response.content)
 
 
+def test_a_confirmation_whose_preview_records_were_evicted_is_a_message(
+    admin_client,
+):
+    """The cache may evict what the preview kept beside the file before the file:
+    every row was then reported "changed since the preview"."""
+    kept = ResourceFactory(name="Kept", url="https://kept.example/old")
+    text = "name,url\nKept,https://kept.example/new\n"
+    preview = upload(admin_client, Resource, text, name="resources.csv")
+    name = preview.context["confirm_form"]["import_file_name"].value()
+    cache.delete(f"spreadsheet-upload-records:{name}")
+    response = confirm(admin_client, Resource, preview)
+    (message,) = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "no longer waiting for confirmation" in message
+    kept.refresh_from_db()
+    assert kept.url == "https://kept.example/old"
+
+
 @pytest.mark.parametrize("meanwhile", ["saved", "added"])
 def test_a_record_saved_or_added_after_the_preview_stops_the_import(
     admin_client, meanwhile
