@@ -226,8 +226,11 @@ class DataRelease(models.Model):
         if not affected:
             return None
         estimates = "estimate has" if affected == 1 else "estimates have"
+        # As the pages print wages: annual in whole dollars, hourly with cents.
+        cents = 0 if basis == "annual" and lowest == lowest.to_integral_value() else 2
         return (
-            f"{affected:,} wage {estimates} an {basis} wage at or above ${lowest:,} "
+            f"{affected:,} wage {estimates} an {basis} wage at or above "
+            f"${lowest:,.{cents}f} "
             "in this release: a new top code would change what it shows (a wage at "
             "the top code reads “or more”). Correct those wages first, or import "
             "the release again."
