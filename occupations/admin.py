@@ -426,8 +426,24 @@ class OccupationTechnologyInline(SharedChoicesInline):
         return super().get_queryset(request).select_related("technology__category")
 
 
+class FiguresForm(forms.ModelForm):
+    """Figures the model checks against one another (wage percentiles in order,
+    growth against employment). A figure the form refused keeps its stored value
+    on the instance, and the model compared that with the ones typed: a second
+    error about a figure no one typed. Refused, it is compared as blank."""
+
+    def _post_clean(self):
+        nullable = {
+            field.name for field in self.instance._meta.concrete_fields if field.null
+        }
+        for name in nullable & self._errors.keys():
+            setattr(self.instance, name, None)
+        super()._post_clean()
+
+
 class WageEstimateInline(SharedChoicesInline):
     model = WageEstimate
+    form = FiguresForm
     fields = ("release", *WAGE_FIELDS)
 
     def get_queryset(self, request):
@@ -436,6 +452,7 @@ class WageEstimateInline(SharedChoicesInline):
 
 class EmploymentProjectionInline(SharedChoicesInline):
     model = EmploymentProjection
+    form = FiguresForm
     fields = (
         "release",
         "employment_base",
@@ -590,6 +607,7 @@ class OccupationTechnologyAdmin(HistoryAdmin):
 
 @admin.register(WageEstimate)
 class WageEstimateAdmin(HistoryAdmin):
+    form = FiguresForm
     list_display = ("occupation", "release", "annual_median", "hourly_median")
     list_filter = ("release",)
     list_select_related = ("occupation", "release")
@@ -609,6 +627,7 @@ class WageEstimateAdmin(HistoryAdmin):
 
 @admin.register(EmploymentProjection)
 class EmploymentProjectionAdmin(HistoryAdmin):
+    form = FiguresForm
     list_display = ("occupation", "release", "growth_percent", "annual_openings")
     list_filter = ("release",)
     list_select_related = ("occupation", "release")

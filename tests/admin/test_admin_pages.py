@@ -347,6 +347,50 @@ def test_admin_projection_growth_must_follow_from_its_employment(
         assert projection.growth_percent == Decimal("4.3")
 
 
+@pytest.mark.parametrize(
+    "model, stored, typed, quiet",
+    [
+        (
+            EmploymentProjection,
+            {"employment_base": "309.4", "employment_projected": "322.7"},
+            {
+                "employment_base": "3OO",
+                "employment_projected": "400",
+                "growth_percent": "33.3",
+            },
+            "growth_percent",
+        ),
+        (
+            WageEstimate,
+            {"annual_median": "150000"},
+            {"annual_median": "1OOOOO", "annual_pct75": "140000"},
+            "annual_pct75",
+        ),
+    ],
+    ids=["growth", "percentiles"],
+)
+def test_admin_figure_refused_is_not_compared_as_stored(
+    admin_client, model, stored, typed, quiet
+):
+    """A figure the form refuses ("3OO", a letter O) kept its stored value, and
+    the figures typed beside it were compared with that: a second error, about
+    a figure no one typed."""
+    factory = {
+        EmploymentProjection: lambda: EmploymentProjectionFactory(
+            release=projections_release(), growth_percent=Decimal("4.3")
+        ),
+        WageEstimate: lambda: WageEstimateFactory(release=wages_release()),
+    }[model]
+    record = factory()
+    model.objects.filter(pk=record.pk).update(**stored)
+    url = admin_url(model, "change", record.pk)
+    response = admin_client.post(url, change_form_data(admin_client.get(url), **typed))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [next(iter(typed))]
+    assert quiet not in errors
+
+
 @pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x07"])
 def test_admin_text_with_a_control_character_is_refused(admin_client, character):
     """No page shows one and a workbook cannot hold one: stored, it made every
