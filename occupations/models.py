@@ -226,11 +226,9 @@ class DataRelease(models.Model):
         if not affected:
             return None
         estimates = "estimate has" if affected == 1 else "estimates have"
-        # As the pages print wages: annual in whole dollars, hourly with cents.
-        cents = 0 if basis == "annual" and lowest == lowest.to_integral_value() else 2
         return (
             f"{affected:,} wage {estimates} an {basis} wage at or above "
-            f"${lowest:,.{cents}f} "
+            f"{wage_dollars(lowest, basis)} "
             "in this release: a new top code would change what it shows (a wage at "
             "the top code reads “or more”). Correct those wages first, or import "
             "the release again."
@@ -763,15 +761,17 @@ class WageEstimate(BlsGroupFigures):
                     continue
                 if top_code is not None and value > top_code:
                     # Shown as the top code "or more" (`is_top_coded`).
+                    shown = wage_dollars(top_code, basis)
                     errors[field] = (
-                        f"BLS publishes no wage above its top code, ${top_code:,}: "
-                        f"enter ${top_code:,} for a wage at or above it (shown as "
-                        f"“${top_code:,} or more”)."
+                        f"BLS publishes no wage above its top code, {shown}: enter "
+                        f"{shown} for a wage at or above it (shown as “{shown} or "
+                        "more”)."
                     )
                 elif previous is not None and value < previous[1]:
                     lower_label = self._meta.get_field(previous[0]).verbose_name
                     errors[field] = (
-                        f"Must not be lower than the {lower_label} (${previous[1]:,})."
+                        f"Must not be lower than the {lower_label} "
+                        f"({wage_dollars(previous[1], basis)})."
                     )
                 previous = (field, value)
         if errors:
@@ -784,6 +784,13 @@ class WageEstimate(BlsGroupFigures):
 # that does not (a figure typed over, a column shifted in an edited file) would
 # show a growth its own figures deny.
 HALF_A_TENTH = Decimal("0.05")
+
+
+def wage_dollars(amount, basis):
+    """A wage in an admin message as the pages print it: $239,200 for an annual
+    ("annual" `basis`) wage, $115.00 for an hourly one."""
+    cents = 0 if basis == "annual" and amount == amount.to_integral_value() else 2
+    return f"${amount:,.{cents}f}"
 
 
 def growth_contradicted(base, projected, growth):

@@ -592,8 +592,10 @@ def test_admin_refuses_a_wage_above_its_releases_top_code(admin_client):
         },
     )
     assert response.status_code == 200
-    assert f"BLS publishes no wage above its top code, ${top_code:,}" in (
-        visible_text(response.content)
-    )
+    assert top_code == 239_200
+    assert (
+        "BLS publishes no wage above its top code, $239,200: enter $239,200 for a "
+        "wage at or above it (shown as “$239,200 or more”)."
+    ) in visible_text(response.content)
     wage.refresh_from_db()
     assert wage.annual_pct90 != top_code + 10_000

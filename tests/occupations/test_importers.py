@@ -482,7 +482,7 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
         (
             {"AA10": 200000},
             "line 10: A_MEDIAN is 103500.00: Must not be lower than the annual "
-            "25th percentile ($200,000.00).",
+            "25th percentile ($200,000).",
         ),
         ({"AB10": "1e400"}, "line 10: A_MEDIAN is '1e400', far too large a number."),
         # Shown as the top code "or more": BLS writes such a figure as "#".
