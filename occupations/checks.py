@@ -1,5 +1,6 @@
 """Deployment checks (`manage.py check --deploy`) for the cache the page cache and
-spreadsheet uploads share between workers."""
+spreadsheet uploads share between workers, and a database check (`manage.py
+check --database default`) for figures stored before a rule on them."""
 
 from django.conf import settings
 from django.core import checks
@@ -41,5 +42,43 @@ def cache_shared_check(app_configs, **kwargs):
             hint="Set CACHE_URL to a Redis server (redis://...) that every worker "
             "shares, or run a single worker process.",
             id="occupations.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.database)
+def projection_growth_check(app_configs, databases=None, **kwargs):
+    """Projections typed in the admin before growth had to follow from the two
+    employment figures: each now stops its occupation from being saved in the
+    admin until it is corrected."""
+    from .models import EmploymentProjection, growth_contradicted
+
+    contradicted = [
+        f"{projection.occupation.code} ({projection.release})"
+        for database in databases or ()
+        for projection in EmploymentProjection.objects.using(database)
+        .select_related("occupation", "release")
+        .exclude(employment_base=None)
+        .exclude(employment_projected=None)
+        .exclude(growth_percent=None)
+        .order_by("occupation__code", "release")
+        if growth_contradicted(
+            projection.employment_base,
+            projection.employment_projected,
+            projection.growth_percent,
+        )
+        is not None
+    ]
+    if not contradicted:
+        return []
+    return [
+        checks.Warning(
+            f"{len(contradicted):,} employment "
+            f"{'projection shows' if len(contradicted) == 1 else 'projections show'} "
+            f"a growth their employment figures deny: {', '.join(contradicted[:20])}"
+            f"{', …' if contradicted[20:] else ''}.",
+            hint="Correct each in the admin (Employment projections), or import "
+            "the release again; until then its occupation cannot be saved.",
+            id="occupations.W003",
         )
     ]

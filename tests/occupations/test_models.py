@@ -2,6 +2,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import IntegrityError, transaction
 
 from occupations.models import (
@@ -85,6 +87,25 @@ def test_projection_growth_out_of_range_is_refused_by_validation_and_database():
         EmploymentProjection.objects.filter(pk=projection.pk).update(
             growth_percent=Decimal("-150")
         )
+
+
+def test_database_check_lists_projections_whose_growth_their_figures_deny():
+    """Typed before growth had to follow from employment, such a projection
+    stops its occupation from being saved: `check --database` finds them."""
+    fine = EmploymentProjectionFactory(
+        employment_base=Decimal("309.4"),
+        employment_projected=Decimal("322.7"),
+        growth_percent=Decimal("4.3"),
+    )
+    call_command("check", databases=["default"], fail_level="WARNING")
+
+    EmploymentProjection.objects.filter(pk=fine.pk).update(growth_percent=50)
+    with pytest.raises(SystemCheckError) as raised:
+        call_command("check", databases=["default"], fail_level="WARNING")
+    assert (
+        "1 employment projection shows a growth their employment figures deny: "
+        f"{fine.occupation.code} ({fine.release})."
+    ) in str(raised.value)
 
 
 def test_career_page_slug_is_unique_both_ways():
