@@ -5,9 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
-from operations.views import form_page
+from operations.views import form_page, methods_allowed
 
 from . import ratelimit
 from .forms import SignupForm
@@ -98,7 +97,7 @@ def unsubscribed(request):
 
 
 @csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
+@methods_allowed(["GET", "HEAD", "POST"])
 def one_click_unsubscribe(request, token):
     """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", no cookies.
 

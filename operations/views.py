@@ -35,7 +35,7 @@ def read_only(view):
     Its CSRF check is skipped: that check guards writes, and before it a stray POST
     to /careers/ got the "form expired, send the form again" page for a form that
     does not exist. (Forms on these pages post elsewhere, to protected views.)"""
-    return csrf_exempt(_allowing(["GET", "HEAD"])(view))
+    return csrf_exempt(methods_allowed(["GET", "HEAD"])(view))
 
 
 def form_page(view):
@@ -43,10 +43,10 @@ def form_page(view):
     against CSRF); any other method gets 405. The method is checked first: the
     CSRF middleware, which runs before any view's own checks, answered a DELETE
     with the "form expired, send the form again" page."""
-    return csrf_exempt(_allowing(["GET", "HEAD", "POST"])(csrf_protect(view)))
+    return csrf_exempt(methods_allowed(["GET", "HEAD", "POST"])(csrf_protect(view)))
 
 
-def _allowing(methods):
+def methods_allowed(methods):
     """Django's `require_http_methods`, with the site's 405 page rather than an
     empty one."""
 

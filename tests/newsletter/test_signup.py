@@ -348,7 +348,13 @@ def test_signup_pages_after_a_form_only_answer_get(csrf_checked_client, url, met
 
 
 @pytest.mark.parametrize(
-    "url", ["/newsletter/", "/newsletter/confirm/x/", "/newsletter/unsubscribe/x/"]
+    "url",
+    [
+        "/newsletter/",
+        "/newsletter/confirm/x/",
+        "/newsletter/unsubscribe/x/",
+        "/newsletter/unsubscribe/x/one-click/",
+    ],
 )
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
 def test_signup_form_pages_refuse_other_methods_before_the_csrf_check(
