@@ -1,12 +1,29 @@
+import re
+
 from django import forms
 
 from .models import JobZone, SocMajorGroup
+
+# C0 and C1 control characters and DEL: no search means one, and echoed into the
+# search box they made the page's HTML invalid.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class SearchTermsField(forms.CharField):
+    """Search terms, a control character in them (a pasted tab, a NUL in the
+    address) read and shown as a space."""
+
+    def to_python(self, value):
+        return super().to_python(self.bound_data(value, None))
+
+    def bound_data(self, data, initial):
+        return CONTROL_CHARACTERS.sub(" ", data) if isinstance(data, str) else data
 
 
 class CareerSearchForm(forms.Form):
     """The careers list's search box and browse filters (all optional, GET)."""
 
-    q = forms.CharField(
+    q = SearchTermsField(
         label="Search careers",
         required=False,
         max_length=100,

@@ -498,3 +498,15 @@ def test_search_a_single_letter_is_a_whole_word(client, db):
     assert result_links(client, {"q": "A+ programmers"}) == ["computer-programmers"]
     # Letters in a row are one word.
     assert result_links(client, {"q": "R.N."}) == ["rn-coaches"]
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x01", "\t", "\x7f", "\x85"])
+def test_search_reads_a_control_character_as_a_space(client, db, control):
+    """A NUL in the address was an error, and it and the other control
+    characters were echoed into the search box, making the page invalid HTML."""
+    CareerPageFactory(career_name="Chefs", slug="chefs", occupation__title="Chefs")
+    response = client.get("/careers/", {"q": f"head{control}chefs"})
+    html = response.content.decode()
+    assert control not in html
+    assert 'name="q" value="head chefs"' in html
+    assert result_links(client, {"q": f"chefs{control}"}) == ["chefs"]

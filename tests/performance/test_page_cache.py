@@ -82,11 +82,11 @@ def test_text_a_visitor_typed_never_becomes_the_csrf_token(client, demo):
     """A cached page held the form's token as a placeholder, and each hit put the
     visitor's token wherever that placeholder's text stood: a search for it put
     the token into the search box."""
-    url = "/careers/?q=%00csrf-token%00"
-    miss = client.get(url)
-    hit = client.get(url)
+    typed = {"q": 'name="csrfmiddlewaretoken" value="\x00csrf-token\x00"'}
+    miss = client.get("/careers/", typed)
+    hit = client.get("/careers/", typed)
     assert hit["X-Cache"] == "HIT"
-    assert b"\x00csrf-token\x00" in miss.content
+    assert b"csrf-token" in miss.content.split(b'name="q"')[1]  # echoed
     assert hit.content == miss.content
 
 
