@@ -2,7 +2,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from adminsite.options import (
@@ -305,6 +306,29 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         if version_id is not None:
             _keep_what_imports_wrote(form, obj, version_id)
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if getattr(request, "reverting_to_version", None) is None:
+            return super().response_change(request, obj)
+        # Django's message links the record to the address it was saved at: after
+        # a revert, the revert form of the old version.
+        opts = self.opts
+        change_url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+        self.message_user(
+            request,
+            format_html(
+                'The {} “<a href="{}">{}</a>” was reverted.',
+                opts.verbose_name,
+                change_url,
+                obj,
+            ),
+            messages.SUCCESS,
+        )
+        return self.response_post_save_change(request, obj)
 
     def _version_ids_valid(self, object_id, version_id):
         history_id = self.model.history.model._meta.pk
