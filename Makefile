@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
+# One test process per core (pytest-xdist), each with its own test database.
+# The browser tests stay in one process: two Chromiums on two cores gained ~10 %.
+TEST_WORKERS ?= auto
 DEV_ENV := DEBUG=true
 
 .PHONY: run bench bench-render bench-import test test-fast screenshots lint format admin backup restore clean
@@ -46,12 +49,12 @@ test: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 ## test-fast: the suite without the real-browser tests
 test-fast: $(INSTALLED)
-	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 ## screenshots: rewrite docs/screenshots/ (the career page at 390 and 1280 px wide)
 screenshots: $(INSTALLED)
