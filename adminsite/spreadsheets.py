@@ -14,6 +14,7 @@ import tablib
 from diff_match_patch import diff_match_patch
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_permission_codename
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -595,6 +596,27 @@ class SheetResource(ie_resources.ModelResource):
         instance, new = super().get_or_init_instance(instance_loader, row)
         self.matched_records.append(None if new else _record_digest(instance))
         return instance, new
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """A row that adds a record needs the permission to add one, as the
+        admin's add page does: importing takes only the change permission, and a
+        file's new rows were created (a published page among them) by someone
+        the add page refuses."""
+        super().after_init_instance(instance, new, row, **kwargs)
+        opts = instance._meta
+        user = kwargs.get("user")
+        if (
+            new
+            and user
+            and not user.has_perm(
+                f"{opts.app_label}.{get_permission_codename('add', opts)}"
+            )
+        ):
+            raise ValidationError(
+                f"This row adds a {opts.verbose_name}, and your account may not add "
+                f"{opts.verbose_name_plural}: leave the row out, or ask someone who "
+                "may."
+            )
 
     def after_import(self, dataset, result, **kwargs):
         """The preview keeps what each row's record was; the confirmation imports

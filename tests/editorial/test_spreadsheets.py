@@ -855,3 +855,33 @@ def test_import_publish_date_alone_is_the_start_of_its_day(
     published_at = CareerPage.objects.get(slug="dated").published_at
     assert timezone.localtime(published_at).replace(tzinfo=None) == expected
     assert timezone.localtime(published_at).tzinfo.key == "America/New_York"
+
+
+def test_import_adds_records_only_for_who_may_add_them(client):
+    """Importing takes the change permission; the file's new rows were created
+    by someone the add page refuses, a published page among them."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_resource", "change_resource"])
+    )
+    client.force_login(editor)
+    ResourceFactory(name="Kept", url="https://kept.example/", description="Old.")
+    text = (
+        "name,url,description\n"
+        "Kept,https://kept.example/,New.\n"
+        "Added,https://added.example/,New.\n"
+    )
+    preview = upload(client, Resource, text, name="resources.csv")
+    content = visible_text(preview.content)
+    assert "This row adds a resource, and your account may not add resources" in content
+    assert "Confirm import" not in content
+    assert not Resource.objects.filter(name="Added").exists()
+
+    # Without the new row, the change goes through.
+    preview = upload(client, Resource, text.rsplit("Added", 1)[0], "resources.csv")
+    assert confirm(client, Resource, preview).status_code == 302
+    assert Resource.objects.get(name="Kept").description == "New."
