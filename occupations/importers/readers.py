@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 import zlib
+from itertools import zip_longest
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -232,7 +233,9 @@ def _xlsx_rows(path, required, header_match, sheet):
         for line, row in rows:
             if all(value is None or value == "" for value in row):
                 continue
-            yield line, dict(zip(header, row, strict=False))
+            # Without the sheet's size (<dimension>), openpyxl ends a row at its
+            # last value: the header's names past it are blank cells.
+            yield line, dict(zip_longest(header, row[: len(header)]))
     except UNREADABLE_XLSX as error:
         raise _damaged_workbook(path, error) from error
     except UNREADABLE_CELL as error:

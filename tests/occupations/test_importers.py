@@ -435,6 +435,26 @@ def test_import_wages_twice_changes_nothing(db):
     assert snapshot() == before
 
 
+def test_import_of_a_workbook_without_its_sheet_size_reads_every_row(db, tmp_path):
+    """A workbook some tools write has no <dimension>: openpyxl then ends each row
+    at its last value, and a row with blank cells at its end was a KeyError."""
+    (tmp_path / "saved").mkdir()
+    saved = wages_copy(tmp_path / "saved")  # openpyxl writes no blank cells
+    path = tmp_path / WAGES_2022.name
+    with zipfile.ZipFile(saved) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            target.writestr(name, data)
+    assert b"<dimension" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+
+    run("import_onet", ONET)
+    assert "16 created" in run("import_wages", path)
+    assert "Done: 0 created, 0 updated, 0 removed." in run("import_wages", WAGES_2022)
+
+
 def test_import_wages_wrong_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match=r"occupation 2024-34.xlsx, line 1: missing"):
         run("import_wages", PROJECTIONS_2024, "--year", "2024")
