@@ -192,6 +192,9 @@ class DataRelease(models.Model):
             and self.horizon_year <= self.reference_date.year
         ):
             errors["horizon_year"] = "The projection period ends after its base year."
+        if self.kind == DataRelease.Kind.PROJECTIONS and not self.horizon_year:
+            # Pages say "openings by 2034", "growth by 2034": without it, "by None".
+            errors["horizon_year"] = "A projections release needs its horizon year."
         stored_kind = self._stored("kind") if self.pk else None
         if stored_kind and self.kind != stored_kind and self._has_figures():
             errors["kind"] = (

@@ -266,6 +266,19 @@ def test_admin_data_release_refuses_figures_that_would_mislead_every_page(
     assert DataRelease.objects.get(pk=release.pk).kind == "wages"
 
 
+def test_admin_projections_release_needs_its_horizon_year(admin_client, demo):
+    """Pages name it: "Projected Job Openings … by None" without one."""
+    release = EmploymentProjection.objects.first().release
+    url = admin_url(DataRelease, "change", release.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), horizon_year="")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["horizon_year"]
+    assert errors == ["A projections release needs its horizon year."]
+    assert DataRelease.objects.get(pk=release.pk).horizon_year == release.horizon_year
+
+
 @pytest.mark.parametrize(
     "highest_wage, top_code, refused",
     [
