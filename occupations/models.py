@@ -1232,11 +1232,13 @@ class CareerPage(models.Model):
     slug = models.SlugField(
         max_length=200, unique=True, validators=[validate_career_slug]
     )
+    # As long as an occupation's title, which a catalogue page's name is: O*NET
+    # has titles of 105 letters.
     career_name = models.CharField(
-        max_length=100, help_text='Used in headings, e.g. "Machine Learning Engineer".'
+        max_length=200, help_text='Used in headings, e.g. "Machine Learning Engineer".'
     )
     career_name_plural = models.CharField(
-        max_length=100, help_text='e.g. "Machine Learning Engineers".'
+        max_length=200, help_text='e.g. "Machine Learning Engineers".'
     )
     headline_year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],

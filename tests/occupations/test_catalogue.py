@@ -366,3 +366,52 @@ def test_build_catalogue_refuses_a_top_code_the_snapshot_cannot_carry(tmp_path):
     ):
         build(DATA / "onet", wages, tmp_path / "catalogue")
     assert not any((tmp_path / "catalogue").rglob("*"))
+
+
+LONG_TITLE = (
+    "Grinding, Lapping, Polishing, and Buffing Machine Tool Setters, Operators, "
+    "and Tenders, Metal and Plastic"
+)
+
+
+def test_catalogue_page_name_is_its_whole_occupation_title(client, db):
+    """O*NET has titles of 105 letters: cut to 100, the page read "… Metal and
+    Pl Career Overview"."""
+    from occupations.importers.catalogue import career_pages_create
+    from tests.factories import TaskFactory
+
+    assert len(LONG_TITLE) == 105
+    TaskFactory(occupation__title=LONG_TITLE)
+    assert career_pages_create() == 1
+    page = CareerPage.objects.get()
+    assert page.career_name == page.career_name_plural == LONG_TITLE
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert f"{LONG_TITLE} Career Overview" in text
+
+
+def test_migration_makes_names_the_catalogue_cut_whole(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import CareerPageFactory
+
+    migration = import_module(
+        "occupations.migrations.0020_career_name_as_long_as_a_title"
+    )
+    cut = CareerPageFactory(
+        occupation__title=LONG_TITLE,
+        career_name=LONG_TITLE[:100],
+        career_name_plural=LONG_TITLE[:100],
+    )
+    edited = CareerPageFactory(
+        occupation__title=LONG_TITLE + " (other)",
+        career_name="Metal Polishers",
+        career_name_plural=(LONG_TITLE + " (other)")[:100],
+    )
+    migration.names_cut_by_the_catalogue_made_whole(apps, None)
+    cut.refresh_from_db()
+    edited.refresh_from_db()
+    assert cut.career_name == cut.career_name_plural == LONG_TITLE
+    assert edited.career_name == "Metal Polishers"  # an editor's, kept
+    assert edited.career_name_plural == LONG_TITLE + " (other)"
