@@ -5,12 +5,12 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core import checks
 
-from occupations.checks import default_cache_is_shared
+from occupations.checks import cache_is_shared
 
 
 @checks.register(checks.Tags.caches, deploy=True)
 def rate_limit_shared_check(app_configs, **kwargs):
-    if default_cache_is_shared():
+    if cache_is_shared():
         return []
     return [
         checks.Warning(

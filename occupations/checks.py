@@ -9,41 +9,57 @@ DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 PROCESS_LOCAL_CACHES = {"django.core.cache.backends.locmem.LocMemCache", DUMMY_CACHE}
 
 
-def default_cache_is_shared():
-    """Whether every worker process sees the same default cache."""
-    return settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES
+def cache_is_shared(alias="default"):
+    """Whether every worker process sees the same cache `alias`."""
+    return settings.CACHES[alias]["BACKEND"] not in PROCESS_LOCAL_CACHES
 
 
 @checks.register(checks.Tags.caches, deploy=True)
 def cache_shared_check(app_configs, **kwargs):
-    if settings.CACHES["default"]["BACKEND"] == DUMMY_CACHE:
-        return [
+    # What each cache keeps: lost if it keeps nothing, or if each worker has its own.
+    kept = {
+        "default": (
+            "a spreadsheet upload never reaches its confirmation",
+            "a spreadsheet uploaded to one worker is not waiting for its "
+            "confirmation in another",
+        ),
+    }
+    if settings.PAGE_CACHE_SECONDS > 0:
+        kept["pages"] = (
+            "no page is cached",
+            "an editor's change starts a new content version in one worker only, "
+            "and the others serve their copy of the old pages for up to "
+            "PAGE_CACHE_SECONDS",
+        )
+    backends = {alias: settings.CACHES[alias]["BACKEND"] for alias in kept}
+    nothing = [kept[alias][0] for alias in kept if backends[alias] == DUMMY_CACHE]
+    own = [
+        kept[alias][1]
+        for alias in kept
+        if backends[alias] in PROCESS_LOCAL_CACHES - {DUMMY_CACHE}
+    ]
+    hint = (
+        "Set CACHE_URL (and PAGE_CACHE_URL, if pages have a cache of their own) to "
+        "a Redis server (redis://...) that every worker shares"
+    )
+    warnings = []
+    if nothing:
+        warnings.append(
             checks.Warning(
-                "The cache keeps nothing (DummyCache): no page is cached and a "
-                "spreadsheet upload never reaches its confirmation.",
-                hint="Set CACHE_URL to a Redis server (redis://...) that every "
-                "worker shares.",
+                f"The cache keeps nothing (DummyCache): {'; '.join(nothing)}.",
+                hint=f"{hint}.",
                 id="occupations.W002",
             )
-        ]
-    if default_cache_is_shared():
-        return []
-    page_cache = (
-        "an editor's change starts a new content version in one worker only, and "
-        "the others serve their copy of the old pages for up to PAGE_CACHE_SECONDS; "
-        if settings.PAGE_CACHE_SECONDS > 0
-        else ""
-    )
-    return [
-        checks.Warning(
-            "The cache is in each worker process's own memory: "
-            f"{page_cache}a spreadsheet uploaded to one worker is not waiting for "
-            "its confirmation in another.",
-            hint="Set CACHE_URL to a Redis server (redis://...) that every worker "
-            "shares, or run a single worker process.",
-            id="occupations.W001",
         )
-    ]
+    if own:
+        warnings.append(
+            checks.Warning(
+                f"The cache is in each worker process's own memory: {'; '.join(own)}.",
+                hint=f"{hint}, or run a single worker process.",
+                id="occupations.W001",
+            )
+        )
+    return warnings
 
 
 @checks.register(checks.Tags.database)

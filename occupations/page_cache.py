@@ -26,15 +26,19 @@ from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control
+from django.utils.connection import ConnectionProxy
 from django.utils.http import parse_etags, quote_etag
 
+# The cache of the "pages" alias (see CACHES in the settings), as Django's `cache`
+# is the default's.
+cache = ConnectionProxy(caches, "pages")
 STATE_KEY = "page-cache:state"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 

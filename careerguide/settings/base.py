@@ -134,7 +134,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://careerguide?max_entries=5000"
-    )
+    ),
+    # Public pages, apart: each new search a visitor types is a new page, and in
+    # the default cache they pushed out what must stay there (the signup limits'
+    # counters, spreadsheet uploads waiting for their confirmation).
+    "pages": env.cache(
+        "PAGE_CACHE_URL",
+        default=env.str(
+            "CACHE_URL", default="locmemcache://careerguide-pages?max_entries=5000"
+        ),
+    ),
 }
 # Public pages stay whole in the cache until content changes (see
 # occupations/page_cache.py); 0 turns the page cache off.

@@ -19,7 +19,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Local memory unless CACHE_URL names a real cache: CI runs the caching and
 # rate-limit tests against Redis too, as production shares one between servers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tests")}  # noqa: F405
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://tests"),  # noqa: F405
+    "pages": env.cache(  # noqa: F405
+        "PAGE_CACHE_URL",
+        default=env.str("CACHE_URL", default="locmemcache://tests-pages"),  # noqa: F405
+    ),
+}
 # Serve static files straight from the app folders: the suite need not collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -179,6 +179,24 @@ def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself_without_pages(
     assert "spreadsheet uploaded to one worker" in output
 
 
+def test_deploy_check_reports_a_page_cache_each_worker_keeps_to_itself():
+    """Pages may have a cache of their own: one in each worker's memory would keep
+    serving the old pages after an edit."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PAGE_CACHE_URL="locmemcache://pages",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "occupations.W001" in output
+    assert "serve their copy of the old pages" in output
+    assert "spreadsheet" not in output
+    assert "newsletter.W001" not in output  # the limits' counters are shared
+
+
 def test_deploy_check_reports_a_cache_that_keeps_nothing():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", CACHE_URL="dummycache://"
