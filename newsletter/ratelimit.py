@@ -1,8 +1,9 @@
 """Fixed-window rate limits on signups, kept in Django's cache.
 
-Per client address, an hour's window: a visitor retrying is soon let in again. Per
-email address, a day's: each attempt may send that address an email, and no one
-should be able to fill an inbox with confirmations, from however many clients.
+Per client address (an IPv6 one by its /64), an hour's window: a visitor retrying
+is soon let in again. Per inbox (an email address without its "+tag"), a day's:
+each attempt may send that address an email, and no one should be able to fill an
+inbox with confirmations, from however many clients or tags.
 
 `cache.add` starts a window's counter only if it is not there yet and `cache.incr`
 is atomic on Redis and memcached (and under the local-memory cache's lock), so
@@ -11,6 +12,7 @@ cache never holds an address, nor a plain hash that a list of addresses would
 match.
 """
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -35,19 +37,50 @@ def _hit(scope, value, limit, window):
     return window - now % window if count > limit else 0
 
 
+def _client(request):
+    """The client address as counted: an IPv6 one by its /64, the block a single
+    host or home is given (it may use any address in it)."""
+    seen = client_ip(request)
+    try:
+        address = ipaddress.ip_address(seen)
+    except ValueError:  # what a proxy wrote instead ("unknown"): counted as it is
+        return seen
+    if address.version == 4:
+        return seen
+    if address.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
+# Mailboxes that ignore dots in an address's local part: v.i.c.t.i.m@gmail.com is
+# victim@gmail.com.
+DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def _inbox(email):
+    """The inbox `email` reaches, as counted: without a "+tag" (reader+1@ and
+    reader+2@ are one inbox at most providers), nor a Gmail address's dots."""
+    local, _, domain = email.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain.lower() in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local.lower()}@{domain.lower()}"
+
+
 def signup_limited(request, *, email=None):
-    """Count a signup attempt by client address and, when known, by email address:
-    the seconds until this visitor may try again, or 0 if they are within limits."""
+    """Count a signup attempt by client address and, when known, by the inbox the
+    email address reaches: the seconds until this visitor may try again, or 0 if
+    they are within limits."""
     wait = _hit(
         "ip",
-        client_ip(request),
+        _client(request),
         settings.NEWSLETTER_RATE_LIMIT_PER_IP,
         settings.NEWSLETTER_RATE_LIMIT_WINDOW,
     )
     if email is not None:
         wait_for_address = _hit(
             "email",
-            email,
+            _inbox(email),
             settings.NEWSLETTER_RATE_LIMIT_PER_EMAIL,
             settings.NEWSLETTER_RATE_LIMIT_EMAIL_WINDOW,
         )

@@ -85,6 +85,45 @@ def test_rate_limit_per_email_counts_look_alike_domains_as_one(signup, limits):
     assert [message.to for message in mail.outbox] == [["victim@example.org"]] * 2
 
 
+def test_rate_limit_per_email_counts_an_inbox_once_whatever_its_tags(signup, limits):
+    """reader+1@ and reader+2@ reach one inbox, as do Gmail addresses with dots:
+    each new tag was a new count, and an inbox took as many emails as wanted."""
+    variants = ["victim+1@gmail.com", "v.i.c.t.i.m+2@googlemail.com"]
+    for n, email in enumerate(variants):
+        response = signup(email, meta={"REMOTE_ADDR": f"192.0.2.{n}"})
+        assert response.status_code == 302
+    response = signup("Victim+3@gmail.com", meta={"REMOTE_ADDR": "192.0.2.99"})
+    assert response.status_code == 429
+    assert len(mail.outbox) == 2
+    # Dots are the address elsewhere: a.reader@ and areader@ are two people.
+    for n, email in enumerate(["a.reader@example.com", "areader@example.com"]):
+        response = signup(email, meta={"REMOTE_ADDR": f"192.0.2.{n + 10}"})
+        assert response.status_code == 302
+
+
+def test_rate_limit_per_client_counts_an_ipv6_block_once(signup, limits):
+    """A host is given a whole /64 and may use any address in it: each address
+    was a new count."""
+    for n in range(3):
+        response = signup(
+            f"reader{n}@example.com", meta={"REMOTE_ADDR": f"2001:db8::{n}"}
+        )
+        assert response.status_code == 302
+    response = signup("late@example.com", meta={"REMOTE_ADDR": "2001:db8::ffff"})
+    assert response.status_code == 429
+    response = signup("late@example.com", meta={"REMOTE_ADDR": "2001:db8:0:1::1"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("forwarded", ["unknown", "::ffff:192.0.2.1", ""])
+def test_rate_limit_counts_any_client_address_a_proxy_writes(signup, limits, forwarded):
+    limits.TRUSTED_PROXY_COUNT = 1
+    meta = {"HTTP_X_FORWARDED_FOR": forwarded}
+    for n in range(3):
+        assert signup(f"reader{n}@example.com", meta=meta).status_code == 302
+    assert signup("late@example.com", meta=meta).status_code == 429
+
+
 def test_rate_limit_ends_with_the_window(signup, limits):
     with time_machine.travel(7200 * 1000, tick=False):
         for n in range(4):
