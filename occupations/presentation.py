@@ -360,10 +360,19 @@ def career_json_ld(page):
         },
     }
     estimate = occupation.wage_estimate
-    if estimate is not None:
-        data["estimatedSalary"] = [
-            _salary_distribution(estimate, basis) for basis in wage_bases(estimate)
-        ]
+    distributions = [
+        _salary_distribution(estimate, basis)
+        for basis in (wage_bases(estimate) if estimate is not None else ())
+    ]
+    # A basis without a figure (or with top-coded ones only) is an empty
+    # distribution, which structured-data validators report as an error.
+    salaries = [
+        distribution
+        for distribution in distributions
+        if distribution.keys() & SCHEMA_PERCENTILES.values()
+    ]
+    if salaries:
+        data["estimatedSalary"] = salaries
     requirements = education_requirements(page)
     if requirements:
         data["educationRequirements"] = requirements

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from occupations.models import WageEstimate
 from tests.factories import CareerPageFactory, full_career
 from tests.html_text import element_texts, json_ld, visible_text
 
@@ -88,6 +89,23 @@ def test_json_ld_top_coded_percentile_is_left_out_not_invented(client, db):
     annual = occupation["estimatedSalary"][0]
     assert "percentile90" not in annual
     assert annual["percentile75"] == 180000
+
+
+def test_json_ld_leaves_out_a_salary_basis_without_figures(client, db):
+    """An estimate with no hourly figures (or only top-coded ones) gave an empty
+    distribution, an error to structured-data validators."""
+    page = full_career(annual=("239200",) * 5)  # every annual figure top-coded
+    WageEstimate.objects.update(
+        hourly_pct10=None,
+        hourly_pct25=None,
+        hourly_median=None,
+        hourly_pct75=None,
+        hourly_pct90=None,
+    )
+    occupation = by_type(
+        json_ld(client.get(page.get_absolute_url()).content.decode()), "Occupation"
+    )
+    assert "estimatedSalary" not in occupation
 
 
 def test_json_ld_without_figures_has_no_salary_or_education(client, db):
