@@ -190,6 +190,10 @@ class _DemoLoader:
             {
                 "title": row["title"],
                 "description": row["description"],
+                # The demo's texts are its O*NET release's, as an import stores
+                # them: an editor's change to them is then one an import keeps.
+                "onet_title": row["title"],
+                "onet_description": row["description"],
                 "job_zone": row["job_zone"],
                 "release": releases[row["release"]],
             },
@@ -203,6 +207,7 @@ class _DemoLoader:
                 {"occupation": occupation, "onet_task_id": task["onet_task_id"]},
                 {
                     "statement": task["statement"],
+                    "onet_statement": task["statement"],
                     "task_type": task["task_type"],
                     "position": task["position"],
                 },

@@ -112,3 +112,18 @@ def test_editor_setting_text_back_to_imported_follows_data_again(onet_copy):
     import_onet(onet_copy)
     task.refresh_from_db()
     assert task.statement == task.onet_statement == "Reworded again."
+
+
+def test_first_import_keeps_what_editors_changed_in_the_demo(demo):
+    """The demo's rows held no imported text, so the first import took every
+    editor's change to them for O*NET's own text and overwrote it."""
+    occupation = Occupation.objects.get(code="15-2051.00")
+    task = occupation.tasks.get(onet_task_id=21823)
+    Task.objects.filter(pk=task.pk).update(statement="Editor's wording.")
+    Occupation.objects.filter(pk=occupation.pk).update(description="Editor's own.")
+    import_onet(ONET)
+    task.refresh_from_db()
+    occupation.refresh_from_db()
+    assert task.statement == "Editor's wording." != task.onet_statement
+    assert occupation.description == "Editor's own." != occupation.onet_description
+    assert occupation.title == occupation.onet_title  # untouched: follows O*NET
