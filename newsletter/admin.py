@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,13 +18,25 @@ from .services import subscriber_subscribe, subscribers_erase, unsubscribe_url
 
 
 class SubscriberAddForm(forms.ModelForm):
-    """Adding an address in the admin sends it the double opt-in email."""
+    """Adding an address in the admin sends it the double opt-in email, as the
+    signup form does: again to a pending or unsubscribed address (whose row is
+    there already), never to a subscribed one."""
 
     email = SubscriberEmailField(max_length=254)
 
     class Meta:
         model = Subscriber
         fields = ("email",)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if Subscriber.objects.confirmed().filter(email=email).exists():
+            raise ValidationError("This address is subscribed already.")
+        return email
+
+    def _get_validation_exclusions(self):
+        # Its row's unique address is no error: the opt-in starts again.
+        return super()._get_validation_exclusions() | {"email"}
 
 
 @admin.register(Subscriber)
@@ -82,8 +95,12 @@ class SubscriberAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        # Through the service, so the person still confirms by email.
-        obj.pk = subscriber_subscribe(email=obj.email).pk
+        # Through the service, so the person still confirms by email. The consent
+        # record says who typed the address: not the person, on the signup form.
+        obj.pk = subscriber_subscribe(
+            email=obj.email,
+            source_path=f"admin: added by {request.user.get_username()}",
+        ).pk
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):

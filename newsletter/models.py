@@ -130,7 +130,8 @@ class Subscriber(models.Model):
         max_length=250,
         blank=True,
         help_text="The address the latest signup was made on, as it was then: "
-        "/careers/data-scientist/ or /newsletter/.",
+        "/careers/data-scientist/ or /newsletter/; or the editor who added it in "
+        "the admin.",
     )
     consent_version = models.CharField(
         max_length=20, help_text="Version of the consent wording agreed to."

@@ -131,8 +131,10 @@ NEW_OPT_IN = Q(status=Subscriber.Status.UNSUBSCRIBED) | (
 )
 
 
-def subscriber_subscribe(*, email, source_page=None):
+def subscriber_subscribe(*, email, source_page=None, source_path=None):
     """Start (or repeat) an opt-in; the caller's response must not depend on it.
+    `source_path` says where it was started, when not on a page of the site (the
+    signup page, or `source_page`).
 
     New or unsubscribed address: pending, with a confirmation email. Pending: the
     confirmation email again, whose link stays the same opt-in. Confirmed: nothing
@@ -144,7 +146,7 @@ def subscriber_subscribe(*, email, source_page=None):
     # transaction would take SQLite's database-wide write lock for nothing.
     subscriber = Subscriber.objects.filter(email=email).exclude(NEW_OPT_IN).first()
     if subscriber is None:
-        subscriber = _opt_in_start(email, source_page)
+        subscriber = _opt_in_start(email, source_page, source_path)
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
     else:
@@ -153,7 +155,7 @@ def subscriber_subscribe(*, email, source_page=None):
     return subscriber
 
 
-def _opt_in_start(email, source_page):
+def _opt_in_start(email, source_page, source_path=None):
     """Start a pending opt-in for `email`: a new row, or its unsubscribed row again.
 
     Each write is a single statement: the database's write lock (on SQLite, the
@@ -163,9 +165,9 @@ def _opt_in_start(email, source_page):
     opt_in = {
         "status": Subscriber.Status.PENDING,
         "source_page": source_page,
-        "source_path": source_page.get_absolute_url()
-        if source_page
-        else reverse("newsletter:signup"),
+        "source_path": source_path
+        or (source_page.get_absolute_url() if source_page else None)
+        or reverse("newsletter:signup"),
         "consent_version": CONSENT_VERSION,
         "signed_up_at": timezone.now(),
         "confirmed_at": None,

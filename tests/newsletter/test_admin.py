@@ -225,14 +225,46 @@ def test_admin_add_address_the_newsletter_refuses_shows_error(
     assert not Subscriber.objects.exists()
 
 
-def test_admin_add_existing_address_shows_error(admin_client):
+def test_admin_add_subscribed_address_shows_error(admin_client):
     SubscriberFactory(email="known@example.com")
     response = admin_client.post(
         reverse("admin:newsletter_subscriber_add"), {"email": "KNOWN@example.com"}
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors
+    errors = response.context["adminform"].form.errors
+    assert errors == {"email": ["This address is subscribed already."]}
     assert Subscriber.objects.count() == 1
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize("status", ["pending", "unsubscribed"])
+def test_admin_add_known_address_starts_its_opt_in_again(
+    admin_client, django_capture_on_commit_callbacks, status
+):
+    """As the signup form does. The admin refused it ("Subscriber with this
+    Email already exists"), so no editor could send a confirmation again."""
+    SubscriberFactory(email="known@example.com", status=status)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:newsletter_subscriber_add"), {"email": "Known@example.com"}
+        )
+    assert response.status_code == 302
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "pending"
+    assert [message.to for message in mail.outbox] == [["known@example.com"]]
+    assert "Confirm" in mail.outbox[0].subject
+
+
+def test_admin_add_records_who_added_the_address(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """The consent record said /newsletter/, as if the person had used the
+    signup form; an editor typed the address."""
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:newsletter_subscriber_add"), {"email": "new@example.com"}
+        )
+    assert Subscriber.objects.get().source_path == "admin: added by admin"
 
 
 def test_admin_change_page_is_read_only(admin_client):
