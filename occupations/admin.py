@@ -352,7 +352,8 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
 def _keep_what_imports_wrote(form, obj, version_id):
     """A revert undoes editors' changes since the version, not imports'. What only
     imports write (the O*NET title and description, a task's O*NET statement and
-    rank: fields outside the form) stays as it is now, and a field an import
+    rank) and what the revert form leaves out (a page's status and publish time):
+    fields outside the form stay as they are now. A field an import
     revision changed since the version (an occupation's Job Zone, its title) takes
     the value that import wrote. Reverting to the version an editor created had
     blanked the O*NET texts and put back the figures of an older release."""
@@ -756,6 +757,19 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             },
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "reverting_to_version", None) is None:
+            return fieldsets
+        # A revert puts back what the page said, not whether it was live: undoing
+        # a text change took an unpublished page live again, or a live one down.
+        # Fields outside the form keep their current values (save_model).
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if "status" not in options["fields"]
+        ]
 
     @admin.display(description="status", ordering="status")
     def publication(self, page):

@@ -84,6 +84,26 @@ def test_history_revert_restores_an_earlier_version(admin_client, client):
     assert page.history.count() == 3  # created, changed, reverted
 
 
+@pytest.mark.parametrize("now_live", [False, True], ids=["unpublished", "published"])
+def test_revert_keeps_whether_the_page_is_live(admin_client, client, now_live):
+    """Undoing a text change took an unpublished page live again (the version was
+    live), or a live page down (the version was a draft)."""
+    then = CareerPage.Status.DRAFT if now_live else CareerPage.Status.PUBLISHED
+    page = CareerPageFactory(status=then, duties="Good text.")
+    edit_page(admin_client, page, duties="Bad text.")
+    now = CareerPage.Status.PUBLISHED if now_live else CareerPage.Status.DRAFT
+    edit_page(admin_client, page, status=now)
+    first = page.history.earliest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
+    form = admin_client.get(revert_url)
+    assert "status and publish time stay as they are now" in visible_text(form.content)
+    assert admin_client.post(revert_url, change_form_data(form)).status_code == 302
+    page.refresh_from_db()
+    assert (page.duties, page.status) == ("Good text.", now)
+    expected = 200 if now_live else 404
+    assert client.get(page.get_absolute_url()).status_code == expected
+
+
 def test_revert_keeps_what_only_imports_write(admin_client, client):
     """Reverting an occupation to the version an editor created put back that
     version's empty O*NET title and description, which imports then read as the
