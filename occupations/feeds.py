@@ -25,8 +25,9 @@ class CareerPageFeed(Feed):
     def items(self):
         return (
             CareerPage.objects.published()
+            .with_changed_at()
             .select_related("occupation")
-            .order_by("-updated_at", "slug")[:FEED_LENGTH]
+            .order_by("-changed_at", "slug")[:FEED_LENGTH]
         )
 
     def item_title(self, page):
@@ -44,4 +45,4 @@ class CareerPageFeed(Feed):
         return page.published_at
 
     def item_updateddate(self, page):
-        return page.updated_at
+        return page.changed_at

@@ -19,7 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
@@ -1036,6 +1036,13 @@ class CareerPageQuerySet(models.QuerySet):
         return self.filter(
             status=CareerPage.Status.PUBLISHED, published_at__lte=timezone.now()
         )
+
+    def with_changed_at(self):
+        """Annotates `changed_at`: when what visitors see last changed, its last
+        save or its going live, whichever came later. A page scheduled days ahead
+        went live with the date it was saved, and the feed and sitemap (newest
+        first) could leave it out or date it before it existed."""
+        return self.annotate(changed_at=Greatest("updated_at", "published_at"))
 
     def formerly_at(self, slug):
         """The page that had the address `slug` before an editor changed it."""

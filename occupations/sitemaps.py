@@ -22,11 +22,14 @@ class SiteUrlSitemap(Sitemap):
 class CareerPageSitemap(SiteUrlSitemap):
     def items(self):
         return (
-            CareerPage.objects.published().only("slug", "updated_at").order_by("slug")
+            CareerPage.objects.published()
+            .with_changed_at()
+            .only("slug", "updated_at", "published_at")
+            .order_by("slug")
         )
 
     def lastmod(self, page):
-        return page.updated_at
+        return page.changed_at
 
 
 class SectionSitemap(SiteUrlSitemap):

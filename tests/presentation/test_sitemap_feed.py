@@ -94,3 +94,28 @@ def test_sitemap_and_feed_query_count_is_constant(
     CareerPageFactory.create_batch(size)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_a_scheduled_page_is_dated_by_its_going_live(client, db):
+    """Saved days before it went live, it came after 50 pages saved since and was
+    left out of the feed; the sitemap dated it before it existed."""
+    import time_machine
+
+    start = datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC)
+    live = start + datetime.timedelta(days=7)
+    with time_machine.travel(start, tick=False):
+        CareerPageFactory(slug="scheduled", published_at=live)
+    with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
+        CareerPageFactory.create_batch(50, published_at=start)
+    with time_machine.travel(live + datetime.timedelta(hours=1), tick=False):
+        feed = ET.fromstring(client.get("/careers/feed/").content)
+        sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    first = feed.find(f"{ATOM}entry")
+    assert first.find(f"{ATOM}link").get("href").endswith("/careers/scheduled/")
+    assert first.find(f"{ATOM}updated").text == live.isoformat()
+    (entry,) = [
+        url
+        for url in sitemap.iter(f"{SITEMAP}url")
+        if url.find(f"{SITEMAP}loc").text == "http://testserver/careers/scheduled/"
+    ]
+    assert entry.find(f"{SITEMAP}lastmod").text == "2030-01-08"
