@@ -783,18 +783,43 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
 
     @admin.action(description="Publish selected pages now", permissions=("change",))
     def publish_now(self, request, queryset):
-        published = career_pages_publish(pages=queryset, by=request.user)
-        self.message_user(request, f"Published {published} page(s).", messages.SUCCESS)
+        pages = list(queryset)
+        published = career_pages_publish(pages=pages, by=request.user)
+        self._report_action(
+            request, published, len(pages), "Published {}.", ("live", "live")
+        )
 
     @admin.action(
         description="Unpublish selected pages (back to draft)",
         permissions=("change",),
     )
     def unpublish(self, request, queryset):
-        drafted = career_pages_unpublish(pages=queryset, by=request.user)
-        self.message_user(
-            request, f"{drafted} page(s) are drafts now.", messages.SUCCESS
+        pages = list(queryset)
+        drafted = career_pages_unpublish(pages=pages, by=request.user)
+        self._report_action(
+            request,
+            drafted,
+            len(pages),
+            "Unpublished {}: drafts now.",
+            ("a draft", "drafts"),
         )
+
+    def _report_action(self, request, done, selected, message, state):
+        """Says what an action did, and why it left the other selected pages alone
+        (they were in `state` already: singular, plural): "Published 0 page(s)."
+        said neither."""
+        left = selected - done
+        already = f"{state[0] if left == 1 else state[1]} already"
+        if not done:
+            pages = "page was" if left == 1 else "pages were"
+            text = f"Nothing to do: the selected {pages} {already}."
+            self.message_user(request, text, messages.WARNING)
+            return
+        text = message.format(f"{done} page{'' if done == 1 else 's'}")
+        if left:
+            others = "one was" if left == 1 else f"{left} were"
+            text += f" The other {others} {already}."
+        self.message_user(request, text, messages.SUCCESS)
 
     # --- Preview ---------------------------------------------------------------
 
@@ -846,8 +871,11 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
                 request, object_id, version_id, extra_context
             )
             reverted = request.method == "POST" and response.status_code == 302
-            if reverted and links is not None:
-                changed = page_links_restore(page, links)
+            if (
+                reverted
+                and links is not None
+                and (changed := page_links_restore(page, links))
+            ):
                 self.message_user(
                     request,
                     f"Resource links restored as they were in that version "

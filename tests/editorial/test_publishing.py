@@ -79,10 +79,52 @@ def test_publish_now_action_makes_drafts_and_scheduled_pages_live(admin_client, 
         {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]},
         follow=True,
     )
-    assert "Published 2 page(s)." in response.content.decode()
+    assert "Published 2 pages." in response.content.decode()
     for page in (draft, scheduled):
         assert client.get(page.get_absolute_url()).status_code == 200
         assert page.history.latest().history_user.username == "admin"
+
+
+@pytest.mark.parametrize(
+    "action, statuses, message",
+    [
+        ("publish_now", ["live"], "Nothing to do: the selected page was live already."),
+        (
+            "publish_now",
+            ["draft", "live", "live"],
+            "Published 1 page. The other 2 were live already.",
+        ),
+        (
+            "unpublish",
+            ["draft", "draft"],
+            "Nothing to do: the selected pages were drafts already.",
+        ),
+        (
+            "unpublish",
+            ["live", "draft"],
+            "Unpublished 1 page: drafts now. The other one was a draft already.",
+        ),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_publishing_actions_say_what_they_left_alone(
+    admin_client, action, statuses, message
+):
+    """ "Published 0 page(s)." in green, for pages that were live already."""
+    pages = [
+        CareerPageFactory(
+            status=CareerPage.Status.PUBLISHED
+            if status == "live"
+            else CareerPage.Status.DRAFT
+        )
+        for status in statuses
+    ]
+    response = admin_client.post(
+        admin_url(CareerPage, "changelist"),
+        {"action": action, "_selected_action": [page.pk for page in pages]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [message]
 
 
 @time_machine.travel(NOW, tick=False)
