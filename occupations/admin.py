@@ -752,7 +752,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
                 # What occupations.rich_text keeps; the rest is dropped as text.
                 "description": "Markdown: paragraphs, **bold**, *italic*, lists "
                 "(- or 1.), [links](https://…), ### headings, > quotes, `code` and "
-                "--- rules. Tables, images and HTML are not shown.",
+                "--- rules. Tables and images are not shown; HTML shows as typed.",
                 "fields": CareerPage.EDITORIAL_SECTIONS,
             },
         ),

@@ -18,6 +18,26 @@ ALLOWED_TAGS = {
     "blockquote", "code", "pre", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# A section sits under the page's own <h2>: its headings come below it.
+SECTION_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
+
+
+class _EditorialText(markdown.Extension):
+    """HTML an editor types is text, shown as typed: as tags it reached the
+    sanitiser, which dropped "<header>" from "tags such as <header>" and broke
+    the paragraph round it. Headings of every level are ones the section keeps:
+    "# Title" and "## Title" were dropped to bare text."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SectionHeadings(md), "section_headings", 0)
+
+
+class _SectionHeadings(markdown.treeprocessors.Treeprocessor):
+    def run(self, root):
+        for element in root.iter():
+            element.tag = SECTION_HEADINGS.get(element.tag, element.tag)
 
 
 # A pure function of the text, and the costliest part of rendering a career page:
@@ -25,7 +45,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 @lru_cache(maxsize=512)
 def render_markdown(text: str) -> SafeString:
     try:
-        html = markdown.markdown(text or "", output_format="html")
+        html = markdown.markdown(
+            text or "", output_format="html", extensions=[_EditorialText()]
+        )
     except RecursionError:
         # Lists nested hundreds of levels deep (the library recurses per level):
         # the admin refuses far less (`validate_markdown`), but text written
@@ -35,7 +57,7 @@ def render_markdown(text: str) -> SafeString:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "tel"},
         # Outbound links must not get a handle on this window (window.opener).
         link_rel="noopener noreferrer",
     )

@@ -67,7 +67,7 @@ def test_admin_career_page_help_texts_read_whole(admin_client, demo):
     )
     assert '"What Does a [Career] Do?" section.' in text
     assert '"[Career] Job Outlook": the narrative' in text
-    assert "Tables, images and HTML are not shown." in text  # which Markdown works
+    assert "Tables and images are not shown; HTML shows as typed." in text
 
 
 def test_admin_career_page_edit_appears_on_public_page(admin_client, client, demo):

@@ -4,6 +4,7 @@ from occupations.models import CareerPage
 from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
+from tests.security.test_headers import inline_code
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,27 @@ XSS_PAYLOADS = (
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_editorial_markdown_never_delivers_script(client, payload):
     page = CareerPageFactory(duties=f"Intro paragraph.\n\n{payload}")
-    html = client.get(page.get_absolute_url()).content.decode().lower()
-    assert "<script>alert" not in html
-    assert "onerror" not in html
-    assert "javascript:" not in html
-    assert "<iframe" not in html
-    assert "intro paragraph." in html
+    html = client.get(page.get_absolute_url()).content.decode()
+    found = inline_code(html)
+    assert found.inline_scripts == [] and found.attributes == []
+    assert "<iframe" not in html.lower() and "<img" not in html.lower()
+    assert "Intro paragraph." in html
+
+
+def test_editorial_html_shows_as_typed_and_headings_stay_headings(client):
+    """As tags, "<header>" reached the sanitiser and vanished, breaking the
+    paragraph round it; "#" and "##" headings were dropped to bare text; a tel:
+    link lost its address."""
+    page = CareerPageFactory(
+        duties="Developers write tags such as <header> and <nav>.\n\n"
+        "# Daily work\n\n## Tools\n\nCall [us](tel:+15551234)."
+    )
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert (
+        "<p>Developers write tags such as &lt;header&gt; and &lt;nav&gt;.</p>" in html
+    )
+    assert "<h3>Daily work</h3>" in html and "<h3>Tools</h3>" in html
+    assert '<a href="tel:+15551234" rel="noopener noreferrer">us</a>' in html
 
 
 def test_editorial_markdown_renders_lists_and_safe_links(client):
