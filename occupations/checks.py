@@ -62,6 +62,17 @@ def cache_shared_check(app_configs, **kwargs):
     return warnings
 
 
+def _migrated(database):
+    """Whether every migration has been applied to `database`. `migrate` runs the
+    database checks before it migrates: on a new database, or one a migration is
+    about to change, the check's query would fail, and `migrate` with it."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[database])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 @checks.register(checks.Tags.database)
 def projection_growth_check(app_configs, databases=None, **kwargs):
     """Projections typed in the admin before growth had to follow from the two
@@ -72,6 +83,7 @@ def projection_growth_check(app_configs, databases=None, **kwargs):
     contradicted = [
         f"{projection.occupation.code} ({projection.release})"
         for database in databases or ()
+        if _migrated(database)
         for projection in EmploymentProjection.objects.using(database)
         .select_related("occupation", "release")
         .exclude(employment_base=None)

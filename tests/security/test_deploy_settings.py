@@ -47,6 +47,16 @@ def test_deploy_check_production_settings_report_no_warnings():
     assert "System check identified no issues" in result.stdout
 
 
+def test_migrate_makes_a_new_database(tmp_path):
+    """As `make run` on a fresh clone, `make restore` and a first deploy do. The
+    database checks `migrate` runs first queried tables not yet made."""
+    database = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    migrated = run_manage("migrate", DATABASE_URL=database, CACHE_URL=None)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    checked = run_manage("check", "--database", "default", DATABASE_URL=database)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_deploy_check_weak_configuration_is_reported():
     """The check is live: switching a protection off makes it fail."""
     result = run_manage(
