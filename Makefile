@@ -6,7 +6,9 @@ INSTALLED := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 # One test process per core (pytest-xdist), each with its own test database.
 # The browser tests stay in one process: two Chromiums on two cores gained ~10 %.
-TEST_WORKERS ?= auto
+# With CACHE_URL naming a real cache, one process: every test empties the cache,
+# and processes sharing it would empty it under each other.
+TEST_WORKERS ?= $(if $(CACHE_URL)$(PAGE_CACHE_URL),0,auto)
 DEV_ENV := DEBUG=true
 
 .PHONY: run bench bench-render bench-import test test-fast screenshots lint format admin backup restore clean
