@@ -6,7 +6,7 @@ import sys
 import uuid
 from functools import wraps
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import (
     HttpResponse,
@@ -75,12 +75,17 @@ def methods_allowed(methods):
 @never_cache
 @read_only
 def healthz(request):
-    """200 when the database and the cache answer, 503 (naming the failure) if not.
+    """200 when the database and the caches answer, 503 (naming the failure) if not.
 
     Cheap enough for a load balancer to call every few seconds: one `SELECT 1` and
-    one cache round trip; no session, no template.
+    a round trip to each cache (the pages' may be a server of its own, and every
+    page waits on it); no session, no template.
     """
-    checks = {"database": _check_database(), "cache": _check_cache()}
+    checks = {
+        "database": _check_database(),
+        "cache": _check_cache("default"),
+        "page_cache": _check_cache("pages"),
+    }
     healthy = all(result == "ok" for result in checks.values())
     response = JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks},
@@ -102,14 +107,15 @@ def _check_database():
     return "ok"
 
 
-def _check_cache():
+def _check_cache(alias):
     key = f"healthz:{uuid.uuid4().hex}"
     try:
+        cache = caches[alias]
         cache.set(key, "ok", timeout=5)
         answer = cache.get(key)
         cache.delete(key)
     except Exception:  # Each cache backend raises its own errors.
-        logger.exception("Health check: the cache did not answer")
+        logger.exception("Health check: the %s cache did not answer", alias)
         return "unavailable"
     return "ok" if answer == "ok" else "unavailable"
 
