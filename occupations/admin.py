@@ -458,10 +458,14 @@ class FiguresForm(forms.ModelForm):
     error about a figure no one typed. Refused, it is compared as blank."""
 
     def _post_clean(self):
-        nullable = {
-            field.name for field in self.instance._meta.concrete_fields if field.null
+        # Its own checks leave it out (the form excludes a refused field), and
+        # the model's comparisons skip a figure that is None.
+        figures = {
+            field.name
+            for field in self.instance._meta.concrete_fields
+            if not field.is_relation
         }
-        for name in nullable & self._errors.keys():
+        for name in figures & self._errors.keys():
             setattr(self.instance, name, None)
         super()._post_clean()
 
