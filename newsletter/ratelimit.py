@@ -47,9 +47,31 @@ def _client(request):
         return seen
     if address.version == 4:
         return seen
-    if address.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
-        return str(address.ipv4_mapped)
+    if embedded := _ipv4_within(address):
+        return str(embedded)
     return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
+# IPv6 blocks whose addresses carry an IPv4 client's in their last 32 bits: NAT64
+# (RFC 6052, 8215) and SIIT (RFC 6145). Counted by /64, every IPv4 visitor behind
+# such a gateway shared one count.
+IPV4_TRANSLATION_BLOCKS = [
+    ipaddress.ip_network(block)
+    for block in ("64:ff9b::/96", "64:ff9b:1::/48", "::ffff:0:0:0/96")
+]
+
+
+def _ipv4_within(address):
+    """The IPv4 client an IPv6 address stands for, or None."""
+    if address.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
+        return address.ipv4_mapped
+    if address.sixtofour:  # 6to4
+        return address.sixtofour
+    if address.teredo:  # Teredo: (server, client)
+        return address.teredo[1]
+    if any(address in block for block in IPV4_TRANSLATION_BLOCKS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 # Mailboxes that ignore dots in an address's local part: v.i.c.t.i.m@gmail.com is

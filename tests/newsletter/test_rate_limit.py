@@ -115,6 +115,19 @@ def test_rate_limit_per_client_counts_an_ipv6_block_once(signup, limits):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    "prefix", ["::ffff:", "64:ff9b::", "::ffff:0:"], ids=["mapped", "NAT64", "SIIT"]
+)
+def test_rate_limit_counts_an_ipv4_client_behind_an_ipv6_gateway_by_itself(
+    signup, limits, prefix
+):
+    """Counted by the gateway's /64, every IPv4 visitor behind it shared one
+    count: the fourth visitor was refused for the first three's signups."""
+    for n in range(4):
+        meta = {"REMOTE_ADDR": f"{prefix}192.0.2.{n}"}
+        assert signup(f"reader{n}@example.com", meta=meta).status_code == 302
+
+
 @pytest.mark.parametrize("forwarded", ["unknown", "::ffff:192.0.2.1", ""])
 def test_rate_limit_counts_any_client_address_a_proxy_writes(signup, limits, forwarded):
     limits.TRUSTED_PROXY_COUNT = 1
