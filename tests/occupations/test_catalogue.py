@@ -396,9 +396,7 @@ def test_migration_makes_names_the_catalogue_cut_whole(db):
 
     from tests.factories import CareerPageFactory
 
-    migration = import_module(
-        "occupations.migrations.0020_career_name_as_long_as_a_title"
-    )
+    migration = import_module("occupations.migrations.0021_career_names_made_whole")
     cut = CareerPageFactory(
         occupation__title=LONG_TITLE,
         career_name=LONG_TITLE[:100],
