@@ -14,9 +14,13 @@ Scheduled pages go live by themselves: the version also expires at the next
 scheduled publication time.
 
 Visitors with a session (staff in the admin, previews) always get a fresh render.
+
+A cache that does not answer (its server down) costs speed, never a page or an
+editor's save: pages are rendered each time, and the failure is logged.
 """
 
 import hashlib
+import logging
 import re
 import time
 import uuid
@@ -39,6 +43,7 @@ from django.utils.http import parse_etags, quote_etag
 # The cache of the "pages" alias (see CACHES in the settings), as Django's `cache`
 # is the default's.
 cache = ConnectionProxy(caches, "pages")
+logger = logging.getLogger(__name__)
 STATE_KEY = "page-cache:state"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
@@ -114,7 +119,16 @@ def _reset():
 
 def _store(state):
     # Outlive every entry: a lost state only costs a rebuild, never a stale page.
-    cache.set(STATE_KEY, state, timeout=None)
+    try:
+        cache.set(STATE_KEY, state, timeout=None)
+    except Exception:  # Each cache backend raises its own errors.
+        # The save goes on. Should the cache come back with what it held, its
+        # pages are of the old content until the next change or
+        # PAGE_CACHE_SECONDS: said here, where it can be seen.
+        logger.exception(
+            "Page cache: the new content version was not stored; cached pages may "
+            "show the old content until the next change"
+        )
     return state
 
 
@@ -289,8 +303,12 @@ class PageCacheMiddleware:
             and _host_is_allowed(request)
         ):
             return self.get_response(request)
-        key = _key(request, query)
-        entry = cache.get(key)
+        try:
+            key = _key(request, query)
+            entry = cache.get(key)
+        except Exception:  # Each cache backend raises its own errors.
+            logger.exception("Page cache: the cache did not answer; page rendered")
+            return self.get_response(request)
         if entry is not None:
             self.csrf.process_request(request)
             response = _response_from(entry, request)
@@ -302,7 +320,11 @@ class PageCacheMiddleware:
         if response.status_code == 200 and not response.streaming and storable:
             patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # Each cache backend raises its own errors.
+                logger.exception("Page cache: the page was not stored")
+                return response
             # The page's {% csrf_token %} put the visitor's secret in META.
             response["ETag"] = _visitor_etag(entry, request.META.get("CSRF_COOKIE"))
             response["X-Cache"] = "MISS"

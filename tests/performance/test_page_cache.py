@@ -277,3 +277,34 @@ def test_unpublish_action_in_admin_takes_the_cached_page_down(client, demo):
         {"action": "publish_now", "_selected_action": [page.pk]},
     )
     assert client.get(REFERENCE_URL).status_code == 200
+
+
+def test_a_page_cache_that_does_not_answer_costs_speed_not_pages(
+    admin_client, demo, caplog
+):
+    """Its server down, every public page was a 500, and so was every editor's
+    save (which starts a new content version in it)."""
+    from django.test import Client, override_settings
+
+    client = Client()  # a visitor: admin_client is signed in, never cached
+
+    from tests.admin_forms import admin_url, change_form_data
+
+    gone = {  # a Redis no one listens to
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    with override_settings(CACHES={"default": local, "pages": gone}):
+        response = client.get(REFERENCE_URL)
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        url = admin_url(CareerPage, "change", page.pk)
+        saved = admin_client.post(
+            url, change_form_data(admin_client.get(url), summary="Saved meanwhile.")
+        )
+        assert saved.status_code == 302
+        assert "Saved meanwhile." in client.get(REFERENCE_URL).content.decode()
+    assert "Page cache: the cache did not answer" in caplog.text
+    assert "the new content version was not stored" in caplog.text
