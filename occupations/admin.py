@@ -871,10 +871,13 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         )
         extra_context = {**(extra_context or {}), "resource_links_then": links}
         with transaction.atomic():
+            deleted = not CareerPage.objects.filter(pk=page.pk).exists()
             response = super().history_form_view(
                 request, object_id, version_id, extra_context
             )
             reverted = request.method == "POST" and response.status_code == 302
+            if reverted and deleted:
+                page.former_slugs_restore()
             if (
                 reverted
                 and links is not None

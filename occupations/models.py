@@ -1362,6 +1362,19 @@ class CareerPage(models.Model):
     def get_absolute_url(self):
         return reverse("occupations:detail", kwargs={"slug": self.slug})
 
+    def former_slugs_restore(self):
+        """For a deleted page restored: the addresses it had (its revisions'
+        slugs) redirect to it again, as before its deletion took them along;
+        those another page or redirect has taken since stay theirs."""
+        slugs = set(self.history.values_list("slug", flat=True)) - {self.slug}
+        taken = {
+            *CareerPage.objects.filter(slug__in=slugs).values_list("slug", flat=True),
+            *FormerSlug.objects.filter(slug__in=slugs).values_list("slug", flat=True),
+        }
+        FormerSlug.objects.bulk_create(
+            FormerSlug(page=self, slug=slug) for slug in sorted(slugs - taken)
+        )
+
     def clean(self):
         errors = {}
         for section in self.EDITORIAL_SECTIONS:

@@ -226,6 +226,25 @@ def restore_deleted(client, pk):
     return CareerPage.objects.get(pk=pk)
 
 
+def test_restoring_a_deleted_page_redirects_its_former_addresses_again(
+    admin_client, client
+):
+    """Deleted, the page took its former addresses along: restored, they were
+    404s, where links and search results still pointed."""
+    page = CareerPageFactory(slug="first-address")
+    edit_page(admin_client, page, slug="second-address")
+    edit_page(admin_client, page, slug="third-address")
+    CareerPageFactory(slug="second-address")  # another page took it since
+    pk = page.pk
+    page.delete()
+    restored = restore_deleted(admin_client, pk)
+    assert restored.slug == "third-address"
+    response = client.get("/careers/first-address/")
+    assert response.status_code == 301
+    assert response["Location"] == "/careers/third-address/"
+    assert client.get("/careers/second-address/").status_code == 200  # the other's
+
+
 def test_a_slow_delete_and_a_second_one_are_restored_with_their_links(admin_client):
     """Links deleted with their page used to be told from the page's by time: the
     revisions within 1 s before the page's. A delete of many pages at once takes
