@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, get_urlconf, resolve
@@ -306,6 +306,8 @@ class PageCacheMiddleware:
         try:
             key = _key(request, query)
             entry = cache.get(key)
+        except DatabaseError:  # the content version's query: the 503 page follows
+            raise
         except Exception:  # Each cache backend raises its own errors.
             logger.exception("Page cache: the cache did not answer; page rendered")
             return self.get_response(request)
