@@ -52,12 +52,12 @@ def _client(request):
     return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
-# IPv6 blocks whose addresses carry an IPv4 client's in their last 32 bits: NAT64
-# (RFC 6052, 8215) and SIIT (RFC 6145). Counted by /64, every IPv4 visitor behind
-# such a gateway shared one count.
+# IPv6 blocks whose addresses carry an IPv4 client's in their last 32 bits: NAT64's
+# well-known prefix (RFC 6052) and SIIT (RFC 6145). Counted by /64, every IPv4
+# visitor behind such a gateway shared one count. (The local-use 64:ff9b:1::/48 of
+# RFC 8215 may place it elsewhere: counted by /64.)
 IPV4_TRANSLATION_BLOCKS = [
-    ipaddress.ip_network(block)
-    for block in ("64:ff9b::/96", "64:ff9b:1::/48", "::ffff:0:0:0/96")
+    ipaddress.ip_network(block) for block in ("64:ff9b::/96", "::ffff:0:0:0/96")
 ]
 
 
