@@ -756,7 +756,8 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
                 # What occupations.rich_text keeps; the rest is dropped as text.
                 "description": "Markdown: paragraphs, **bold**, *italic*, lists "
                 "(- or 1.), [links](https://…), ### headings, > quotes, `code` and "
-                "--- rules. Tables and images are not shown; HTML shows as typed.",
+                "--- rules. Tables and images are not shown; HTML shows as typed, "
+                "but &lt;!-- notes --&gt; not at all.",
                 "fields": CareerPage.EDITORIAL_SECTIONS,
             },
         ),

@@ -14,7 +14,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4",
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4",
     "blockquote", "code", "pre", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -25,13 +25,23 @@ SECTION_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 class _EditorialText(markdown.Extension):
     """HTML an editor types is text, shown as typed: as tags it reached the
     sanitiser, which dropped "<header>" from "tags such as <header>" and broke
-    the paragraph round it. Headings of every level are ones the section keeps:
-    "# Title" and "## Title" were dropped to bare text."""
+    the paragraph round it. But an HTML comment is an editor's note, never shown.
+    Headings of every level are ones the section keeps: "# Title" and "## Title"
+    were dropped to bare text."""
 
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.preprocessors.register(_EditorsNotes(md), "editors_notes", 30)
         md.treeprocessors.register(_SectionHeadings(md), "section_headings", 0)
+
+
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+class _EditorsNotes(markdown.preprocessors.Preprocessor):
+    def run(self, lines):
+        return HTML_COMMENT.sub("", "\n".join(lines)).split("\n")
 
 
 class _SectionHeadings(markdown.treeprocessors.Treeprocessor):

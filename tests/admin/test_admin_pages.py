@@ -67,7 +67,10 @@ def test_admin_career_page_help_texts_read_whole(admin_client, demo):
     )
     assert '"What Does a [Career] Do?" section.' in text
     assert '"[Career] Job Outlook": the narrative' in text
-    assert "Tables and images are not shown; HTML shows as typed." in text
+    assert (
+        "Tables and images are not shown; HTML shows as typed, but <!-- notes --> "
+        "not at all." in text
+    )
 
 
 def test_admin_career_page_edit_appears_on_public_page(admin_client, client, demo):

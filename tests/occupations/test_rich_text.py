@@ -33,9 +33,11 @@ def test_editorial_html_shows_as_typed_and_headings_stay_headings(client):
     link lost its address."""
     page = CareerPageFactory(
         duties="Developers write tags such as <header> and <nav>.\n\n"
-        "# Daily work\n\n## Tools\n\nCall [us](tel:+15551234)."
+        "# Daily work\n\n## Tools\n\nCall [us](tel:+15551234).\n\n"
+        "<!-- An editor's note:\ncheck the figures. -->"
     )
     html = client.get(page.get_absolute_url()).content.decode()
+    assert "editor's note" not in html  # an HTML comment is a note, never shown
     assert (
         "<p>Developers write tags such as &lt;header&gt; and &lt;nav&gt;.</p>" in html
     )
