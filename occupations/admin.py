@@ -765,11 +765,14 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if getattr(request, "reverting_to_version", None) is None:
+        if getattr(request, "reverting_to_version", None) is None or getattr(
+            request, "restoring_deleted_page", False
+        ):
             return fieldsets
         # A revert puts back what the page said, not whether it was live: undoing
         # a text change took an unpublished page live again, or a live one down.
-        # Fields outside the form keep their current values (save_model).
+        # Fields outside the form keep their current values (save_model). A
+        # deleted page has none: its restore form keeps them, to choose.
         return [
             (name, options)
             for name, options in fieldsets
@@ -870,15 +873,21 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             if following
             else None  # the latest version: nothing to put back
         )
-        extra_context = {**(extra_context or {}), "resource_links_then": links}
+        deleted = not CareerPage.objects.filter(pk=page.pk).exists()
+        request.restoring_deleted_page = deleted
+        extra_context = {
+            **(extra_context or {}),
+            "resource_links_then": links,
+            "restoring_deleted_page": deleted,
+        }
         with transaction.atomic():
-            deleted = not CareerPage.objects.filter(pk=page.pk).exists()
             response = super().history_form_view(
                 request, object_id, version_id, extra_context
             )
             reverted = request.method == "POST" and response.status_code == 302
             if reverted and deleted:
-                page.former_slugs_restore()
+                # As saved: the restore form may have changed its slug.
+                CareerPage.objects.get(pk=page.pk).former_slugs_restore()
             if (
                 reverted
                 and links is not None

@@ -245,6 +245,28 @@ def test_restoring_a_deleted_page_redirects_its_former_addresses_again(
     assert client.get("/careers/second-address/").status_code == 200  # the other's
 
 
+def test_restoring_a_deleted_page_lets_the_editor_choose_its_status(
+    admin_client, client
+):
+    """A deleted page has no status "now" to keep: its restore form kept the
+    version's, and put a page live the editor meant to check first."""
+    page = CareerPageFactory(slug="was-live")
+    pk = page.pk
+    page.delete()
+    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
+    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    form = admin_client.get(restore_url)
+    assert "status" in form.context["adminform"].form.fields
+    assert "stay as they are now" not in visible_text(form.content)
+    data = change_form_data(form, status=CareerPage.Status.DRAFT, slug="checked-first")
+    assert admin_client.post(restore_url, data).status_code == 302
+    restored = CareerPage.objects.get(pk=pk)
+    assert restored.status == CareerPage.Status.DRAFT
+    assert client.get("/careers/checked-first/").status_code == 404  # a draft
+    # The address it had when deleted is a former one of the address it has now.
+    assert restored.former_slugs.filter(slug="was-live").exists()
+
+
 def test_a_slow_delete_and_a_second_one_are_restored_with_their_links(admin_client):
     """Links deleted with their page used to be told from the page's by time: the
     revisions within 1 s before the page's. A delete of many pages at once takes
