@@ -808,7 +808,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             request,
             drafted,
             len(pages),
-            "Unpublished {}: drafts now.",
+            f"Unpublished {{}}: {'a draft' if drafted == 1 else 'drafts'} now.",
             ("a draft", "drafts"),
         )
 

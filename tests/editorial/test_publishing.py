@@ -102,7 +102,7 @@ def test_publish_now_action_makes_drafts_and_scheduled_pages_live(admin_client, 
         (
             "unpublish",
             ["live", "draft"],
-            "Unpublished 1 page: drafts now. The other one was a draft already.",
+            "Unpublished 1 page: a draft now. The other one was a draft already.",
         ),
     ],
 )
