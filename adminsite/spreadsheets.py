@@ -474,9 +474,9 @@ class DateTimeCell(ie_widgets.DateTimeWidget):
 
     def render(self, value, obj=None, **kwargs):
         if isinstance(value, datetime.datetime) and is_repeated(
-            timezone.localtime(value)
+            local_time := timezone.localtime(value)
         ):
-            return timezone.localtime(value).isoformat(sep=" ")
+            return local_time.isoformat(sep=" ")
         return super().render(value, obj, **kwargs)
 
 

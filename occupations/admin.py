@@ -794,7 +794,7 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         pages = list(queryset)
         published = career_pages_publish(pages=pages, by=request.user)
         self._report_action(
-            request, published, len(pages), "Published {}.", ("live", "live")
+            request, published, len(pages), "Published {pages}.", ("live", "live")
         )
 
     @admin.action(
@@ -808,22 +808,28 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             request,
             drafted,
             len(pages),
-            f"Unpublished {{}}: {'a draft' if drafted == 1 else 'drafts'} now.",
+            "Unpublished {pages}: {state} now.",
             ("a draft", "drafts"),
         )
 
     def _report_action(self, request, done, selected, message, state):
-        """Says what an action did, and why it left the other selected pages alone
-        (they were in `state` already: singular, plural): "Published 0 page(s)."
-        said neither."""
+        """Says what an action did (`message`, of `{pages}` and their `{state}`)
+        and why it left the other selected pages alone (they were in `state`
+        already: singular, plural): "Published 0 page(s)." said neither."""
+
+        def in_state(count):
+            return state[0] if count == 1 else state[1]
+
         left = selected - done
-        already = f"{state[0] if left == 1 else state[1]} already"
+        already = f"{in_state(left)} already"
         if not done:
             pages = "page was" if left == 1 else "pages were"
             text = f"Nothing to do: the selected {pages} {already}."
             self.message_user(request, text, messages.WARNING)
             return
-        text = message.format(f"{done} page{'' if done == 1 else 's'}")
+        text = message.format(
+            pages=f"{done} page{'' if done == 1 else 's'}", state=in_state(done)
+        )
         if left:
             others = "one was" if left == 1 else f"{left} were"
             text += f" The other {others} {already}."

@@ -14,6 +14,10 @@ def cache_is_shared(alias="default"):
     return settings.CACHES[alias]["BACKEND"] not in PROCESS_LOCAL_CACHES
 
 
+def _keeps_nothing(alias):
+    return settings.CACHES[alias]["BACKEND"] == DUMMY_CACHE
+
+
 @checks.register(checks.Tags.caches, deploy=True)
 def cache_shared_check(app_configs, **kwargs):
     # What each cache keeps: lost if it keeps nothing, or if each worker has its own.
@@ -31,12 +35,11 @@ def cache_shared_check(app_configs, **kwargs):
             "and the others serve their copy of the old pages for up to "
             "PAGE_CACHE_SECONDS",
         )
-    backends = {alias: settings.CACHES[alias]["BACKEND"] for alias in kept}
-    nothing = [kept[alias][0] for alias in kept if backends[alias] == DUMMY_CACHE]
+    nothing = [lost for alias, (lost, _) in kept.items() if _keeps_nothing(alias)]
     own = [
-        kept[alias][1]
-        for alias in kept
-        if backends[alias] in PROCESS_LOCAL_CACHES - {DUMMY_CACHE}
+        lost
+        for alias, (_, lost) in kept.items()
+        if not cache_is_shared(alias) and not _keeps_nothing(alias)
     ]
     hint = (
         "Set CACHE_URL (and PAGE_CACHE_URL, if pages have a cache of their own) to "
