@@ -438,16 +438,8 @@ def test_import_wages_twice_changes_nothing(db):
 def test_import_of_a_workbook_without_its_sheet_size_reads_every_row(db, tmp_path):
     """A workbook some tools write has no <dimension>: openpyxl then ends each row
     at its last value, and a row with blank cells at its end was a KeyError."""
-    (tmp_path / "saved").mkdir()
-    saved = wages_copy(tmp_path / "saved")  # openpyxl writes no blank cells
-    path = tmp_path / WAGES_2022.name
-    with zipfile.ZipFile(saved) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            if name.startswith("xl/worksheets/"):
-                data = re.sub(rb"<dimension [^>]*/>", b"", data)
-            target.writestr(name, data)
+    path = wages_copy(tmp_path)  # openpyxl writes no blank cells
+    _sheet_xml_changed(path, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
     assert b"<dimension" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
 
     run("import_onet", ONET)
@@ -930,13 +922,13 @@ def _rewrite(path, old, new):
     path.write_text(path.read_text().replace(old, new, 1))
 
 
-def _damaged_sheet_xml(path):
-    """The workbook at `path` with its first sheet's XML cut short inside a zip
-    that is itself sound."""
+def _sheet_xml_changed(path, change):
+    """The workbook at `path` with `change` (bytes to bytes) made to its first
+    sheet's XML, inside a zip that is itself sound."""
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
-    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
+    parts[sheet] = change(parts[sheet])
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
@@ -960,7 +952,9 @@ def _damaged_gzip(folder):
             r"Job Zones.txt, line \d+: Job Zone is '²', which is not a whole number",
         ),
         (
-            lambda folder: _damaged_sheet_xml(folder / "Skills.xlsx"),
+            lambda folder: _sheet_xml_changed(
+                folder / "Skills.xlsx", lambda xml: xml[: len(xml) // 2]
+            ),
             r"Skills.xlsx: not a readable Excel file",
         ),
         (_damaged_gzip, r"Occupation Data.txt.gz: not a readable gzip file"),

@@ -286,17 +286,12 @@ def test_a_page_cache_that_does_not_answer_costs_speed_not_pages(
     save (which starts a new content version in it)."""
     from django.test import Client, override_settings
 
-    client = Client()  # a visitor: admin_client is signed in, never cached
-
     from tests.admin_forms import admin_url, change_form_data
+    from tests.security.test_healthz import GONE, LOCAL
 
-    gone = {  # a Redis no one listens to
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-    }
-    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    client = Client()  # a visitor: admin_client is signed in, never cached
     page = CareerPage.objects.get(slug="machine-learning-engineer")
-    with override_settings(CACHES={"default": local, "pages": gone}):
+    with override_settings(CACHES={"default": LOCAL, "pages": GONE}):
         response = client.get(REFERENCE_URL)
         assert response.status_code == 200
         assert "X-Cache" not in response
