@@ -25,7 +25,11 @@ from adminsite.options import (
 )
 from adminsite.spreadsheets import SpreadsheetMixin
 from resources.models import CareerPageResource
-from resources.services import page_links_as_of, page_links_restore
+from resources.services import (
+    page_link_changes,
+    page_links_as_of,
+    page_links_restore,
+)
 
 from . import page_cache
 from .importers.sync import IMPORT_REVISION_PREFIX
@@ -862,6 +866,33 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Revert ----------------------------------------------------------------
+
+    def set_history_delta_changes(
+        self, request, historical_records, foreign_keys_are_objs=True
+    ):
+        """Each version's row lists its resource links' changes too: they are
+        edited in the page's form, and a revert puts them back. A link's change
+        belongs to the page version saved before it (the inline saves after)."""
+        super().set_history_delta_changes(
+            request, historical_records, foreign_keys_are_objs
+        )
+        versions = list(historical_records)  # newest first
+        if not versions:
+            return
+        after_listed = versions[0].next_record  # on a later page of the list
+        link_changes = page_link_changes(
+            versions[0].id,
+            since=versions[-1].history_date,
+            until=after_listed.history_date if after_listed else None,
+        )
+        for version in versions:
+            own = []
+            while link_changes and link_changes[-1][0] >= version.history_date:
+                own.insert(0, link_changes.pop()[1])
+            version.history_delta_changes = [
+                *getattr(version, "history_delta_changes", []),
+                *own,
+            ]
 
     object_history_form_template = "admin/occupations/careerpage/revert_form.html"
 

@@ -45,6 +45,58 @@ def page_links_as_of(page, *, since, until):
     return links
 
 
+def page_link_changes(page_id, *, since, until=None):
+    """What was done to a page's resource links from `since` up to `until` (None:
+    now), in time order, as `(when, change)` pairs: each change a dict with the
+    `field`, `old` and `new` the admin's history list shows for a field's change.
+    Links deleted with their page are left out: the page's deletion says it."""
+    revisions = CareerPageResource.history.filter(page_id=page_id)
+    if until is not None:
+        revisions = revisions.filter(history_date__lt=until)
+    revisions = list(revisions.order_by("history_date", "history_id"))
+    resource_ids = {revision.resource_id for revision in revisions}
+    # Deleted resources by their last name on record.
+    names = dict(
+        Resource.history.filter(id__in=resource_ids)
+        .latest_of_each()
+        .values_list("id", "name")
+    )
+    names.update(Resource.objects.filter(id__in=resource_ids).values_list("id", "name"))
+    changes, last_of_link = [], {}
+    for revision in revisions:
+        before = last_of_link.get(revision.id)
+        last_of_link[revision.id] = revision
+        if (
+            revision.history_date < since
+            or revision.history_change_reason == DELETED_WITH_PAGE
+        ):
+            continue
+        changes.extend(
+            (revision.history_date, change)
+            for change in _link_changes(before, revision, names)
+        )
+    return changes
+
+
+def _link_changes(before, revision, names):
+    name = names.get(revision.resource_id, f"resource #{revision.resource_id}")
+    if revision.history_type == "-":
+        return [{"field": "Resource link", "old": name, "new": "—"}]
+    if before is None or before.history_type == "-":
+        return [{"field": "Resource link", "old": "—", "new": name}]
+    changes = []
+    if before.resource_id != revision.resource_id:
+        old_name = names.get(before.resource_id, f"resource #{before.resource_id}")
+        changes.append({"field": "Resource link", "old": old_name, "new": name})
+    for field in ("description", "position"):
+        old, new = getattr(before, field), getattr(revision, field)
+        if old != new:
+            changes.append(
+                {"field": f"Resource link “{name}”, {field}", "old": old, "new": new}
+            )
+    return changes
+
+
 def page_links_restore(page, links):
     """Make `page`'s links exactly `links` (from `page_links_as_of`): remove the
     others, add or correct these. Each change is saved on its own, so it is a

@@ -152,3 +152,23 @@ def test_skill_delete_page_is_constant(admin_client, django_assert_num_queries):
         return skill
 
     assert_constant(admin_client, django_assert_num_queries, rated_skill, delete_url)
+
+
+def career_page_edited(times):
+    """A page saved `times` times, its resource links changing in between."""
+    page = factories.CareerPageFactory()
+    for number in range(times):
+        factories.CareerPageResourceFactory(page=page)
+        page.duties = f"Revision {number}."
+        page.save()
+    return page
+
+
+def test_career_page_history_is_constant(admin_client, django_assert_num_queries):
+    """Each version's row lists its field and resource link changes."""
+    assert_constant(
+        admin_client,
+        django_assert_num_queries,
+        career_page_edited,
+        lambda page: reverse("admin:occupations_careerpage_history", args=[page.pk]),
+    )

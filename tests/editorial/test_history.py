@@ -29,6 +29,7 @@ from tests.factories import (
     OccupationFactory,
     OccupationSkillFactory,
     OccupationTechnologyFactory,
+    ResourceFactory,
     TaskFactory,
     TechnologyFactory,
     UserFactory,
@@ -532,3 +533,41 @@ def test_a_deleted_release_can_be_restored_from_its_history(admin_client):
     response = admin_client.post(url, change_form_data(admin_client.get(url)))
     assert response.status_code == 302
     assert DataRelease.objects.get(pk=pk).name == "OEWS May 2001"
+
+
+def test_history_lists_the_resource_link_changes_saved_with_each_version(
+    admin_client,
+):
+    """Links are edited in the page's form and a revert puts them back, but the
+    history listed the page's own fields only: a removed link left no trace."""
+    page = CareerPageFactory(duties="Duties.")
+    CareerPageResourceFactory(
+        page=page, resource__name="Kept", description="First words.", position=1
+    )
+    CareerPageResourceFactory(page=page, resource__name="Dropped", position=2)
+    added = ResourceFactory(name="Added")
+    edit_page(admin_client, page, duties="Duties, first edit.")
+
+    form = admin_client.get(admin_url(CareerPage, "change", page.pk))
+    data = change_form_data(form)
+    data["page_resources-0-description"] = "Second words."
+    data["page_resources-1-DELETE"] = "on"
+    data["page_resources-2-resource"] = added.pk
+    data["page_resources-2-position"] = 3
+    data["page_resources-TOTAL_FORMS"] = 3
+    response = admin_client.post(admin_url(CareerPage, "change", page.pk), data)
+    assert response.status_code == 302
+
+    history = admin_client.get(admin_url(CareerPage, "history", page.pk))
+    table = history.content.decode().split('id="change-history"')[1]
+    table = table.split("</table>")[0]
+    rows = [visible_text(row) for row in table.split("<tr")[2:]]  # after the heading
+    newest, first_edit, created = rows
+    assert "Resource link “Kept”, description: First words. → Second words." in newest
+    assert "Resource link: Dropped → —" in newest
+    assert "Resource link: — → Added" in newest
+    assert "Resource link" not in first_edit
+    assert "Duties: Duties. → Duties, first edit." in first_edit
+    # Made after the page's first version, before its first edit.
+    assert "Resource link: — → Kept" in created
+    assert "Resource link: — → Dropped" in created
