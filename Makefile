@@ -38,6 +38,7 @@ bench-render: $(INSTALLED)
 	$(BIN)/python benchmarks/render_bench.py
 
 ## bench-import: time importing release files; DATA=folder with onet/ and bls/
+## (bls/national_M20*_dl.xlsx, bls/projections_2021-31/, bls/projections_2024-34/)
 bench-import: $(INSTALLED)
 	$(BIN)/python benchmarks/import_bench.py "$(DATA)/onet" \
 		--wages "$(DATA)"/bls/national_M20*_dl.xlsx \
@@ -62,13 +63,14 @@ test-fast: $(INSTALLED)
 screenshots: $(INSTALLED)
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser tests/browser/screenshots.py
 
-## admin: create a local admin login (asks for a username and password)
+## admin: create a local admin login (asks for a username, e-mail and password)
 admin: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
 
 ## backup: write every app's data to FILE (make backup FILE=careerguide.json.gz);
-## the JSON loads into SQLite or PostgreSQL alike. Uses the current environment's DB.
+## the JSON loads into SQLite or PostgreSQL alike. Uses the current environment's DB
+## and settings (on a development checkout: DEBUG=true make backup FILE=…).
 BACKUP_EXCLUDE := --exclude contenttypes --exclude auth.permission --exclude sessions --exclude axes
 backup: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage: make backup FILE=careerguide.json.gz" >&2; exit 2; }
