@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import io
 import re
+import zipfile
 from itertools import zip_longest
 
 import tablib
@@ -108,30 +109,40 @@ class CheckedXLSX(XLSX):
     """A workbook whose values are on one sheet, read whichever sheet that is.
     The library reads the sheet that was open when the workbook was saved: rows
     on the others were ignored without a word, and a workbook saved with an
-    empty sheet open "could not be read"."""
+    empty sheet open "could not be read".
+
+    A workbook is zipped XML: 100 KB unpacked to a million rows, which took 20 s
+    and 250 MB of a worker to read before the import's row limit was checked. So
+    its unpacked size and each sheet's rows and cells (formatted empty ones too)
+    are bounded first, far above any real import (3,000 rows of ~30 columns)."""
+
+    MOST_UNPACKED_BYTES = 200 * 2**20
+    MOST_SHEET_ROWS = 20_000
+    MOST_SHEET_CELLS = 1_000_000
 
     def create_dataset(self, in_stream):
         import openpyxl
 
+        self._check_unpacked_size(in_stream)
         workbook = openpyxl.load_workbook(
             io.BytesIO(in_stream), read_only=True, data_only=True
         )
         try:
-            used = [sheet for sheet in workbook.worksheets if _holds(sheet)]
-            if len(used) > 1:
-                raise LayoutError(
-                    f"The workbook has values on {len(used)} sheets "
-                    f"({_listed(sheet.title for sheet in used)}); an import reads "
-                    "one. Move the rows onto one sheet, or save each sheet as a "
-                    "workbook of its own."
-                )
-            if not used:
-                raise LayoutError(
-                    "The workbook is empty: its first line must name the columns."
-                )
-            rows = list(used[0].iter_rows(values_only=True))
+            sheets = {sheet.title: self._rows(sheet) for sheet in workbook.worksheets}
         finally:
             workbook.close()
+        used = [title for title, rows in sheets.items() if _holds(rows)]
+        if len(used) > 1:
+            raise LayoutError(
+                f"The workbook has values on {len(used)} sheets ({_listed(used)}); "
+                "an import reads one. Move the rows onto one sheet, or save each "
+                "sheet as a workbook of its own."
+            )
+        if not used:
+            raise LayoutError(
+                "The workbook is empty: its first line must name the columns."
+            )
+        rows = sheets[used[0]]
         # A sheet's rows end at their last value, not at the sheet's last column.
         width = max(map(len, rows))
         dataset = tablib.Dataset()
@@ -140,13 +151,41 @@ class CheckedXLSX(XLSX):
             dataset.append([*row, *[None] * (width - len(row))])
         return dataset
 
+    def _check_unpacked_size(self, in_stream):
+        try:
+            with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+        except zipfile.BadZipFile:
+            return  # openpyxl says what it makes of the file
+        if unpacked > self.MOST_UNPACKED_BYTES:
+            raise LayoutError(
+                f"The workbook unpacks to {unpacked / 2**20:,.1f} MB; an import "
+                f"reads at most {self.MOST_UNPACKED_BYTES / 2**20:,.1f} MB. Split it "
+                "into smaller files."
+            )
 
-def _holds(sheet):
-    """Whether a worksheet has a value in any cell (stops at the first)."""
+    def _rows(self, sheet):
+        # Rows as written: not padded to the size <dimension> claims (a few bytes
+        # can claim 16,384 columns by a million rows).
+        sheet.reset_dimensions()
+        rows, cells = [], 0
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(row)
+            cells += len(row)
+            if len(rows) > self.MOST_SHEET_ROWS or cells > self.MOST_SHEET_CELLS:
+                raise LayoutError(
+                    f"The sheet “{sheet.title}” has more than "
+                    f"{self.MOST_SHEET_ROWS:,} rows or {self.MOST_SHEET_CELLS:,} "
+                    "cells, empty ones with formatting included. Delete the rows "
+                    "and columns beside your data, or split the file."
+                )
+        return rows
+
+
+def _holds(rows):
+    """Whether a worksheet's rows have a value in any cell."""
     return any(
-        value is not None and str(value).strip()
-        for row in sheet.iter_rows(values_only=True)
-        for value in row
+        value is not None and str(value).strip() for row in rows for value in row
     )
 
 

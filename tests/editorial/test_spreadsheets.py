@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from adminsite.spreadsheets import CheckedXLSX
 from occupations.models import CareerPage
 from resources.models import Resource
 from tests.admin_forms import admin_url
@@ -338,6 +341,88 @@ def test_import_of_an_empty_workbook_says_so(admin_client):
     content = visible_text(preview.content)
     assert "The workbook is empty: its first line must name the columns." in content
     assert "Confirm import" not in content
+
+
+def workbook_with_sheet_xml(rows_xml, dimension="A1:B2"):
+    """A resources workbook (a header row, then `rows_xml` as written, rows 2
+    onwards) whose sheet claims `dimension`: XML no spreadsheet program writes,
+    but a few zipped bytes can."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "url"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    with zipfile.ZipFile(stream) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "</row></sheetData>", f"</row>{rows_xml}</sheetData>"
+    ).encode()
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return packed.getvalue()
+
+
+def text_cell(reference, text):
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+@pytest.mark.parametrize(
+    ("rows_xml", "refusal"),
+    [
+        (  # 30 KB zipped; a million such rows in 98 KB took 20 s and 250 MB
+            "".join(
+                f'<row r="{row}"><c r="A{row}" s="1"/></row>'
+                for row in range(2, 30_002)
+            ),
+            "The sheet “Sheet” has more than 20,000 rows or 1,000,000 cells",
+        ),
+        (  # a cell in the sheet's last column: every row 16,384 cells wide
+            "".join(
+                f'<row r="{row}">{text_cell(f"XFD{row}", "x")}</row>'
+                for row in range(2, 100)
+            ),
+            "The sheet “Sheet” has more than 20,000 rows or 1,000,000 cells",
+        ),
+    ],
+    ids=["rows", "cells"],
+)
+def test_import_of_a_workbook_too_big_to_read_is_refused_before_it_is_read(
+    admin_client, rows_xml, refusal
+):
+    """The rows were all read before the import's own limit was checked."""
+    content = workbook_with_sheet_xml(rows_xml)
+    preview = upload(admin_client, Resource, content, "r.xlsx", XLSX_FORMAT)
+    text = visible_text(preview.content)
+    assert refusal in text
+    assert "Confirm import" not in text
+
+
+def test_import_reads_the_rows_a_workbook_holds_not_those_it_claims(admin_client):
+    """A sheet's <dimension> can claim every row and column of a sheet: the
+    library padded each row to it and added empty rows up to its end."""
+    row = text_cell("A2", "Coursera") + text_cell("B2", "https://www.coursera.org/")
+    content = workbook_with_sheet_xml(
+        f'<row r="2">{row}</row>', dimension="A1:XFD1048576"
+    )
+    preview = upload(admin_client, Resource, content, "r.xlsx", XLSX_FORMAT)
+    assert confirm(admin_client, Resource, preview).status_code == 302
+    assert Resource.objects.filter(name="Coursera").exists()
+
+
+def test_import_of_a_workbook_that_unpacks_too_big_is_refused(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr(CheckedXLSX, "MOST_UNPACKED_BYTES", 2**20)
+    filler = "".join(
+        f'<row r="{row}"><c r="C{row}" s="1"/></row>' for row in range(2, 30_000)
+    )
+    content = workbook_with_sheet_xml(filler)
+    preview = upload(admin_client, Resource, content, "r.xlsx", XLSX_FORMAT)
+    text = visible_text(preview.content)
+    assert "The workbook unpacks to 1.2 MB; an import reads at most 1.0 MB." in text
 
 
 def test_import_blank_position_leaves_it_as_it_is(admin_client):
