@@ -11,7 +11,9 @@ admin action) replaces the version, so all pages are rebuilt on their next visit
 so does `migrate`, which every deploy runs, because a page is stored with the
 headers (CSP, permissions policy) and template output of the code that made it.
 Scheduled pages go live by themselves: the version also expires at the next
-scheduled publication time.
+scheduled publication time. Only a new version is ever written: a worker that read
+the version before an editor's change must not put it back after (pages cached
+under it would be served again), and the cache has no compare-and-set.
 
 Visitors with a session (staff in the admin, previews) always get a fresh render.
 
@@ -44,7 +46,10 @@ from django.utils.http import parse_etags, quote_etag
 # is the default's.
 cache = ConnectionProxy(caches, "pages")
 logger = logging.getLogger(__name__)
-STATE_KEY = "page-cache:state"
+# The current content version; and per version, when the next scheduled page goes
+# live (0: none is scheduled), which ends it.
+VERSION_KEY = "page-cache:version"
+GOES_LIVE_KEY = "page-cache:goes-live:{version}"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
@@ -114,13 +119,8 @@ def invalidate_after_migrate(sender, **kwargs):
 def _reset():
     # No query here: a save can come in the hundreds (an admin formset, load_demo).
     # The next visitor looks up when the next scheduled page goes live.
-    _store({"version": uuid.uuid4().hex, "expires": None, "checked": False})
-
-
-def _store(state):
-    # Outlive every entry: a lost state only costs a rebuild, never a stale page.
     try:
-        cache.set(STATE_KEY, state, timeout=None)
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # Each cache backend raises its own errors.
         # The save goes on. Should the cache come back with what it held, its
         # pages are of the old content until the next change or
@@ -129,26 +129,26 @@ def _store(state):
             "Page cache: the new content version was not stored; cached pages may "
             "show the old content until the next change"
         )
-    return state
 
 
 def _current_version():
     from .models import CareerPage
 
-    state = cache.get(STATE_KEY)
-    expired = state is not None and state["expires"] and time.time() >= state["expires"]
-    if state is None or expired or not state["checked"]:
+    version = cache.get(VERSION_KEY)
+    if version is None:  # never set, or evicted: outlives every page otherwise
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)  # unless one won
+        version = cache.get(VERSION_KEY)
+    goes_live_key = GOES_LIVE_KEY.format(version=version)
+    goes_live = cache.get(goes_live_key)
+    if goes_live is None:
         next_publication = CareerPage.objects.next_publication_time()
-        state = _store(
-            {
-                "version": state["version"]
-                if state and not expired
-                else uuid.uuid4().hex,
-                "expires": next_publication.timestamp() if next_publication else None,
-                "checked": True,
-            }
-        )
-    return state["version"]
+        goes_live = next_publication.timestamp() if next_publication else 0
+        # No longer than the version's pages: versions come and go with edits.
+        cache.set(goes_live_key, goes_live, timeout=settings.PAGE_CACHE_SECONDS)
+    if goes_live and time.time() >= goes_live:
+        _reset()  # a page went live: a new version, checked on the next visit
+        version = cache.get(VERSION_KEY)
+    return version
 
 
 def _is_cacheable(request):

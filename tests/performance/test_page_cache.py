@@ -2,10 +2,12 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -303,3 +305,30 @@ def test_a_page_cache_that_does_not_answer_costs_speed_not_pages(
         assert "Saved meanwhile." in client.get(REFERENCE_URL).content.decode()
     assert "Page cache: the cache did not answer" in caplog.text
     assert "the new content version was not stored" in caplog.text
+
+
+def test_a_visit_slow_to_check_the_content_version_never_brings_it_back(db):
+    """A visit read the content version, then stored it back once its query was
+    done: an editor's change in between was undone, and the page as it was before
+    (cached meanwhile by another visit) was served again for a day."""
+    page = CareerPageFactory(title="Visible page")
+    url = page.get_absolute_url()
+    page.save()  # an edit: a new content version, not yet checked
+    slow_visitor, other_visitor = Client(), Client()
+    check = type(CareerPage.objects).next_publication_time
+    calls = []
+
+    def slow_check(manager):
+        calls.append(manager)
+        if len(calls) == 1:  # while the slow visit waits on its query:
+            assert other_visitor.get(url)["X-Cache"] == "MISS"  # cached as is
+            page.status = CareerPage.Status.DRAFT
+            page.save()  # the editor takes the page down
+            assert other_visitor.get(url).status_code == 404
+        return check(manager)
+
+    with mock.patch.object(
+        type(CareerPage.objects), "next_publication_time", slow_check
+    ):
+        slow_visitor.get(url)  # began before the change: either answer is fair
+        assert other_visitor.get(url).status_code == 404
