@@ -295,13 +295,26 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
             )
         return super().history_view(request, object_id, extra_context)
 
+    def has_change_history_permission(self, request, obj=None):
+        """Reverting changes the object; restoring a deleted one adds it back, which
+        those who may not add one could do through its history."""
+        if not super().has_change_history_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or self.has_add_permission(request)
+            or self.model._default_manager.filter(pk=obj.pk).exists()
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The library only hides the Revert button from those who may view but not
-        # change; its view saves any POST. Refuse it here.
-        if request.method == "POST" and not self.has_change_history_permission(request):
-            raise PermissionDenied
         if not self._version_ids_valid(object_id, version_id):
             raise Http404("No such version.")
+        # The library only hides the Revert button from those who may view but not
+        # change; its view saves any POST. Refuse it here.
+        if request.method == "POST" and not self.has_change_history_permission(
+            request, self.get_version(object_id, version_id).instance
+        ):
+            raise PermissionDenied
         request.reverting_to_version = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -903,18 +916,24 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         version = self.get_version(object_id, version_id)
         page = version.instance
         following = version.next_record
+        # As in the page's form, whose links inline needs them.
+        may_edit_links = request.user.has_perms(
+            f"resources.{action}_careerpageresource"
+            for action in ("add", "change", "delete")
+        )
         links = (
             page_links_as_of(
                 page, since=version.history_date, until=following.history_date
             )
-            if following
-            else None  # the latest version: nothing to put back
+            if following and may_edit_links
+            else None  # nothing to put back, or not for this editor to
         )
         deleted = not CareerPage.objects.filter(pk=page.pk).exists()
         request.restoring_deleted_page = deleted
         extra_context = {
             **(extra_context or {}),
             "resource_links_then": links,
+            "resource_links_kept": following is not None and not may_edit_links,
             "restoring_deleted_page": deleted,
         }
         with transaction.atomic():

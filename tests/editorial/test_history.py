@@ -571,3 +571,48 @@ def test_history_lists_the_resource_link_changes_saved_with_each_version(
     # Made after the page's first version, before its first edit.
     assert "Resource link: — → Kept" in created
     assert "Resource link: — → Dropped" in created
+
+
+def editor_with(client, *codenames):
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(editor)
+    return editor
+
+
+def test_restoring_a_deleted_page_needs_the_add_permission(client):
+    """Those who may change pages but not add them could add a deleted one back
+    through its history."""
+    page = CareerPageFactory(duties="Deleted duties.")
+    pk = page.pk
+    page.delete()
+    editor_with(client, "view_careerpage", "change_careerpage")
+    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
+    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    form = client.get(restore_url)
+    assert form.status_code == 200  # the old version may be looked at
+    assert "Revert" not in visible_text(form.content)
+    assert client.post(restore_url, change_form_data(form)).status_code == 403
+    assert not CareerPage.objects.filter(pk=pk).exists()
+
+    editor_with(client, "view_careerpage", "change_careerpage", "add_careerpage")
+    assert restore_deleted(client, pk).duties == "Deleted duties."
+
+
+def test_a_revert_by_an_editor_who_may_not_edit_links_leaves_them(client):
+    """The page's form gives the links only to those who may add, change and
+    delete them; a revert put them back for anyone who may change the page."""
+    page = CareerPageFactory(duties="Original duties.")
+    CareerPageResourceFactory(page=page, resource__name="Then")
+    page.save()
+    page.page_resources.all().delete()
+    CareerPageResourceFactory(page=page, resource__name="Now")
+    editor_with(client, "view_careerpage", "change_careerpage")
+    first = page.history.earliest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
+    form = client.get(revert_url)
+    text = visible_text(form.content)
+    assert "The page's resource links stay as they are now" in text
+    assert "Then" not in text
+    assert client.post(revert_url, change_form_data(form)).status_code == 302
+    assert links_of(page) == [("Now", "")]
