@@ -1,9 +1,9 @@
 """Fixed-window rate limits on signups, kept in Django's cache.
 
-Per client address (an IPv6 one by its /64), an hour's window: a visitor retrying
-is soon let in again. Per inbox (an email address without its "+tag"), a day's:
-each attempt may send that address an email, and no one should be able to fill an
-inbox with confirmations, from however many clients or tags.
+Per client (`client_network`: an IPv6 one by its /64), an hour's window: a
+visitor retrying is soon let in again. Per inbox (an email address without its
+"+tag"), a day's: each attempt may send that address an email, and no one should
+be able to fill an inbox with confirmations, from however many clients or tags.
 
 `cache.add` starts a window's counter only if it is not there yet and `cache.incr`
 is atomic on Redis and memcached (and under the local-memory cache's lock), so
@@ -12,14 +12,13 @@ cache never holds an address, nor a plain hash that a list of addresses would
 match.
 """
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from operations.proxies import client_ip
+from operations.proxies import client_network
 
 
 def _hit(scope, value, limit, window):
@@ -35,43 +34,6 @@ def _hit(scope, value, limit, window):
         cache.set(key, 1, timeout=window)
         count = 1
     return window - now % window if count > limit else 0
-
-
-def _client(request):
-    """The client address as counted: an IPv6 one by its /64, the block a single
-    host or home is given (it may use any address in it)."""
-    seen = client_ip(request)
-    try:
-        address = ipaddress.ip_address(seen)
-    except ValueError:  # what a proxy wrote instead ("unknown"): counted as it is
-        return seen
-    if address.version == 4:
-        return seen
-    if embedded := _ipv4_within(address):
-        return str(embedded)
-    return str(ipaddress.ip_network(f"{address}/64", strict=False))
-
-
-# IPv6 blocks whose addresses carry an IPv4 client's in their last 32 bits: NAT64's
-# well-known prefix (RFC 6052) and SIIT (RFC 6145). Counted by /64, every IPv4
-# visitor behind such a gateway shared one count. (The local-use 64:ff9b:1::/48 of
-# RFC 8215 may place it elsewhere: counted by /64.)
-IPV4_TRANSLATION_BLOCKS = [
-    ipaddress.ip_network(block) for block in ("64:ff9b::/96", "::ffff:0:0:0/96")
-]
-
-
-def _ipv4_within(address):
-    """The IPv4 client an IPv6 address stands for, or None."""
-    if address.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
-        return address.ipv4_mapped
-    if address.sixtofour:  # 6to4
-        return address.sixtofour
-    if address.teredo:  # Teredo: (server, client)
-        return address.teredo[1]
-    if any(address in block for block in IPV4_TRANSLATION_BLOCKS):
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
 
 
 # Mailboxes that ignore dots in an address's local part: v.i.c.t.i.m@gmail.com is
@@ -95,7 +57,7 @@ def signup_limited(request, *, email=None):
     they are within limits."""
     wait = _hit(
         "ip",
-        _client(request),
+        client_network(request),
         settings.NEWSLETTER_RATE_LIMIT_PER_IP,
         settings.NEWSLETTER_RATE_LIMIT_WINDOW,
     )

@@ -290,11 +290,11 @@ PERMISSIONS_POLICY = {
 }
 
 # Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed logins
-# for one username from one address, that pair is locked out for the cool-off time.
+# for one username from one client, that pair is locked out for the cool-off time.
 # Keyed on the pair, so a stranger cannot lock the real editor out from elsewhere.
-# The client address is the one operations.proxies.client_ip reads, as for the
-# newsletter's signup limit.
-AXES_CLIENT_IP_CALLABLE = "operations.proxies.client_ip"
+# The client is the one operations.proxies.client_network counts, as for the
+# newsletter's signup limit: an IPv6 one by its /64, whose every address is its.
+AXES_CLIENT_IP_CALLABLE = "operations.proxies.client_network"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("AXES_COOLOFF_MINUTES", default=15)

@@ -173,3 +173,13 @@ def test_admin_login_direct_request_behind_a_proxy_setting_uses_its_own_address(
         sign_in("wrong password", address="198.51.100.9")
     assert sign_in(PASSWORD, address="198.51.100.9").status_code == 429
     assert sign_in(PASSWORD, address="203.0.113.7").status_code == 302
+
+
+def test_admin_login_lockout_counts_an_ipv6_client_by_its_64(editor):
+    """An IPv6 host or home has a /64 to itself and may use any address in it:
+    counted per address, it had unlimited guesses."""
+    for host in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        sign_in("wrong password", address=f"2001:db8:1:2::{host:x}")
+    assert sign_in(PASSWORD, address="2001:db8:1:2:ffff::1").status_code == 429
+    # The editor on another network gets in.
+    assert sign_in(PASSWORD, address="2001:db8:1:3::1").status_code == 302
