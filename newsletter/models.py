@@ -107,6 +107,10 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
+    def unconfirmed_since_before(self, moment):
+        """Pending addresses whose opt-in was requested before `moment`."""
+        return self.filter(status=Subscriber.Status.PENDING, signed_up_at__lt=moment)
+
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):

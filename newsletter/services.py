@@ -210,7 +210,7 @@ def subscriber_unsubscribe(*, token):
 ERASED_REPR = "(erased subscriber)"
 
 
-def subscribers_erase(subscribers, *, by=None):
+def subscribers_erase(subscribers, *, by=None, why="on request"):
     """Delete `subscribers` (a queryset) and their consent records (a privacy
     request), and their addresses from the admin's record of changes (its entries
     stay, unnamed). `by`, the staff user erasing, is recorded there, one entry a
@@ -235,8 +235,19 @@ def subscribers_erase(subscribers, *, by=None):
                 )
                 for pk in pks
             )
-    logger.info("newsletter: erased %d subscriber(s) on request", deleted)
+    logger.info("newsletter: erased %d subscriber(s) %s", deleted, why)
     return deleted
+
+
+def unconfirmed_erase():
+    """Erase the addresses whose opt-in was requested more than
+    NEWSLETTER_UNCONFIRMED_DAYS ago and never confirmed; returns how many."""
+    days = settings.NEWSLETTER_UNCONFIRMED_DAYS
+    before = timezone.now() - datetime.timedelta(days=days)
+    return subscribers_erase(
+        Subscriber.objects.unconfirmed_since_before(before),
+        why=f"unconfirmed after {days} days",
+    )
 
 
 def subscriber_erase(*, email):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from newsletter.models import Subscriber
 from tests.factories import CareerPageFactory, SubscriberFactory, UserFactory
 from tests.html_text import visible_text
+from tests.newsletter.conftest import last_links
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +323,35 @@ def test_erase_subscriber_command_unknown_address_says_so():
     out = io.StringIO()
     call_command("erase_subscriber", "nobody@example.com", stdout=out)
     assert "No subscriber" in out.getvalue()
+
+
+def test_erase_unconfirmed_command_erases_opt_ins_never_confirmed_in_time(
+    client, signup, time_machine
+):
+    """Addresses whose opt-in nobody confirmed were kept for ever, though no one
+    consented, and someone else may have typed them."""
+    time_machine.move_to("2026-01-01 12:00:00+00:00", tick=False)
+    signup("never@example.com")
+    signup("confirmed@example.com")
+    client.post(last_links()["confirm"])
+    signup("left@example.com")
+    client.post(last_links()["confirm"])
+    client.post(last_links()["unsubscribe"])
+    time_machine.move_to("2026-01-25 12:00:00+00:00", tick=False)
+    signup("recent@example.com")
+    signup("again@example.com")
+
+    time_machine.move_to("2026-01-31 13:00:00+00:00", tick=False)  # 30 days on
+    out = io.StringIO()
+    call_command("erase_unconfirmed", stdout=out)
+    assert out.getvalue().strip() == "Erased 1 address unconfirmed after 30 days."
+    # Confirmed and unsubscribed addresses stay, as does an opt-in still young.
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "again@example.com",
+        "confirmed@example.com",
+        "left@example.com",
+        "recent@example.com",
+    ]
+    time_machine.move_to("2026-03-01 13:00:00+00:00", tick=False)
+    call_command("erase_unconfirmed", stdout=out)
+    assert "Erased 2 addresses unconfirmed after 30 days." in out.getvalue()
