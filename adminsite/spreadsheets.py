@@ -76,6 +76,11 @@ class LayoutError(ValueError):
     more than one sheet."""
 
 
+# Rows read at most, far above what an import takes (SpreadsheetMixin.MOST_ROWS),
+# empty ones included: past it a file is refused before it is read whole.
+MOST_FILE_ROWS = 20_000
+
+
 class CheckedCSV(CSV):
     """CSV whose rows must each have as many cells as the first line. The library
     refuses a longer row, but fills a shorter one (a file cut off mid-line, cells
@@ -94,7 +99,12 @@ class CheckedCSV(CSV):
         if not "".join(header).strip():
             raise LayoutError("The first line is empty: it must name the columns.")
         starts_on = lines.line_num + 1  # a quoted cell may span lines
-        for row in lines:
+        for number, row in enumerate(lines, start=1):
+            if number > MOST_FILE_ROWS:
+                raise LayoutError(
+                    f"The file has more than {MOST_FILE_ROWS:,} rows, empty ones "
+                    "included. Split it into smaller files."
+                )
             if "".join(row).strip() and len(row) != len(header):
                 raise LayoutError(
                     f"Line {starts_on} has {len(row)} cells and the first line "
@@ -117,7 +127,6 @@ class CheckedXLSX(XLSX):
     are bounded first, far above any real import (3,000 rows of ~30 columns)."""
 
     MOST_UNPACKED_BYTES = 200 * 2**20
-    MOST_SHEET_ROWS = 20_000
     MOST_SHEET_CELLS = 1_000_000
 
     def create_dataset(self, in_stream):
@@ -172,10 +181,10 @@ class CheckedXLSX(XLSX):
         for row in sheet.iter_rows(values_only=True):
             rows.append(row)
             cells += len(row)
-            if len(rows) > self.MOST_SHEET_ROWS or cells > self.MOST_SHEET_CELLS:
+            if len(rows) > MOST_FILE_ROWS or cells > self.MOST_SHEET_CELLS:
                 raise LayoutError(
                     f"The sheet “{sheet.title}” has more than "
-                    f"{self.MOST_SHEET_ROWS:,} rows or {self.MOST_SHEET_CELLS:,} "
+                    f"{MOST_FILE_ROWS:,} rows or {self.MOST_SHEET_CELLS:,} "
                     "cells, empty ones with formatting included. Delete the rows "
                     "and columns beside your data, or split the file."
                 )

@@ -400,6 +400,15 @@ def test_import_of_a_workbook_too_big_to_read_is_refused_before_it_is_read(
     assert "Confirm import" not in text
 
 
+def test_import_of_a_csv_too_long_to_read_is_refused_before_it_is_read(
+    admin_client,
+):
+    text = "name,url\n" + ",\n" * 20_001
+    content = visible_text(upload(admin_client, Resource, text, "r.csv").content)
+    assert "The file has more than 20,000 rows, empty ones included." in content
+    assert "Confirm import" not in content
+
+
 def test_import_reads_the_rows_a_workbook_holds_not_those_it_claims(admin_client):
     """A sheet's <dimension> can claim every row and column of a sheet: the
     library padded each row to it and added empty rows up to its end."""
