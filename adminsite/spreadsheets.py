@@ -313,7 +313,10 @@ class SpreadsheetMixin(ImportExportMixin):
     def export_action(self, request):
         # The export takes the list's filters from its address, as the list does,
         # but runs its query later, past where the list answers filters it cannot
-        # read (?name__regex=( ) with the unfiltered list: they are tried first.
+        # read (?name__regex=( ) with the unfiltered list: they are tried first,
+        # by those who may export (the query would run for anyone).
+        if not self.has_export_permission(request):
+            raise PermissionDenied
         if request.GET and not self._export_filters_readable(request):
             self.message_user(
                 request,
