@@ -174,3 +174,24 @@ HEADER_VALUES = VALUE.filter(lambda value: "\n" not in value and "\r" not in val
 def test_hostile_input_request_headers_never_500(site, headers):
     response = Client().get("/careers/actuary/", headers=headers)
     assert_handled(response, headers)
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "hex"])
+@pytest.mark.parametrize(
+    "url", ["/newsletter/", "/newsletter/unsubscribe/abc/one-click/", "/careers/"]
+)
+def test_hostile_input_body_in_a_charset_that_is_no_text_one_is_400(url, charset):
+    """Django takes any codec as a body's charset, and reading a multipart form in
+    one raised LookupError: a 500, for anyone, on the one-click address."""
+    body = (
+        b'--xyz\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        b"One-Click\r\n--xyz--\r\n"
+    )
+    response = Client(enforce_csrf_checks=True).generic(
+        "POST",
+        url,
+        body,
+        content_type=f"multipart/form-data; boundary=xyz; charset={charset}",
+    )
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
