@@ -1,9 +1,11 @@
 """The site's admin site."""
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 
 from .actions import delete_selected
 from .options import CareerguideAdmin, savepoint
@@ -20,6 +22,23 @@ class CheckedAutocompleteJsonView(AutocompleteJsonView):
                 return super().get(request, *args, **kwargs)
         except DatabaseError:
             return JsonResponse({"results": [], "pagination": {"more": False}})
+
+
+def _view_on_site_checked(view):
+    """The admin's "View on site" address (/admin/r/<type>/<id>/) with an id the
+    model's key cannot hold is a 404: Django's view answers a ValueError so, but a
+    number past the column's range (an OverflowError on SQLite, a DataError on
+    PostgreSQL) was a 500."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        try:
+            with savepoint():
+                return view(request, *args, **kwargs)
+        except (OverflowError, DatabaseError):
+            raise Http404("No such object.") from None
+
+    return checked
 
 
 class CareerguideAdminSite(admin.AdminSite):
@@ -41,6 +60,13 @@ class CareerguideAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for url in urls:
+            if getattr(url, "name", None) == "view_on_site":
+                url.callback = _view_on_site_checked(url.callback)
+        return urls
 
     def autocomplete_view(self, request):
         return CheckedAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -3,6 +3,8 @@ admin's own answer to bad input: a message or the page again, never a 500."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 
 from occupations.models import CareerPage
@@ -82,3 +84,13 @@ def test_a_many_to_many_choice_past_the_column_range_is_a_form_error(
     assert response.status_code == 200
     assert "is not a valid value" in response.content.decode()
     assert not Group.objects.filter(name="Reviewers").exists()
+
+
+def test_view_on_site_with_an_id_no_row_can_have_is_404(admin_client):
+    """/admin/r/<type>/<id>/: Django's view answers "abc" with a 404, but a number
+    past the column's range was a 500 for a model keyed by a one-to-one field."""
+    for content_type in ContentType.objects.all():
+        for object_id in UNREADABLE_IDS[:3]:
+            url = reverse("admin:view_on_site", args=[content_type.pk, object_id])
+            response = admin_client.get(url)
+            assert response.status_code == 404, (content_type, object_id)
