@@ -75,6 +75,11 @@ def validate_career_slug(value):
         raise ValidationError(
             f"“{value}” is taken by another page of the site; choose another slug."
         )
+    if not any(character.isalnum() for character in value):
+        # "--" is an address, but one that says nothing to a reader.
+        raise ValidationError(
+            "Put the career's name in the slug, e.g. “machine-learning-engineer”."
+        )
 
 
 def edited_fields(obj, names):

@@ -156,6 +156,8 @@ def test_is_live_matches_published_queryset():
     [
         ("Machine-Learning-Engineer", "Use lower-case letters in the slug"),
         ("compare", "is taken by another page of the site"),
+        ("--", "Put the career's name in the slug"),
+        ("_", "Put the career's name in the slug"),
     ],
 )
 def test_career_slug_must_be_a_page_address_of_its_own(admin_client, slug, message):
