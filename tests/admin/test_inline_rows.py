@@ -185,3 +185,28 @@ def test_a_new_task_without_an_onet_id_clashes_with_no_stored_task(admin_client)
     data = change_form_data(admin_client.get(url), **{"tasks-INITIAL_FORMS": "0"})
     response = admin_client.post(url, data)
     assert response.status_code == 302
+
+
+def test_an_occupation_form_posted_with_thousands_of_new_rows_is_refused(
+    admin_client,
+):
+    """Django takes up to 2,000 forms a formset: every inline of the occupation
+    form posted at 2,000 held a worker for over a minute."""
+    occupation = OccupationFactory(title="Actuaries")
+    TaskFactory.create_batch(3, occupation=occupation)
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url), title="Changed")
+    totals = [key for key in data if key.endswith("-TOTAL_FORMS")]
+    response = admin_client.post(url, {**data, **dict.fromkeys(totals, 2000)})
+    assert response.status_code == 200
+    assert "At most 100 new rows at a time: save these first." in (
+        response.content.decode()
+    )
+    tasks = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "tasks"
+    )
+    assert len(tasks.forms) == 3 + 100  # the rows it has, and 100 new ones
+    occupation.refresh_from_db()
+    assert occupation.title == "Actuaries"
