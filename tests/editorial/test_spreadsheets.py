@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 
 import openpyxl
 import pytest
@@ -25,6 +24,7 @@ from tests.factories import (
 )
 from tests.html_text import visible_text
 from tests.security.test_headers import inline_code
+from tests.workbooks import sheet_xml_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -356,18 +356,16 @@ def workbook_with_sheet_xml(rows_xml, dimension="A1:B2"):
     workbook.active.append(["name", "url"])
     stream = io.BytesIO()
     workbook.save(stream)
-    with zipfile.ZipFile(stream) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    sheet = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', sheet)
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
-        "</row></sheetData>", f"</row>{rows_xml}</sheetData>"
-    ).encode()
-    packed = io.BytesIO()
-    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-    return packed.getvalue()
+
+    def change(xml):
+        xml = re.sub(
+            rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), xml
+        )
+        return xml.replace(
+            b"</row></sheetData>", f"</row>{rows_xml}</sheetData>".encode()
+        )
+
+    return sheet_xml_changed(stream.getvalue(), change)
 
 
 def text_cell(reference, text):

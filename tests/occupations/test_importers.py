@@ -29,6 +29,7 @@ from occupations.models import (
     WageEstimate,
 )
 from tests.html_text import visible_text
+from tests.workbooks import sheet_xml_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -923,15 +924,7 @@ def _rewrite(path, old, new):
 
 
 def _sheet_xml_changed(path, change):
-    """The workbook at `path` with `change` (bytes to bytes) made to its first
-    sheet's XML, inside a zip that is itself sound."""
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
-    parts[sheet] = change(parts[sheet])
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    path.write_bytes(sheet_xml_changed(path.read_bytes(), change))
 
 
 def _damaged_gzip(folder):
