@@ -117,10 +117,12 @@ def invalidate_after_migrate(sender, **kwargs):
 
 
 def _reset():
-    # No query here: a save can come in the hundreds (an admin formset, load_demo).
-    # The next visitor looks up when the next scheduled page goes live.
+    """A new content version, returned. No query here: a save can come in the
+    hundreds (an admin formset, load_demo); the next visitor looks up when the
+    next scheduled page goes live."""
+    version = uuid.uuid4().hex
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(VERSION_KEY, version, timeout=None)
     except Exception:  # Each cache backend raises its own errors.
         # The save goes on. Should the cache come back with what it held, its
         # pages are of the old content until the next change or
@@ -129,6 +131,7 @@ def _reset():
             "Page cache: the new content version was not stored; cached pages may "
             "show the old content until the next change"
         )
+    return version
 
 
 def _current_version():
@@ -146,8 +149,7 @@ def _current_version():
         # No longer than the version's pages: versions come and go with edits.
         cache.set(goes_live_key, goes_live, timeout=settings.PAGE_CACHE_SECONDS)
     if goes_live and time.time() >= goes_live:
-        _reset()  # a page went live: a new version, checked on the next visit
-        version = cache.get(VERSION_KEY)
+        return _reset()  # a page went live: a new version, checked on the next visit
     return version
 
 
