@@ -49,6 +49,14 @@ def edit_page(client, page, **changes):
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 
+def editor_with(client, *codenames):
+    """A staff member with just these permissions, signed in on `client`."""
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(editor)
+    return editor
+
+
 def test_history_lists_who_changed_what_with_a_diff(admin_client):
     page = CareerPageFactory(duties="First version.")
     edit_page(admin_client, page, duties="Second version.")
@@ -343,9 +351,7 @@ def test_who_may_only_view_a_page_cannot_revert_it(client):
     page = CareerPageFactory(duties="Original duties.")
     page.duties = "Current duties."
     page.save()
-    viewer = UserFactory(is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_careerpage"))
-    client.force_login(viewer)
+    editor_with(client, "view_careerpage")
     first = page.history.earliest()
     revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
     form = client.get(revert_url)
@@ -571,13 +577,6 @@ def test_history_lists_the_resource_link_changes_saved_with_each_version(
     # Made after the page's first version, before its first edit.
     assert "Resource link: — → Kept" in created
     assert "Resource link: — → Dropped" in created
-
-
-def editor_with(client, *codenames):
-    editor = UserFactory(is_staff=True)
-    editor.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    client.force_login(editor)
-    return editor
 
 
 def test_restoring_a_deleted_page_needs_the_add_permission(client):
