@@ -24,3 +24,12 @@ class OccupationsConfig(AppConfig):
         post_migrate.connect(
             invalidate_after_migrate, sender=self, dispatch_uid="page_cache_migrate"
         )
+
+        # A saved or deleted task, figure… dates its occupation's pages anew.
+        from .models import OCCUPATION_DATA_MODELS, occupation_data_changed
+
+        for model in OCCUPATION_DATA_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    occupation_data_changed, sender=model, dispatch_uid="data_changed"
+                )

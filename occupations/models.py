@@ -256,6 +256,11 @@ SEARCH_FIELDS = ("search_document", "search_vector", "search_words")
 
 
 class OccupationQuerySet(models.QuerySet):
+    def touch(self):
+        """Mark the occupations' data as changed now: their career pages' "Last
+        updated", sitemap dates and feed entries follow it (`with_changed_at`)."""
+        return self.update(updated_at=timezone.now())
+
     def refresh_search_vectors(self):
         """Recompute the stored full-text vectors (PostgreSQL; elsewhere a no-op)."""
         from .search import DocumentWords
@@ -1028,6 +1033,31 @@ class AlternateTitle(models.Model):
         return self.title
 
 
+# The rows an occupation's career page shows besides the occupation's own fields.
+# Each write of one marks the occupation as changed (`OccupationQuerySet.touch`):
+# rows saved or deleted one by one (an admin form, a revert, the demo) through
+# `occupation_data_changed`, imports in bulk in `importers.sync.sync_rows`.
+OCCUPATION_DATA_MODELS = (
+    Task,
+    OccupationSkill,
+    OccupationTechnology,
+    WageEstimate,
+    EmploymentProjection,
+    RelatedOccupation,
+)
+
+
+def occupation_data_changed(sender, instance, raw=False, origin=None, **kwargs):
+    """Signal receiver (post_save, post_delete) for `OCCUPATION_DATA_MODELS`. A
+    signal because every path must mark the change, bulk deletes in the admin
+    included, as for the page cache. A restored backup (`raw`) keeps its dates."""
+    deleting_the_occupation = isinstance(origin, Occupation) or (
+        isinstance(origin, models.QuerySet) and origin.model is Occupation
+    )
+    if not (raw or deleting_the_occupation):
+        Occupation.objects.filter(pk=instance.occupation_id).touch()
+
+
 class CareerPageQuerySet(models.QuerySet):
     def next_publication_time(self):
         """When the next scheduled page goes live, or None."""
@@ -1043,11 +1073,15 @@ class CareerPageQuerySet(models.QuerySet):
         )
 
     def with_changed_at(self):
-        """Annotates `changed_at`: when what visitors see last changed, its last
-        save or its going live, whichever came later. A page scheduled days ahead
-        went live with the date it was saved, and the feed and sitemap (newest
-        first) could leave it out or date it before it existed."""
-        return self.annotate(changed_at=Greatest("updated_at", "published_at"))
+        """Annotates `changed_at`: when what visitors see last changed, whichever
+        came later of the page's last save, its going live and its occupation's
+        data changing (an import or an editor: tasks, figures…). A page scheduled
+        days ahead went live with the date it was saved, and the feed and sitemap
+        (newest first) could leave it out or date it before it existed; new
+        figures left search engines the old date to go by."""
+        return self.annotate(
+            changed_at=Greatest("updated_at", "published_at", "occupation__updated_at")
+        )
 
     def formerly_at(self, slug):
         """The page that had the address `slug` before an editor changed it."""
@@ -1127,6 +1161,7 @@ class CareerPageQuerySet(models.QuerySet):
             self.select_related("occupation__release")
             .defer(*(f"occupation__{field}" for field in SEARCH_FIELDS))
             .with_job_zone()
+            .with_changed_at()
         )
 
 

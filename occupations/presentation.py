@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from adminsite.spreadsheets import formula_safe
 
@@ -356,7 +357,7 @@ def career_json_ld(page):
             "@type": "WebPage",
             "@id": url,
             "url": url,
-            "lastReviewed": page.updated_at.date().isoformat(),
+            "dateModified": timezone.localtime(page.changed_at).isoformat(),
         },
     }
     estimate = occupation.wage_estimate

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import F
 
+from ..models import OCCUPATION_DATA_MODELS, Occupation
+
 BATCH_SIZE = 1000
 # The change reason of the revisions an import records ("Import of O*NET 29.3").
 IMPORT_REVISION_PREFIX = "Import of "
@@ -99,11 +101,12 @@ def sync_rows(
         key = tuple(row[1 : 1 + len(key_fields)])
         current[key] = (row[0], row[1 + len(key_fields) :])
     existing_count = len(current)
-    to_create, to_update = [], []
+    to_create, to_update, changed_keys = [], [], []
     for key, values in incoming.items():
         found = current.pop(key, None)
         if found is None:
             to_create.append(model(**dict(zip(key_fields, key, strict=True)), **values))
+            changed_keys.append(key)
             continue
         pk, old_values = found
         new_values = tuple(values[name] for name in value_fields)
@@ -111,7 +114,10 @@ def sync_rows(
             counter["unchanged"] += 1
         else:
             to_update.append(model(pk=pk, **values))
+            changed_keys.append(key)
     removed_ids = [pk for pk, _ in current.values()] if remove else []
+    if remove:
+        changed_keys += current
     if removed_ids and not report.allow_removals:
         removals_check(model, label, removed_ids, existing_count)
     if to_create:
@@ -120,6 +126,7 @@ def sync_rows(
         model.objects.bulk_update(to_update, value_fields, batch_size=BATCH_SIZE)
     for start in range(0, len(removed_ids), BATCH_SIZE):
         model.objects.filter(pk__in=removed_ids[start : start + BATCH_SIZE]).delete()
+    _occupations_touch(model, key_fields, changed_keys, to_update)
     if history_reason:
         # The revisions' change reason column holds 100 characters.
         reason = history_reason[:100]
@@ -130,6 +137,21 @@ def sync_rows(
     report.add(label, counter)
     report.timed(f"write {label}", len(incoming), time.perf_counter() - started)
     return counter
+
+
+def _occupations_touch(model, key_fields, changed_keys, updated):
+    """Date anew the occupations whose pages these writes changed: bulk writes
+    send no save signals, so `occupation_data_changed` never sees them. (A new
+    occupation is dated by its creation.)"""
+    if model is Occupation:
+        ids = [row.pk for row in updated]
+    elif model in OCCUPATION_DATA_MODELS:
+        where = list(key_fields).index("occupation_id")
+        ids = list({key[where] for key in changed_keys})
+    else:
+        return
+    for start in range(0, len(ids), BATCH_SIZE):
+        Occupation.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).touch()
 
 
 def _history_record(model, key_fields, created, updated, reason):

@@ -769,6 +769,36 @@ def test_figures_follow_the_data_and_editorial_text_stays(client, demo):
     assert "Machine Learning Engineer Career Path in 2024" in text
 
 
+def test_an_import_that_changes_a_page_s_figures_dates_the_page_anew(client, db):
+    """New figures are news to readers and search engines: the page's "Last
+    updated" and its sitemap date follow them. An import that changes nothing does
+    not date it."""
+    import datetime
+
+    import time_machine
+    from django.utils import dateformat, timezone
+
+    path = "/careers/machine-learning-engineer/"
+
+    def page_dates():
+        text = visible_text(client.get(path).content)
+        sitemap = client.get("/sitemap.xml").content.decode()
+        lastmod = re.search(
+            rf"<loc>http://testserver{path}</loc><lastmod>([-\d]+)</lastmod>", sitemap
+        )
+        return re.search(r"Last updated (\w+ \d+, \d+)", text)[1], lastmod[1]
+
+    with time_machine.travel(datetime.datetime(2025, 1, 2, 9, tzinfo=datetime.UTC)):
+        call_command("load_demo", verbosity=0)
+        run("import_wages", WAGES_2022)
+    assert page_dates() == ("January 2, 2025", "2025-01-02")
+    run("import_wages", WAGES_2022)
+    assert page_dates() == ("January 2, 2025", "2025-01-02")
+    run("import_wages", WAGES_2024)
+    today = timezone.localdate()
+    assert page_dates() == (dateformat.format(today, "F j, Y"), today.isoformat())
+
+
 def test_top_coded_wage_shows_as_or_more(client, db):
     run("import_onet", ONET)
     run("import_wages", WAGES_2022)

@@ -48,8 +48,8 @@ def test_json_ld_occupation_equals_the_page_property_by_property(client, career)
         "Typical education needed for entry (BLS, 2024–34): Bachelor's degree" in text
     )
     assert text.count("Typical education needed for entry") == 1  # said once
-    reviewed = occupation["mainEntityOfPage"]["lastReviewed"]
-    assert f'<time datetime="{reviewed}' in content
+    modified = occupation["mainEntityOfPage"]["dateModified"]
+    assert f'Last updated <time datetime="{modified}">' in content
     assert occupation["mainEntityOfPage"]["@id"] == (
         f"http://testserver{career.get_absolute_url()}"
     )

@@ -6,8 +6,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from occupations.models import CareerPage
-from tests.factories import CareerPageFactory
+from occupations.models import CareerPage, Task, WageEstimate
+from tests.admin_forms import admin_url, change_form_data
+from tests.factories import CareerPageFactory, full_career
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,43 @@ def test_a_scheduled_page_is_dated_by_its_going_live(client, db):
         if url.find(f"{SITEMAP}loc").text == "http://testserver/careers/scheduled/"
     ]
     assert entry.find(f"{SITEMAP}lastmod").text == "2030-01-08"
+
+
+def test_an_editor_s_change_to_a_page_s_data_dates_the_page_anew(admin_client, db):
+    """A task or a figure changed in its own admin, or deleted, is a change of the
+    page that shows it, as a change made through the occupation's form is."""
+    import time_machine
+    from django.test import Client
+    from django.utils import dateformat
+
+    with time_machine.travel(datetime.datetime(2025, 1, 2, 9, tzinfo=datetime.UTC)):
+        page = full_career()
+    visitor = Client()
+
+    def page_dates():
+        text = visible_text(visitor.get(page.get_absolute_url()).content)
+        feed = ET.fromstring(visitor.get("/careers/feed/").content)
+        updated = feed.find(f"{ATOM}entry").find(f"{ATOM}updated").text
+        return datetime.datetime.fromisoformat(updated).date(), text
+
+    day, text = page_dates()
+    assert day == datetime.date(2025, 1, 2) and "Last updated January 2, 2025" in text
+    today = timezone.localdate()
+    shown_today = f"Last updated {dateformat.format(today, 'F j, Y')}"
+
+    task = page.occupation.tasks.first()
+    url = admin_url(Task, "change", task.pk)
+    data = change_form_data(admin_client.get(url), statement="Analyse it all.")
+    assert admin_client.post(url, data).status_code == 302
+    day, text = page_dates()
+    assert day == today and shown_today in text and "Analyse it all." in text
+
+    # Back to the old date, to see the deletion date the page anew too.
+    with time_machine.travel(datetime.datetime(2025, 1, 2, 9, tzinfo=datetime.UTC)):
+        page.occupation.tasks.exclude(pk=task.pk).first().save()
+    assert page_dates()[0] == datetime.date(2025, 1, 2)
+    wage = page.occupation.wage_estimates.get()
+    url = admin_url(WageEstimate, "delete", wage.pk)
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    day, text = page_dates()
+    assert day == today and shown_today in text and "Median Salary" not in text
