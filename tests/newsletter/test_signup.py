@@ -234,8 +234,11 @@ def test_signup_honeypot_filled_stores_nothing_and_answers_the_same(signup):
 
 
 def test_signup_get_only_shows_form(client):
-    client.get(SIGNUP_URL, {"email": "reader@example.com", "consent": "yes"})
+    response = client.get(SIGNUP_URL, {"email": "reader@example.com", "consent": "yes"})
+    assert response.status_code == 200
+    assert 'name="email"' in response.content.decode()
     assert Subscriber.objects.count() == 0
+    assert not mail.outbox
 
 
 def test_signup_without_csrf_token_is_refused():

@@ -15,12 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_resources_page_lists_the_directory_in_the_editors_order(client):
-    ResourceFactory(name="Second", position=2)
-    ResourceFactory(name="First", position=1)
+    # The editor's order is neither the names' nor the order they were added in.
+    ResourceFactory(name="Alpha Guide", position=2)
+    ResourceFactory(name="Zeta Handbook", position=1)
     ResourceFactory(name="Hidden", position=0, show_in_directory=False)
     text = visible_text(client.get("/resources/").content)
     assert "Hidden" not in text
-    assert text.index("First") < text.index("Second")
+    assert text.index("Zeta Handbook") < text.index("Alpha Guide")
 
 
 def test_a_resource_kept_off_the_directory_still_shows_on_its_career_page(client):
