@@ -2,7 +2,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import UniqueConstraint
@@ -13,15 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from adminsite.history import HistoryAdmin
 from adminsite.options import (
     CheckedAutocompleteSelect,
     EditConflictMixin,
     PlainTextMixin,
     WrittenNumbersMixin,
-    readable_keys,
 )
 from adminsite.spreadsheets import SpreadsheetMixin
 from resources.models import CareerPageResource
@@ -32,7 +30,6 @@ from resources.services import (
 )
 
 from . import page_cache
-from .importers.sync import IMPORT_REVISION_PREFIX
 from .models import (
     DUPLICATE_ONET_TASK_ID,
     WAGE_FIELDS,
@@ -271,154 +268,6 @@ class SharedChoicesInline(PlainTextMixin, WrittenNumbersMixin, admin.TabularInli
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
-    """Revision history: who changed what and when, a diff per change, and revert.
-
-    Every save through the admin (and every row of a spreadsheet import) is a
-    revision; data imports write in bulk and are recorded by their `DataRelease`.
-    """
-
-    # Timestamps change on every save; listing them would hide the real change.
-    history_diff_excluded_fields = ("updated_at", "created_at")
-
-    def set_history_delta_changes(
-        self, request, historical_records, foreign_keys_are_objs=True
-    ):
-        previous = None
-        for current in historical_records:
-            if previous is not None:
-                delta = previous.diff_against(
-                    current,
-                    excluded_fields=self.history_diff_excluded_fields,
-                    foreign_keys_are_objs=foreign_keys_are_objs,
-                )
-                helper = self.get_historical_record_context_helper(request, previous)
-                previous.history_delta_changes = helper.context_for_delta_changes(delta)
-            previous = current
-
-    # django-simple-history's views look the ids in the address up as they come,
-    # so ".../x/history/" was a 500: answer as Django's own admin views do.
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not readable_keys(self.model._meta.pk, [unquote(object_id)]):
-            return self._get_obj_does_not_exist_redirect(
-                request, self.model._meta, object_id
-            )
-        return super().history_view(request, object_id, extra_context)
-
-    def has_change_history_permission(self, request, obj=None):
-        """Reverting changes the object; restoring a deleted one adds it back, which
-        those who may not add one could do through its history."""
-        if not super().has_change_history_permission(request, obj):
-            return False
-        return (
-            obj is None
-            or self.has_add_permission(request)
-            or self.model._default_manager.filter(pk=obj.pk).exists()
-        )
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not self._version_ids_valid(object_id, version_id):
-            raise Http404("No such version.")
-        # The library only hides the Revert button from those who may view but not
-        # change; its view saves any POST. Refuse it here.
-        if request.method == "POST" and not self.has_change_history_permission(
-            request, self.get_version(object_id, version_id).instance
-        ):
-            raise PermissionDenied
-        request.reverting_to_version = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def save_model(self, request, obj, form, change):
-        version_id = getattr(request, "reverting_to_version", None)
-        if version_id is not None:
-            _keep_what_imports_wrote(form, obj, version_id)
-        super().save_model(request, obj, form, change)
-
-    def response_change(self, request, obj):
-        if getattr(request, "reverting_to_version", None) is None:
-            return super().response_change(request, obj)
-        # Django's message links the record to the address it was saved at: after
-        # a revert, the revert form of the old version.
-        opts = self.opts
-        change_url = reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change",
-            args=[quote(obj.pk)],
-            current_app=self.admin_site.name,
-        )
-        self.message_user(
-            request,
-            format_html(
-                'The {} “<a href="{}">{}</a>” was reverted.',
-                opts.verbose_name,
-                change_url,
-                obj,
-            ),
-            messages.SUCCESS,
-        )
-        return self.response_post_save_change(request, obj)
-
-    def _version_ids_valid(self, object_id, version_id):
-        history_id = self.model.history.model._meta.pk
-        return bool(
-            readable_keys(self.model._meta.pk, [unquote(object_id)])
-            and readable_keys(history_id, [version_id])
-        )
-
-    def get_version(self, object_id, version_id):
-        """The historical record `version_id` of the object `object_id`, or 404."""
-        if self._version_ids_valid(object_id, version_id):
-            pk_name = self.model._meta.pk.attname
-            version = self.model.history.filter(
-                **{pk_name: unquote(object_id)}, history_id=version_id
-            ).first()
-            if version is not None:
-                return version
-        raise Http404("No such version.")
-
-
-def _keep_what_imports_wrote(form, obj, version_id):
-    """A revert undoes editors' changes since the version, not imports'. What only
-    imports write (the O*NET title and description, a task's O*NET statement and
-    rank) and what the revert form leaves out (a page's status and publish time):
-    fields outside the form stay as they are now. A field an import
-    revision changed since the version (an occupation's Job Zone, its title) takes
-    the value that import wrote. Reverting to the version an editor created had
-    blanked the O*NET texts and put back the figures of an older release."""
-    current = type(obj)._default_manager.filter(pk=obj.pk).values().first()
-    if current is None:
-        return  # restoring a deleted row: the version is all there is
-    imported = _values_imports_wrote(obj, version_id)
-    for field in obj._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if field.name in imported:
-            setattr(obj, field.attname, imported[field.name])
-        elif field.name not in form.fields:
-            setattr(obj, field.attname, current[field.attname])
-
-
-def _values_imports_wrote(obj, version_id):
-    """{field name: value} for each field of `obj` an import revision after
-    `version_id` changed, as the latest such import wrote it."""
-    history = obj.history.all()
-    version = history.filter(history_id=version_id).first()
-    if version is None:
-        return {}
-    later_imports = history.filter(
-        history_date__gt=version.history_date,
-        history_change_reason__startswith=IMPORT_REVISION_PREFIX,
-    ).order_by("history_date", "history_id")
-    values = {}
-    for revision in later_imports:
-        if revision.prev_record is None:
-            continue
-        for name in revision.diff_against(revision.prev_record).changed_fields:
-            field = obj._meta.get_field(name)
-            values[name] = getattr(revision, field.attname)
-    return values
 
 
 class TaskFormSet(SharedChoicesFormSet):

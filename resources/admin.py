@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from adminsite.history import HistoryAdmin
 from adminsite.spreadsheets import SheetResource, SpreadsheetMixin
-from occupations.admin import HistoryAdmin
 
 from .models import CareerPageResource, Resource
 

@@ -7,6 +7,8 @@ from collections import defaultdict
 from datetime import MINYEAR, date
 from pathlib import Path
 
+from adminsite.history import IMPORT_REVISION_PREFIX
+
 from .. import page_cache
 from ..models import (
     AlternateTitle,
@@ -24,7 +26,7 @@ from ..models import (
 )
 from ..search import search_document
 from .readers import DataFileError, file_bytes, read_rows
-from .sync import IMPORT_REVISION_PREFIX, ImportReport, keep_editor_text, sync_rows
+from .sync import ImportReport, keep_editor_text, sync_rows
 from .values import (
     bounded,
     decimal,

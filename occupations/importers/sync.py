@@ -11,8 +11,6 @@ from django.db.models import F
 from ..models import OCCUPATION_DATA_MODELS, Occupation
 
 BATCH_SIZE = 1000
-# The change reason of the revisions an import records ("Import of O*NET 29.3").
-IMPORT_REVISION_PREFIX = "Import of "
 # A new release changes a small share of a table's rows. Losing more than this share
 # (and more than a handful of rows) in one import is what a cut-off file looks like.
 REMOVALS_SHARE_LIMIT = 0.10
