@@ -162,3 +162,31 @@ def _values_imports_wrote(obj, version_id):
             field = obj._meta.get_field(name)
             values[name] = getattr(revision, field.attname)
     return values
+
+
+# The reason on the version recorded just before a row's first recorded change.
+BASELINE_REASON = "As it was before its first recorded change"
+
+
+def baseline_revision_record(sender, instance, raw=False, **kwargs):
+    """Signal receiver (pre_save of every model with revision history).
+
+    Rows written in bulk have no revision: the pages the catalogue creates, the
+    wages and projections an import writes. Before the first change of such a row
+    is recorded, the row as stored is recorded, so that its history shows what the
+    change changed and can revert it. (A restored backup, `raw`, is left as it is.)
+    """
+    if raw or instance._state.adding:
+        return
+    history = getattr(sender, sender._meta.simple_history_manager_attribute)
+    if history.filter(**{sender._meta.pk.attname: instance.pk}).exists():
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    if stored is not None:
+        # Dated when the row was last written, where it says so.
+        history.bulk_history_create(
+            [stored],
+            update=True,
+            default_change_reason=BASELINE_REASON,
+            default_date=getattr(stored, "updated_at", None),
+        )

@@ -615,3 +615,57 @@ def test_a_revert_by_an_editor_who_may_not_edit_links_leaves_them(client):
     assert "Then" not in text
     assert client.post(revert_url, change_form_data(form)).status_code == 302
     assert links_of(page) == [("Now", "")]
+
+
+def test_the_first_edit_of_a_page_the_catalogue_created_can_be_reverted(
+    admin_client, client, excerpt_snapshot
+):
+    """The catalogue writes its pages in bulk, without a revision: an editor's
+    first change had no earlier version to compare with or go back to."""
+    from django.core.management import call_command
+
+    call_command("load_catalogue", "--directory", excerpt_snapshot, verbosity=0)
+    page = CareerPage.objects.order_by("pk").first()
+    title = page.title
+    assert not page.history.exists()
+    edit_page(admin_client, page, title="A Mistaken Title")
+    text = visible_text(
+        admin_client.get(admin_url(CareerPage, "history", page.pk)).content
+    )
+    assert f"Title: {title} → A Mistaken Title" in text
+    assert "As it was before its first recorded change" in text
+    first = page.history.earliest()
+    revert_url = admin_url(CareerPage, "simple_history", page.pk, first.history_id)
+    form = admin_client.get(revert_url)
+    assert admin_client.post(revert_url, change_form_data(form)).status_code == 302
+    assert f"<h1>{title}</h1>" in client.get(page.get_absolute_url()).content.decode()
+    edit_page(admin_client, page, title="A Second Title")
+    assert page.history.count() == 4  # as stored, changed, reverted, changed
+
+
+def test_a_mistyped_figure_an_import_wrote_can_be_seen_and_reverted(
+    admin_client, client
+):
+    """Wages and projections are imported in bulk, without revisions: a wrong
+    median typed over an imported one could not be seen or undone."""
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET, WAGES_2024
+
+    call_command("load_demo", verbosity=0)
+    call_command("import_onet", ONET, verbosity=0)
+    call_command("import_wages", WAGES_2024, verbosity=0)
+    page = CareerPage.objects.get(slug="machine-learning-engineer")
+    wage = page.occupation.wage_estimates.get(release__name="May 2024")
+    url = admin_url(WageEstimate, "change", wage.pk)
+    data = change_form_data(admin_client.get(url), annual_median="92,345")
+    assert admin_client.post(url, data).status_code == 302
+    assert "$92,345" in visible_text(client.get(page.get_absolute_url()).content)
+    history = admin_client.get(admin_url(WageEstimate, "history", wage.pk))
+    assert "Annual median: 91290.00 → 92345.00" in visible_text(history.content)
+    first = wage.history.earliest()
+    revert_url = admin_url(WageEstimate, "simple_history", wage.pk, first.history_id)
+    form = admin_client.get(revert_url)
+    assert admin_client.post(revert_url, change_form_data(form)).status_code == 302
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Annual Median Salary: $91,290" in text
