@@ -1,20 +1,14 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from adminsite.spreadsheets import formula_safe
-
 from .forms import SubscriberEmailField
 from .models import Subscriber, email_stored_form
-from .services import subscriber_subscribe, subscribers_erase, unsubscribe_url
+from .services import subscriber_subscribe, subscribers_erase, subscribers_export
 
 
 class SubscriberAddForm(forms.ModelForm):
@@ -103,6 +97,19 @@ class SubscriberAdmin(admin.ModelAdmin):
         ).pk
         obj.refresh_from_db()
 
+    def response_add(self, request, obj, post_url_continue=None):
+        # Django's "was added successfully" read as if the address were on the
+        # list; it is pending until its owner confirms.
+        self.message_user(
+            request,
+            f"A confirmation email was sent to {obj.email}. The address is pending "
+            "until its owner confirms it; then it is subscribed.",
+            messages.SUCCESS,
+        )
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(request.path)
+        return self.response_post_save_add(request, obj)
+
     def delete_model(self, request, obj):
         # The subscriber's own delete page erases too: no address left in the log.
         subscribers_erase(Subscriber.objects.filter(pk=obj.pk))
@@ -124,37 +131,16 @@ class SubscriberAdmin(admin.ModelAdmin):
     )
     def export_confirmed_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
+        if not subscribers_export(subscribers=queryset, by=request.user, out=response):
+            self.message_user(
+                request,
+                "None of the selected subscribers has confirmed: nothing was exported.",
+                messages.WARNING,
+            )
+            return None
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (
             f'attachment; filename="subscribers-{stamp}.csv"'
-        )
-        writer = csv.writer(response)
-        header = ("email", "confirmed_at", "signed_up_at", "source_address")
-        writer.writerow((*header, "consent_version", "unsubscribe_url"))
-        subscribers = list(queryset.confirmed().order_by("email"))
-        for subscriber in subscribers:
-            writer.writerow(
-                formula_safe(value)
-                for value in (
-                    subscriber.email,
-                    subscriber.confirmed_at.isoformat(),
-                    subscriber.signed_up_at.isoformat(),
-                    subscriber.source_path,
-                    subscriber.consent_version,
-                    # For the program that sends the issues: its List-Unsubscribe
-                    # header and the link in each issue, so that leaving there
-                    # reaches this list.
-                    unsubscribe_url(subscriber),
-                )
-            )
-        # Who took the list away, and when: in the admin's record of changes.
-        LogEntry.objects.create(
-            user=request.user,
-            content_type=ContentType.objects.get_for_model(Subscriber),
-            object_repr=f"CSV export of {len(subscribers)} confirmed subscriber(s)",
-            # Django's record knows additions, changes and deletions only.
-            action_flag=CHANGE,
-            change_message="Exported; nothing was changed.",
         )
         return response
 

@@ -101,6 +101,18 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
     )
 
 
+def test_admin_csv_export_of_no_confirmed_subscriber_says_so(admin_client):
+    """It downloaded a file of just the header, and logged an export of 0."""
+    pending = SubscriberFactory(email="p@example.com", status="pending")
+    response = export(admin_client, [pending.pk])
+    assert response.status_code == 302
+    messages = [str(m) for m in admin_client.get(response.url).context["messages"]]
+    assert messages == [
+        "None of the selected subscribers has confirmed: nothing was exported."
+    ]
+    assert not LogEntry.objects.exists()
+
+
 def test_admin_career_editor_cannot_see_subscribers(client):
     client.force_login(staff_with("change_careerpage", "view_careerpage"))
     assert client.get(CHANGELIST).status_code == 403
@@ -201,6 +213,11 @@ def test_admin_add_sends_double_opt_in_email(
     assert Subscriber.objects.get().email == "new@example.com"
     assert Subscriber.objects.get().status == "pending"
     assert "Confirm" in mail.outbox[0].subject
+    messages = [str(m) for m in admin_client.get(response.url).context["messages"]]
+    assert messages == [
+        "A confirmation email was sent to new@example.com. The address is pending "
+        "until its owner confirms it; then it is subscribed."
+    ]
 
 
 @pytest.mark.parametrize(
