@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
 from import_export import resources as ie_resources
+from import_export import results as ie_results
 from import_export import widgets as ie_widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -39,6 +40,8 @@ from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_character
 # typed it: "=HYPERLINK(…)" in a summary would run on the computer that opens the
 # export or a page's data.csv.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Rows are numbered in messages as spreadsheets number them: the header is row 1.
+FIRST_RECORD_ROW = 2
 
 
 def formula_safe(text):
@@ -71,8 +74,8 @@ def text_as_utf8(data):
 
 
 class LayoutError(ValueError):
-    """A file that is no one table: a CSV whose first line is empty, or with a row
-    of another number of cells than the first line; a workbook with values on
+    """A file that is no one table: a CSV whose first row is empty, or with a row
+    of another number of cells than the first; a workbook with values on
     more than one sheet."""
 
 
@@ -82,7 +85,7 @@ MOST_FILE_ROWS = 20_000
 
 
 class CheckedCSV(CSV):
-    """CSV whose rows must each have as many cells as the first line. The library
+    """CSV whose rows must each have as many cells as the first. The library
     refuses a longer row, but fills a shorter one (a file cut off mid-line, cells
     deleted by hand) with blanks, and an import then emptied those fields."""
 
@@ -97,21 +100,21 @@ class CheckedCSV(CSV):
         lines = csv.reader(io.StringIO(text, newline=""))
         header = next(lines, [])
         if not "".join(header).strip():
-            raise LayoutError("The first line is empty: it must name the columns.")
-        starts_on = lines.line_num + 1  # a quoted cell may span lines
-        for number, row in enumerate(lines, start=1):
-            if number > MOST_FILE_ROWS:
+            raise LayoutError("The first row is empty: it must name the columns.")
+        # Numbered as a spreadsheet shows the file: the header is row 1. (A quoted
+        # cell may span lines: the rows are not the file's lines.)
+        for number, row in enumerate(lines, start=2):
+            if number > MOST_FILE_ROWS + 1:
                 raise LayoutError(
                     f"The file has more than {MOST_FILE_ROWS:,} rows, empty ones "
                     "included. Split it into smaller files."
                 )
             if "".join(row).strip() and len(row) != len(header):
                 raise LayoutError(
-                    f"Line {starts_on} has {len(row)} cells and the first line "
+                    f"Row {number} has {len(row)} cells and the first row "
                     f"{len(header)}: every row of a CSV needs one cell per column, "
                     "empty or not. Was the file cut off, or a cell deleted?"
                 )
-            starts_on = lines.line_num + 1
         return super().create_dataset(in_stream, **kwargs)
 
 
@@ -149,7 +152,7 @@ class CheckedXLSX(XLSX):
             )
         if not used:
             raise LayoutError(
-                "The workbook is empty: its first line must name the columns."
+                "The workbook is empty: its first row must name the columns."
             )
         rows = sheets[used[0]]
         # A sheet's rows end at their last value, not at the sheet's last column.
@@ -607,9 +610,24 @@ class WholeNumberCell(NumberCell):
         return int(number)
 
 
+class SheetResult(ie_results.Result):
+    """An import's result, its rows numbered as a spreadsheet numbers them: the
+    library counted the records from 1, under a header that is row 1 in Excel, so
+    an error named the row above the one at fault."""
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number - 1 + FIRST_RECORD_ROW, row, errors)
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number - 1 + FIRST_RECORD_ROW, row, validation_error)
+
+
 class SheetResource(ie_resources.ModelResource):
     def get_diff_class(self):
         return CspSafeDiff
+
+    def get_result_class(self):
+        return SheetResult
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         """A blank cell in a column whose field cannot be empty (a position, a
@@ -735,13 +753,13 @@ class SheetResource(ie_resources.ModelResource):
         if unnamed := _unnamed_column_in_use(dataset, all_headers):
             column, row = unnamed
             return (
-                f"Column {column} has no name in the first line, but row {row} has "
+                f"Column {column} has no name in the first row, but row {row} has "
                 "a value in it: name the column, or delete it."
             )
         headers = [header for header in all_headers if header.strip()]
         if twice := sorted({header for header in headers if headers.count(header) > 1}):
             return (
-                f"The file names {_listed(twice)} twice in its first line: one "
+                f"The file names {_listed(twice)} twice in its first row: one "
                 "column each, please (the last would silently win)."
             )
         columns = [
@@ -761,8 +779,7 @@ class SheetResource(ie_resources.ModelResource):
                 f"reads: {', '.join(known)}."
             )
         first_row = {}
-        # Numbered as the preview numbers rows: the first under the header is 1.
-        for number, row in enumerate(dataset.dict, start=1):
+        for number, row in enumerate(dataset.dict, start=FIRST_RECORD_ROW):
             key = tuple(str(row[column] or "").strip() for column in columns)
             if not any(key):
                 continue  # a new record, or one the library will report
@@ -802,13 +819,13 @@ class SheetResource(ie_resources.ModelResource):
 
 
 def _unnamed_column_in_use(dataset, headers):
-    """(column, row), numbered from 1, of the first value in a column without a
-    name, or None. A sheet's empty columns have no name either, and are no
-    mistake; one holding something was silently ignored."""
+    """(column, row), numbered as a spreadsheet numbers them, of the first value in
+    a column without a name, or None. A sheet's empty columns have no name either,
+    and are no mistake; one holding something was silently ignored."""
     for index, header in enumerate(headers):
         if header.strip():
             continue
-        for number, row in enumerate(dataset, start=1):
+        for number, row in enumerate(dataset, start=FIRST_RECORD_ROW):
             if not _is_blank(row[index]):
                 return index + 1, number
     return None

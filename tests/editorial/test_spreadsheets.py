@@ -108,7 +108,8 @@ def test_import_with_one_bad_row_shows_it_and_imports_nothing(admin_client):
     assert response.status_code == 200
     content = visible_text(response.content)
     assert "Some rows failed to validate" in content
-    assert "2 1 headline_year Ensure this value is greater than or equal to 2000." in (
+    # Row 3 as a spreadsheet shows the file (the header is row 1); 1 error.
+    assert "3 1 headline_year Ensure this value is greater than or equal to 2000." in (
         content
     )
     assert "Confirm import" not in content
@@ -261,7 +262,7 @@ def test_import_with_one_record_on_two_lines_is_refused(admin_client):
     text = pages_csv(occupation, ("twice", 2025), ("other", 2025), ("twice", 2026))
     response = upload(admin_client, CareerPage, text)
     content = visible_text(response.content)
-    assert "Row 3 is for the same slug “twice” as row 1" in content
+    assert "Row 4 is for the same slug “twice” as row 2" in content
     assert "Confirm import" not in content
 
 
@@ -344,7 +345,7 @@ def test_import_of_an_empty_workbook_says_so(admin_client):
     openpyxl.Workbook().save(stream)
     preview = upload(admin_client, Resource, stream.getvalue(), "r.xlsx", XLSX_FORMAT)
     content = visible_text(preview.content)
-    assert "The workbook is empty: its first line must name the columns." in content
+    assert "The workbook is empty: its first row must name the columns." in content
     assert "Confirm import" not in content
 
 
@@ -685,7 +686,7 @@ def test_import_that_no_longer_validates_when_confirmed_says_nothing_was_stored(
     assert response["Location"] == admin_url(CareerPage, "import")
     (message,) = [str(message) for message in get_messages(response.wsgi_request)]
     assert message.startswith("Nothing was imported: the file no longer passes")
-    assert "row 1: No occupation has the O*NET-SOC code “15-2051.00”." in message
+    assert "row 2: No occupation has the O*NET-SOC code “15-2051.00”." in message
     assert not CareerPage.objects.exists()
 
 
@@ -748,18 +749,20 @@ def test_import_of_a_csv_row_of_another_width_than_the_header_is_refused(
     page = CareerPageFactory(slug="alpha", summary="Kept summary.")
     text = f"slug,title,summary\n{row}\n"
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert f"Line 2 has {cells} cells and the first line 3" in content
+    assert f"Row 2 has {cells} cells and the first row 3" in content
     assert "Confirm import" not in content
     page.refresh_from_db()
     assert page.summary == "Kept summary."
 
 
-def test_import_of_a_csv_row_too_short_names_the_line_it_starts_on(admin_client):
-    """A quoted cell over two lines: the row starts on line 2, not 3."""
+def test_import_of_a_short_csv_row_after_a_cell_over_two_lines_names_its_row(
+    admin_client,
+):
+    """A quoted cell over two lines is one row, as a spreadsheet shows it."""
     CareerPageFactory(slug="alpha")
-    text = 'slug,title,summary\nalpha,"Two\nlines"\n'
+    text = 'slug,title,summary\nalpha,"Two\nlines",Summary\nbeta,Title\n'
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert "Line 2 has 2 cells and the first line 3" in content
+    assert "Row 3 has 2 cells and the first row 3" in content
 
 
 @pytest.mark.parametrize(
@@ -788,7 +791,7 @@ def test_import_with_a_column_named_twice_is_refused(admin_client, text):
     """The last column of the name silently won."""
     page = CareerPageFactory(slug="alpha", title="Old title")
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert "The file names “title” twice in its first line" in content
+    assert "The file names “title” twice in its first row" in content
     assert "Confirm import" not in content
     page.refresh_from_db()
     assert page.title == "Old title"
@@ -813,7 +816,7 @@ def test_import_with_values_in_a_column_without_a_name_is_refused(
         content, name = stream.getvalue(), "pages.xlsx"
     response = upload(admin_client, CareerPage, content, name, file_format)
     text = visible_text(response.content)
-    assert "Column 3 has no name in the first line, but row 2 has a value" in text
+    assert "Column 3 has no name in the first row, but row 3 has a value" in text
     assert "Confirm import" not in text
     page.refresh_from_db()
     assert page.summary == "Old summary."
