@@ -54,6 +54,23 @@ def test_editorial_markdown_renders_lists_and_safe_links(client):
     assert '<a href="https://example.com/" rel="noopener noreferrer">a link</a>' in html
 
 
+def test_lists_read_as_editors_write_them(client):
+    """Markdown as GitHub reads it (CommonMark). The original Markdown's rules
+    made the list after "You will need:" part of its paragraph, the sub-item
+    indented by two spaces an item of its own, and the numbered list part of the
+    bulleted one."""
+    page = CareerPageFactory(
+        duties="You will need:\n- A bachelor's degree\n  - in accounting\n"
+        "- A CPA license\n\n1. Apply\n2. Pass the exam"
+    )
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert (
+        "<p>You will need:</p>\n<ul>\n<li>A bachelor's degree\n<ul>\n"
+        "<li>in accounting</li>\n</ul>\n</li>\n<li>A CPA license</li>\n</ul>\n"
+        "<ol>\n<li>Apply</li>\n<li>Pass the exam</li>\n</ol>"
+    ) in html
+
+
 DEEPLY_NESTED = "- " * 500 + "deep"
 
 
@@ -78,7 +95,9 @@ def test_lists_nested_deeper_than_real_text_are_refused_in_the_admin(
         url, change_form_data(admin_client.get(url), duties=text)
     )
     assert response.status_code == 200
-    assert "Lists are nested more than 20 levels deep" in visible_text(response.content)
+    assert "Lists or quotes are nested more than 20 levels deep" in visible_text(
+        response.content
+    )
     page.refresh_from_db()
     assert page.duties == "Before."
 
@@ -119,10 +138,12 @@ def test_lists_twenty_levels_deep_save_and_show(admin_client, client):
     assert html.count("<ul>") >= 20 and "deep" in html
 
 
-def test_a_page_holding_such_text_still_shows(client):
+@pytest.mark.parametrize("nested", [DEEPLY_NESTED, "> " * 120 + "quoted"])
+def test_a_page_holding_such_text_still_shows(client, nested):
     """Written another way (an import of an older database, the shell), the text
-    reaches the page as plain paragraphs rather than failing it."""
-    page = CareerPageFactory(duties=f"{DEEPLY_NESTED}\n\nLast <b>words</b>.")
+    reaches the page as plain paragraphs rather than failing it, or losing what
+    follows it (the parser leaves out the rest of the text past its limit)."""
+    page = CareerPageFactory(duties=f"{nested}\n\nLast <b>words</b>.")
     response = client.get(page.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
