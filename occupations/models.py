@@ -1058,6 +1058,11 @@ def occupation_data_changed(sender, instance, raw=False, origin=None, **kwargs):
         Occupation.objects.filter(pk=instance.occupation_id).touch()
 
 
+# Careers in the order a reader expects: "Bus and Truck…" before "Bus Drivers"
+# (SQLite and PostgreSQL's C collation sort capitals first).
+ALPHABETICAL = (Lower("career_name"), "career_name")
+
+
 class CareerPageQuerySet(models.QuerySet):
     def next_publication_time(self):
         """When the next scheduled page goes live, or None."""
@@ -1125,9 +1130,7 @@ class CareerPageQuerySet(models.QuerySet):
                 "occupation__code",
                 "occupation__title",
             )
-            # As a reader expects: "Bus and Truck…" before "Bus Drivers" (SQLite
-            # and PostgreSQL's C collation sort capitals first).
-            .order_by(Lower("career_name"), "career_name")
+            .order_by(*ALPHABETICAL)
         )
 
     def editorial_first(self):
@@ -1137,7 +1140,7 @@ class CareerPageQuerySet(models.QuerySet):
                 models.When(introduction="", then=models.Value(1)),
                 default=models.Value(0),
             ),
-            "career_name",
+            *ALPHABETICAL,
         )
 
     def search(self, query):
@@ -1365,7 +1368,7 @@ class CareerPage(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ("career_name",)
+        ordering = ALPHABETICAL
         indexes = (models.Index(fields=("status", "published_at")),)
         constraints = (
             models.CheckConstraint(

@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Length, Replace
 
-from .models import CareerPage, Occupation
+from .models import ALPHABETICAL, CareerPage, Occupation
 
 CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$", re.ASCII)
 WORD = re.compile(r"[a-z0-9]+")
@@ -342,7 +342,7 @@ def _postgres_match(queryset, terms):
             + SearchRank(name, query)
         )
         .filter(Q(occupation__in=by_title) | Q(pk__in=by_name) | _matches_words(terms))
-        .order_by("-relevance", "-text_rank", "career_name")
+        .order_by("-relevance", "-text_rank", *ALPHABETICAL)
     )
 
 
@@ -374,7 +374,7 @@ def career_pages_search(queryset, query):
         for after in ends
     )
     return queryset.filter(_matches_words(terms)).order_by(
-        "-relevance", mentions.desc(), Length("occupation__title"), "career_name"
+        "-relevance", mentions.desc(), Length("occupation__title"), *ALPHABETICAL
     )
 
 

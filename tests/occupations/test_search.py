@@ -279,10 +279,13 @@ def test_browse_filter_error_is_tied_to_its_select(client, browse_filters):
     assert message.group(1).startswith("Preparation needed: Select a valid choice.")
 
 
-def test_career_list_is_in_alphabetical_order_whatever_the_case(client, db):
+@pytest.mark.parametrize("path", ["/careers/", "/"], ids=["list", "home"])
+def test_careers_are_in_alphabetical_order_whatever_the_case(client, db, path):
+    """The home page sorted capitals first: "Bus Drivers" before "bus and…"."""
     for name in ["Bus Drivers", "bus and Truck Mechanics", "Buyers", "Bus and Coach"]:
         CareerPageFactory(career_name=name, slug=name.lower().replace(" ", "-"))
-    assert result_links(client, {}) == [
+    html = client.get(path).content.decode()
+    assert re.findall(r'<li class="card">\s*<h3><a href="/careers/([^/]+)/"', html) == [
         "bus-and-coach",
         "bus-and-truck-mechanics",
         "bus-drivers",
