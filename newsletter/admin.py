@@ -16,7 +16,7 @@ class SubscriberAddForm(forms.ModelForm):
     signup form does: again to a pending or unsubscribed address (whose row is
     there already), never to a subscribed one."""
 
-    email = SubscriberEmailField(max_length=254)
+    email = SubscriberEmailField()
 
     class Meta:
         model = Subscriber

@@ -5,7 +5,7 @@ from django.core.validators import slug_re
 from occupations.models import CareerPage
 
 from .consent import CONSENT_TEXT
-from .models import RefusedAddress, email_normalize
+from .models import ADDRESS_MAX_LENGTH, RefusedAddress, email_normalize
 
 
 class SubscriberEmailField(forms.EmailField):
@@ -15,6 +15,9 @@ class SubscriberEmailField(forms.EmailField):
     default_error_messages = {
         "invalid": "Enter an email address like name@example.com.",
     }
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"max_length": ADDRESS_MAX_LENGTH, **kwargs})
 
     def to_python(self, value):
         # A domain's closing dot ("example.org.") names the same domain, but
@@ -47,7 +50,6 @@ class TickedBox(forms.CheckboxInput):
 class SignupForm(forms.Form):
     email = SubscriberEmailField(
         label="Email address",
-        max_length=254,
         error_messages={"required": "Enter your email address."},
     )
     consent = forms.BooleanField(
