@@ -654,12 +654,17 @@ def _left_out(slugs, found):
     return f"{limit}; {words_listed(named)} {verb} left out."
 
 
+def compare_url(*slugs):
+    """The compare page for the careers `slugs` (empty ones left out), in order."""
+    careers = ",".join(slug for slug in slugs if slug)
+    return f"{reverse('occupations:compare')}?careers={careers}"
+
+
 def compare_columns(pages):
     """One column per page: the figures the compare table lines up, and the
     address of the comparison without it."""
     columns = []
     for page in pages:
-        others = ",".join(other.slug for other in pages if other is not page)
         occupation = page.occupation
         estimate = occupation.wage_estimate
         projection = occupation.projection
@@ -678,7 +683,9 @@ def compare_columns(pages):
                 "education": education(page),
                 "skills": page.top_skills(),
                 "technologies": page.top_technologies(),
-                "remove_url": f"{reverse('occupations:compare')}?careers={others}",
+                "remove_url": compare_url(
+                    *(other.slug for other in pages if other is not page)
+                ),
             }
         )
     return columns

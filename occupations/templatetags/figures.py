@@ -17,3 +17,7 @@ def wage(estimate, field):
     """`{% wage wage "annual_median" %}` -> $85,720, or "$239,200 or more" for a
     figure BLS top-codes, or "Not available"."""
     return presentation.wage_text(estimate, field)
+
+
+# `{% compare_url page.slug other.slug %}` -> /careers/compare/?careers=a,b
+register.simple_tag(presentation.compare_url, name="compare_url")

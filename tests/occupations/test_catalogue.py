@@ -172,6 +172,8 @@ def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
     assert 'Hot<span class="visually-hidden"> technology</span>' in html
     related = section(html, "related-heading")
     assert 'href="/careers/data-scientists/"' in related
+    compare = "/careers/compare/?careers=operations-research-analysts,data-scientists"
+    assert f'href="{compare}"' in related
     assert "Job Description" not in text.replace("Job Description:", "")
 
 
