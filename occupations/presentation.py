@@ -565,18 +565,21 @@ def figures_json(page):
     }
 
 
-# The wage table's rows: (label, (annual field, hourly field)).
-WAGE_TABLE_ROWS = [
-    (PERCENTILE_LABELS[percentile], (f"annual_{percentile}", f"hourly_{percentile}"))
-    for percentile in WAGE_PERCENTILES
-]
+def wage_table_rows(charts):
+    """The charts' figures as one table, a column per chart: (percentile's label,
+    [its figure in each chart]) for each percentile."""
+    return [
+        (rows[0]["label"], [row["text"] for row in rows])
+        for rows in zip(*(chart["rows"] for chart in charts), strict=True)
+    ]
 
 
 def career_page_context(page):
     """The pictures and machine-readable data a career page adds to its sections."""
+    charts = wage_charts(page.occupation.wage_estimate)
     return {
-        "wage_charts": wage_charts(page.occupation.wage_estimate),
-        "wage_rows": WAGE_TABLE_ROWS,
+        "wage_charts": charts,
+        "wage_rows": wage_table_rows(charts),
         "outlook": outlook(page.occupation.projection),
         "education": education(page),
         "json_ld": json_for_script(career_json_ld(page)),
