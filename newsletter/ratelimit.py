@@ -12,10 +12,13 @@ cache never holds an address, nor a plain hash that a list of addresses would
 match.
 """
 
+import datetime
+import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from operations.proxies import client_network
@@ -70,3 +73,12 @@ def signup_limited(request, *, email=None):
         )
         wait = max(wait, wait_for_address)
     return wait
+
+
+def retry_time(wait):
+    """When a visitor refused for `wait` seconds may try again, as the page says
+    it: in whole minutes, rounded up (`timeuntil` rounds down, and 70 s said "in 1
+    minute" to a visitor refused again a minute later), never "in 0 minutes". The
+    half minute keeps the render's later "now" from taking one off."""
+    minutes = max(math.ceil(wait / 60), 1)
+    return timezone.now() + datetime.timedelta(minutes=minutes, seconds=30)

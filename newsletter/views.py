@@ -1,9 +1,5 @@
-import datetime
-import math
-
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from operations.views import form_page, methods_allowed
@@ -35,17 +31,11 @@ def signup(request):
     # An address counts when an email may go to it: an invalid form sends none.
     email = form.cleaned_data["email"] if valid else None
     if wait := ratelimit.signup_limited(request, email=email):
-        # Shown in whole minutes, rounded up: `timeuntil` rounds down, and 70 s
-        # said "in 1 minute" to a visitor refused again a minute later. The half
-        # minute keeps the render's later "now" from taking one off. Never "in 0
-        # minutes".
-        minutes = max(math.ceil(wait / 60), 1)
-        retry_at = timezone.now() + datetime.timedelta(minutes=minutes, seconds=30)
         # The form comes back as typed, to send again once the wait is over.
         response = render(
             request,
             "newsletter/rate_limited.html",
-            {"retry_at": retry_at, "form": form},
+            {"retry_at": ratelimit.retry_time(wait), "form": form},
             status=429,
         )
         response["Retry-After"] = str(wait)
