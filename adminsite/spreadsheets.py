@@ -34,29 +34,12 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.tmp_storages import CacheStorage
 
+from operations.spreadsheet_cells import formula_safe, formula_unsafe
+
 from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_characters
 
-# A spreadsheet runs a cell that starts with one of these as a formula, whoever
-# typed it: "=HYPERLINK(…)" in a summary would run on the computer that opens the
-# export or a page's data.csv.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Rows are numbered in messages as spreadsheets number them: the header is row 1.
 FIRST_RECORD_ROW = 2
-
-
-def formula_safe(text):
-    """`text`, with an apostrophe in front if a spreadsheet would run it as a
-    formula: Excel and LibreOffice then show it as the text it is. Text that
-    already starts with an apostrophe gets one too, so that taking one off
-    (`formula_unsafe`) always gives the text back."""
-    return f"'{text}" if text.startswith((*FORMULA_START, "'")) else text
-
-
-def formula_unsafe(text):
-    """The text `formula_safe` was given."""
-    if text.startswith("'") and text[1:].startswith((*FORMULA_START, "'")):
-        return text[1:]
-    return text
 
 
 def text_as_utf8(data):

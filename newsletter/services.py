@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from adminsite.spreadsheets import formula_safe
+from operations.spreadsheet_cells import formula_safe
 
 from .consent import CONSENT_TEXT, CONSENT_VERSION
 from .models import Subscriber, email_normalize, email_stored_form

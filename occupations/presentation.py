@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from adminsite.spreadsheets import formula_safe
+from operations.spreadsheet_cells import formula_safe
 
 from .models import (
     WAGE_PERCENTILES,
