@@ -146,8 +146,10 @@ def stale_save_is_refused(client, model, obj, field):
     assert getattr(obj, field) == "Second."
 
 
-def test_every_admin_with_history_refuses_a_stale_save(admin_client):
-    """Tasks, resources, wages…: the last save no longer silently wins there."""
+def test_admins_with_history_refuse_a_stale_save(admin_client):
+    """The last save no longer silently wins: a task and a resource here, as two
+    of the admins sharing the check (`EditConflictMixin`); that every change form
+    carries what it showed is `test_every_change_form_carries_what_it_showed`."""
     task = TaskFactory(statement="First.")
     stale_save_is_refused(admin_client, Task, task, "statement")
     resource = ResourceFactory(description="First.")

@@ -45,15 +45,34 @@ def test_career_page_query_count_is_constant(
 
 
 @pytest.mark.parametrize("size", [1, 30])
-# /careers/: the pages' ids, the shown rows, and the SOC groups and job zones its
-# filters offer.
-@pytest.mark.parametrize(("url", "queries"), [("/", 1), ("/careers/", 4)])
+@pytest.mark.parametrize(
+    ("url", "queries", "item", "most_shown"),
+    [
+        ("/", 1, '<li class="card">', 12),
+        # The pages' ids, the shown rows, and the SOC groups and job zones its
+        # filters offer.
+        ("/careers/", 4, '<li class="card">', 24),
+        # Django's sitemap pages its items: their count, then the page's rows.
+        ("/sitemap.xml", 2, "<loc>http://testserver/careers/career-", None),
+        ("/careers/feed/", 1, "<entry>", 50),
+    ],
+)
 def test_career_lists_query_count_is_constant(
-    no_page_cache, client, django_assert_num_queries, size, url, queries
+    no_page_cache,
+    client,
+    django_assert_num_queries,
+    size,
+    url,
+    queries,
+    item,
+    most_shown,
 ):
     CareerPageFactory.create_batch(size)
     with django_assert_num_queries(queries):
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
+    shown = min(size, most_shown or size)
+    assert response.content.decode().count(item) == shown
 
 
 @pytest.mark.parametrize("size", [1, 30])

@@ -86,18 +86,6 @@ def test_robots_txt_names_the_sitemap(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
 
 
-@pytest.mark.parametrize("size", [1, 30])
-@pytest.mark.parametrize(
-    ("url", "queries"), [("/sitemap.xml", 2), ("/careers/feed/", 1)]
-)
-def test_sitemap_and_feed_query_count_is_constant(
-    no_page_cache, client, django_assert_num_queries, size, url, queries
-):
-    CareerPageFactory.create_batch(size)
-    with django_assert_num_queries(queries):
-        assert client.get(url).status_code == 200
-
-
 def test_a_scheduled_page_is_dated_by_its_going_live(client, db):
     """Saved days before it went live, it came after 50 pages saved since and was
     left out of the feed; the sitemap dated it before it existed."""
