@@ -232,14 +232,23 @@ def bright_outlook(projection):
     average = projection.release.all_occupations_growth_percent
     if growth_band(projection.growth_percent, average) in BRIGHT_OUTLOOK_BANDS:
         reasons.append("Grow rapidly: projected to grow faster than average")
-    years = projection_years(projection)
-    openings = projection.annual_openings_count
-    if openings is not None and years and openings * years >= BRIGHT_OUTLOOK_OPENINGS:
+    openings = openings_over_period(projection)
+    if openings and openings[0] >= BRIGHT_OUTLOOK_OPENINGS:
+        total, years = openings
         reasons.append(
-            f"Numerous job openings: {openings * years:,.0f} projected over "
-            f"{years} years (100,000 or more)"
+            f"Numerous job openings: {total:,.0f} projected over {years} years "
+            "(100,000 or more)"
         )
     return reasons
+
+
+def openings_over_period(projection):
+    """(openings projected over the whole period, its years), or None."""
+    years = projection_years(projection)
+    openings = projection.annual_openings_count
+    if openings is None or not years:
+        return None
+    return openings * years, years
 
 
 def growth_chart(projection):
@@ -464,18 +473,22 @@ def career_figures(page):
         release = projection.release
         source = _source(release, projection)
         section = f"outlook {release.name}"
-        facts = [
-            ("projected growth", projection.growth_percent, "percent"),
-            (
-                "all occupations projected growth",
-                release.all_occupations_growth_percent,
-                "percent",
-            ),
-            ("annual openings", projection.annual_openings_count, "openings per year"),
-        ]
-        for measure, value, unit in facts:
-            if value is not None:
-                rows.append(_figure(section, measure, _number(value), source, unit))
+        if projection.growth_percent is not None:
+            measure, value = "projected growth", _number(projection.growth_percent)
+            rows.append(_figure(section, measure, value, source, "percent"))
+        if (average := release.all_occupations_growth_percent) is not None:
+            # The release's figure for every occupation, not the BLS group's.
+            measure = "all occupations projected growth"
+            rows.append(
+                _figure(section, measure, _number(average), _source(release), "percent")
+            )
+        if (openings := projection.annual_openings_count) is not None:
+            measure, unit = "annual openings", "openings per year"
+            rows.append(_figure(section, measure, _number(openings), source, unit))
+        if period := openings_over_period(projection):
+            total, years = period
+            measure = f"openings over the {years} years"
+            rows.append(_figure(section, measure, _number(total), source, "openings"))
         band = growth_band(
             projection.growth_percent, release.all_occupations_growth_percent
         )
@@ -499,6 +512,11 @@ def career_figures(page):
             rows.append(
                 _figure("education", measure, occupation.education_level, source)
             )
+            if (share := occupation.education_level_percent) is not None:
+                measure = "respondents naming the most common education"
+                rows.append(
+                    _figure("education", measure, _number(share), source, "percent")
+                )
     return rows
 
 

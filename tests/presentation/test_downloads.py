@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from occupations.models import CareerPage
-from tests.factories import full_career
+from occupations.models import CareerPage, DataRelease, Occupation
+from tests.factories import DataReleaseFactory, full_career
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,30 @@ def test_download_csv_hourly_wages_keep_their_cents(client, career):
     values = {row["measure"]: row["value"] for row in rows}
     assert values["hourly 10th percentile"] == "14.00"
     assert values["annual median"] == "85720"
+
+
+def test_download_names_each_figures_own_source_and_has_every_figure_shown(client, db):
+    """The all-occupations growth was labelled as the BLS group's figure, and the
+    education share and the period's openings the page shows were missing."""
+    page = full_career(openings="10.3")
+    page.occupation.projections.update(
+        bls_group_code="29-1140", bls_group_title="Registered nurses"
+    )
+    onet = DataReleaseFactory(kind=DataRelease.Kind.ONET, name="O*NET 29.3")
+    Occupation.objects.filter(pk=page.occupation_id).update(
+        release=onet,
+        education_level="Master's Degree",
+        education_level_percent=Decimal("42.86"),
+    )
+    content = client.get(f"/careers/{page.slug}/data.csv").content.decode()
+    figures = {row["measure"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert "for 29-1140 Registered nurses" in figures["projected growth"]["source"]
+    average = figures["all occupations projected growth"]
+    assert average["source"].startswith("BLS Employment Projections, 2024–34. ")
+    assert "29-1140" not in average["source"]
+    assert figures["openings over the 10 years"]["value"] == "103000"
+    share = figures["respondents naming the most common education"]
+    assert (share["value"], share["unit"]) == ("42.86", "percent")
+    text = client.get(page.get_absolute_url()).content.decode()
+    assert "103,000 projected over 10 years" in text
+    assert "Master&#x27;s Degree (43% of respondents)" in text
