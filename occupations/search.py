@@ -42,8 +42,10 @@ def normalise(text):
 
 
 def search_document(titles):
-    """The text search runs over: each title normalised, between bars."""
-    names = sorted({normalise(title) for title in titles} - {""})
+    """The text search runs over: each title normalised, its lone letters in a row
+    joined as a query's are (`letters_joined`), between bars."""
+    names = {" ".join(letters_joined(normalise(title).split())) for title in titles}
+    names = sorted(names - {""})
     return "|" + "|".join(names) + "|" if names else ""
 
 
@@ -127,15 +129,23 @@ def is_short(term):
     return len(term) <= 2
 
 
-def search_terms(phrase):
-    """The words of a normalised query to match. Letters in a row are one word:
-    "R.N." (normalised "r n") is "rn". A letter left alone beside words is left
-    out, as the stop word it mostly is ("a nurse", the "a" of "A+ certification");
-    a query of lone letters keeps them ("C++" is "c"), matched as whole words."""
+def letters_joined(words):
+    """Lone letters in a row as one word: "R.N.", "R&D", "A/C" and "I-O"
+    (normalised "r n", "r d"…) are "rn", "rd", "ac", "io". Queries and the titles
+    they are matched against are read alike."""
     joined = []
-    for letters, run in groupby(phrase.split(), key=is_letter):
+    for letters, run in groupby(words, key=is_letter):
         run = list(run)
         joined.extend(["".join(run)] if letters and len(run) > 1 else run)
+    return joined
+
+
+def search_terms(phrase):
+    """The words of a normalised query to match, lone letters in a row joined
+    (`letters_joined`). A letter left alone beside words is left out, as the stop
+    word it mostly is ("a nurse", the "a" of "A+ certification"); a query of lone
+    letters keeps them ("C++" is "c"), matched as whole words."""
+    joined = letters_joined(phrase.split())
     words = [term for term in joined if not is_letter(term)]
     return list(dict.fromkeys(words or joined))
 

@@ -185,9 +185,9 @@ def release_from_readme(directory):
 # new column kept): `load_catalogue` then imports its snapshot again, once, where
 # a database holds what the old rules made of it.
 IMPORT_RULES_VERSION = (
-    "2026-11-26 O*NET specialties name their BLS occupation; education levels"
+    "2026-11-27 O*NET specialties name their BLS occupation; education levels"
     " O*NET recommends suppressing are left out, ties named; quoted text fields"
-    " read out of their quotes"
+    " read out of their quotes; lone letters in a row in titles are one word"
 )
 
 

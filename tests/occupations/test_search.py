@@ -503,6 +503,19 @@ def test_search_a_single_letter_is_a_whole_word(client, db):
     assert result_links(client, {"q": "R.N."}) == ["rn-coaches"]
 
 
+def test_search_finds_a_title_written_with_letters_apart(client, db):
+    """Letters in a row were one word in a query only: "A/C Mechanic" (the query
+    "ac mechanic") did not find the HVAC mechanics, whose alternate title it is."""
+    career("HVAC Mechanics", "A/C Mechanic", slug="hvac")
+    career("R&D Engineers", slug="rd")
+    career("Industrial-Organizational Psychologists", "I-O Psychologist", slug="io")
+    career("Air Conditioning Sales", slug="ac-sales")
+    assert result_links(client, {"q": "A/C Mechanic"}) == ["hvac"]
+    assert result_links(client, {"q": "a c mechanic"}) == ["hvac"]
+    assert result_links(client, {"q": "R&D engineer"}) == ["rd"]
+    assert result_links(client, {"q": "I-O Psychologist"}) == ["io"]
+
+
 @pytest.mark.parametrize("control", ["\x00", "\x01", "\t", "\x7f", "\x85"])
 def test_search_reads_a_control_character_as_a_space(client, db, control):
     """A NUL in the address was an error, and it and the other control
