@@ -331,7 +331,8 @@ def skill_labels(page):
 def _salary_distribution(estimate, basis):
     distribution = {
         "@type": "MonetaryAmountDistribution",
-        "name": f"{BASIS_LABELS[basis]}, BLS OEWS {estimate.release.name}",
+        # Whose figures they are: a BLS group's, on a specialty's page.
+        "name": f"{BASIS_LABELS[basis]}, {release_label(estimate.release, estimate)}",
         "currency": "USD",
         "duration": "P1Y" if basis == "annual" else "PT1H",
     }

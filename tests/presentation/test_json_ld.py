@@ -72,6 +72,21 @@ def test_json_ld_occupation_equals_the_page_property_by_property(client, career)
     assert "May 2024" in annual["name"] and "(BLS OEWS, May 2024)" in text
 
 
+def test_json_ld_salary_names_the_bls_group_whose_figures_it_gives(client, db):
+    """A specialty's page shows its BLS group's wages and says so; the JSON-LD
+    gave them as the specialty's own."""
+    page = full_career()
+    page.occupation.wage_estimates.update(
+        bls_group_code="11-1011", bls_group_title="Chief executives"
+    )
+    content = client.get(page.get_absolute_url()).content.decode()
+    annual, hourly = by_type(json_ld(content), "Occupation")["estimatedSalary"]
+    assert annual["name"] == (
+        "Annual wages, BLS OEWS, May 2024, for 11-1011 Chief executives"
+    )
+    assert "11-1011" in hourly["name"] and "11-1011" in visible_text(content)
+
+
 def test_json_ld_breadcrumbs_match_the_page_breadcrumbs(client, career):
     content = client.get(career.get_absolute_url()).content.decode()
     crumbs = by_type(json_ld(content), "BreadcrumbList")["itemListElement"]
