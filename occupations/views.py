@@ -50,6 +50,11 @@ class CareerListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
+        if context["is_paginated"]:
+            # Every page a click away from its neighbours and the ends: 1 … 4 5 6 … 42.
+            context["page_range"] = context["paginator"].get_elided_page_range(
+                context["page_obj"].number, on_each_side=2, on_ends=1
+            )
         if self.form.searched and not context["paginator"].count:
             context["suggestion"] = spelling_suggestion(
                 self.form.cleaned_data["q"],

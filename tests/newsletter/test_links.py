@@ -194,3 +194,22 @@ def test_links_sent_before_keys_name_their_reader_by_id_and_still_work(client, k
     reader.refresh_from_db()
     expected = {"confirm": "confirmed", "unsubscribe": "unsubscribed"}[kind]
     assert reader.status == expected
+
+
+def test_newsletter_pages_reached_by_a_link_or_a_form_are_not_indexed(client, signup):
+    """The confirm and unsubscribe pages carry a reader's token in their address,
+    the others are steps of a form: none is a page for a search engine."""
+    noindex = '<meta name="robots" content="noindex">'
+    signup("reader@example.com")
+    links = last_links()
+    pages = [
+        client.get(links["confirm"]),
+        client.post(links["confirm"], follow=True),
+        client.get(links["unsubscribe"]),
+        client.post(links["unsubscribe"], follow=True),
+        client.get(tampered(links["confirm"])),
+        client.get("/newsletter/thanks/"),
+    ]
+    for response in pages:
+        assert noindex in response.content.decode(), response.request["PATH_INFO"]
+    assert noindex not in client.get("/newsletter/").content.decode()

@@ -526,3 +526,37 @@ def test_search_reads_a_control_character_as_a_space(client, db, control):
     assert control not in html
     assert 'name="q" value="head chefs"' in html
     assert result_links(client, {"q": f"chefs{control}"}) == ["chefs"]
+
+
+def test_searches_and_filters_stay_out_of_search_engines_the_list_does_not(client, db):
+    """Every query was a page a search engine could index, one that found
+    nothing a soft 404."""
+    CareerPageFactory(career_name="Chefs", slug="chefs", occupation__title="Chefs")
+    noindex = '<meta name="robots" content="noindex, follow">'
+    assert noindex not in client.get("/careers/").content.decode()
+    for query in ({"q": "chef"}, {"q": "zzzzqqqq"}, {"zone": "3"}, {"zone": "9"}):
+        assert noindex in client.get("/careers/", query).content.decode(), query
+
+
+def test_career_list_pages_are_numbered_around_the_current_one(client, db):
+    """Only Previous and Next went across 42 pages."""
+    CareerPageFactory.create_batch(24 * 10)
+    html = client.get("/careers/", {"page": 6}).content.decode()
+    pages = re.search(r'<nav class="pagination".*?</nav>', html, re.S).group(0)
+    shown = re.findall(r">(\d+|…)</(?:a|span)>", pages)
+    assert shown == ["1", "…", "4", "5", "6", "7", "8", "9", "10"]
+    assert '<a aria-current="page" aria-label="Page 6 of 10">6</a>' in pages
+    assert '<a href="?page=1" aria-label="Page 1">1</a>' in pages
+    filtered = client.get("/careers/", {"q": "career", "page": 2}).content.decode()
+    assert 'href="?q=career&amp;page=3"' in filtered
+
+
+def test_career_list_filters_have_a_button_after_them(client, db):
+    """Nothing applied a changed filter but the Search button above it."""
+    html = client.get("/careers/").content.decode()
+    filters = re.search(r'<div class="career-search-filters">(.*?)</div>', html, re.S)
+    assert (
+        filters.group(1)
+        .strip()
+        .endswith('<button class="button" type="submit">Apply filters</button>')
+    )
