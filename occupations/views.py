@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from . import presentation
 from .forms import CareerSearchForm
-from .models import CareerPage, prefetch_page_content
+from .models import CareerPage, SocMajorGroup, prefetch_page_content
 from .search import SearchPaginator, spelling_suggestion
 
 
@@ -22,6 +22,15 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return CareerPage.objects.published().editorial_first()[:12]
+
+    def get_context_data(self, **kwargs):
+        # Ways into the whole list: its search box (the field alone: the form
+        # would look up its filters' choices) and its occupation groups.
+        return super().get_context_data(
+            search_field=CareerSearchForm.base_fields["q"],
+            groups=SocMajorGroup.objects.all(),
+            **kwargs,
+        )
 
 
 class CareerListView(ListView):

@@ -560,3 +560,18 @@ def test_career_list_filters_have_a_button_after_them(client, db):
         .strip()
         .endswith('<button class="button" type="submit">Apply filters</button>')
     )
+
+
+def test_home_page_searches_and_browses_the_whole_list(client, db):
+    """The home page showed twelve careers and a link: no search, no way in by
+    field of work."""
+    career("Chefs", slug="chefs")
+    group = SocMajorGroupFactory(code="35-0000", title="Food Preparation Occupations")
+    html = client.get("/").content.decode()
+    form = re.search(r'<form class="career-search".*?</form>', html, re.S).group(0)
+    assert 'action="/careers/"' in form and 'name="q"' in form
+    assert f'<a href="/careers/?group=35-0000">{group.title}</a>' in html
+    browsed = client.get("/careers/", {"group": "35-0000"}).content.decode()
+    assert (
+        "<title>Careers: Food Preparation Occupations · Careerguide</title>" in browsed
+    )
