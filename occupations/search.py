@@ -34,11 +34,21 @@ CODE_QUERY = re.compile(r"^\d{2}-\d{0,4}(\.\d{0,2})?$", re.ASCII)
 WORD = re.compile(r"[a-z0-9]+")
 
 
+# Languages named by a letter and symbols: read as the letter alone, "C++" and "C#"
+# matched every title with a lone "c" ("PA-C") before the C++ developers.
+LETTER_LANGUAGES = re.compile(r"(?<![a-z0-9])([cf])(\+\+|#)")
+LANGUAGE_SYMBOLS = {"++": "plusplus", "#": "sharp"}
+
+
 def normalise(text):
     """Lower-case words separated by single spaces: "R.N." -> "r n". Compatibility
     characters are read as what they stand for: "ＲＮ" (full width) is "rn", the
-    "ﬁ" ligature "fi"."""
-    return " ".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+    "ﬁ" ligature "fi". "C++" is "cplusplus", "C#" "csharp"."""
+    text = LETTER_LANGUAGES.sub(
+        lambda name: name[1] + LANGUAGE_SYMBOLS[name[2]],
+        unicodedata.normalize("NFKC", text).lower(),
+    )
+    return " ".join(WORD.findall(text))
 
 
 def search_document(titles):

@@ -187,7 +187,8 @@ def release_from_readme(directory):
 IMPORT_RULES_VERSION = (
     "2026-11-27 O*NET specialties name their BLS occupation; education levels"
     " O*NET recommends suppressing are left out, ties named; quoted text fields"
-    " read out of their quotes; lone letters in a row in titles are one word"
+    " read out of their quotes; lone letters in a row in titles are one word, C++"
+    " and C# words of their own"
 )
 
 

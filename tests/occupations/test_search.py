@@ -503,6 +503,17 @@ def test_search_a_single_letter_is_a_whole_word(client, db):
     assert result_links(client, {"q": "R.N."}) == ["rn-coaches"]
 
 
+def test_search_for_a_language_named_with_symbols_finds_its_titles(client, db):
+    """ "C++" was the lone letter "c": the physician assistants ("PA-C") and
+    social workers came before the C++ developers."""
+    career("Software Developers", "C++ Developer", "C# Developer", slug="developers")
+    career("Physician Assistants", "Physician Assistant-Certified (PA-C)", slug="pa")
+    career("Social Workers", "C-CYFSW", slug="social-workers")
+    assert result_links(client, {"q": "C++"}) == ["developers"]
+    assert result_links(client, {"q": "c# developer"}) == ["developers"]
+    assert result_links(client, {"q": "PA-C"}) == ["pa"]
+
+
 def test_search_finds_a_title_written_with_letters_apart(client, db):
     """Letters in a row were one word in a query only: "A/C Mechanic" (the query
     "ac mechanic") did not find the HVAC mechanics, whose alternate title it is."""
