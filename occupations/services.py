@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from adminsite.history import baseline_revision_record
 from resources.models import CareerPageResource, Resource
 
 from . import page_cache
@@ -67,6 +68,10 @@ def career_pages_unpublish(*, pages, by):
 
 def _career_pages_change(pages, values, *, by, reason):
     values = {**values, "updated_at": timezone.now()}
+    for page in pages:
+        # Bulk updates send no pre_save: a page the catalogue wrote gets the
+        # version before this change here, as an editor's save gives it one.
+        baseline_revision_record(CareerPage, page)
     for page in pages:
         for name, value in values.items():
             setattr(page, name, value)

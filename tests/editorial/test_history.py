@@ -669,3 +669,20 @@ def test_a_mistyped_figure_an_import_wrote_can_be_seen_and_reverted(
     assert admin_client.post(revert_url, change_form_data(form)).status_code == 302
     text = visible_text(client.get(page.get_absolute_url()).content)
     assert "Annual Median Salary: $91,290" in text
+
+
+def test_a_catalogue_page_unpublished_by_the_action_keeps_the_version_before(
+    admin_client, excerpt_snapshot
+):
+    from django.core.management import call_command
+
+    call_command("load_catalogue", "--directory", excerpt_snapshot, verbosity=0)
+    page = CareerPage.objects.order_by("pk").first()
+    response = admin_client.post(
+        admin_url(CareerPage, "changelist"),
+        {"action": "unpublish", "_selected_action": [page.pk]},
+    )
+    assert response.status_code == 302
+    before, after = page.history.order_by("history_date", "history_id")
+    assert (before.status, after.status) == ("published", "draft")
+    assert before.history_change_reason == "As it was before its first recorded change"
