@@ -47,6 +47,25 @@ def test_a_new_page_may_take_an_address_another_page_left(admin_client, client):
     assert "Business Analyst" in visible_text(response.content)
 
 
+def test_an_editor_taking_an_address_another_page_left_is_told(admin_client):
+    """Its redirect went silently."""
+    moved = CareerPageFactory(slug="analyst", title="Data Analyst Career Path")
+    rename(admin_client, moved, "data-analyst")
+    other = CareerPageFactory(slug="business-analyst")
+    url = admin_url(CareerPage, "change", other.pk)
+    data = change_form_data(admin_client.get(url), slug="analyst")
+    response = admin_client.post(url, data, follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert (
+        "/careers/analyst/ redirected to “Data Analyst Career Path”, whose former "
+        "address it was; it now shows this page."
+    ) in messages
+    # Back to its own former address: no other page's redirect goes.
+    data = change_form_data(admin_client.get(url), slug="business-analyst")
+    response = admin_client.post(url, data, follow=True)
+    assert not [m for m in response.context["messages"] if "redirected" in str(m)]
+
+
 def test_an_unpublished_pages_old_address_is_not_found(admin_client, client):
     page = CareerPageFactory(slug="old-name")
     rename(admin_client, page, "new-name")
