@@ -551,6 +551,16 @@ class CareerPageResourceInline(SharedChoicesInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("resource")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """A row added below the links comes after them: lower comes first, and a
+        new row's position 0 put it at the top of the page's list."""
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            last = obj.page_resources.aggregate(last=models.Max("position"))["last"]
+            if last is not None:
+                formset.form.base_fields["position"].initial = last + 1
+        return formset
+
 
 class FormerSlugInline(admin.TabularInline):
     """The addresses a page left when its slug changed; each redirects here.

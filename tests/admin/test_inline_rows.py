@@ -210,3 +210,39 @@ def test_an_occupation_form_posted_with_thousands_of_new_rows_is_refused(
     assert len(tasks.forms) == 3 + 100  # the rows it has, and 100 new ones
     occupation.refresh_from_db()
     assert occupation.title == "Actuaries"
+
+
+def test_a_resource_link_added_below_a_pages_links_comes_after_them(
+    admin_client, client
+):
+    """Lower comes first, and a new row's position was 0: the link an editor
+    added at the bottom of the list showed at the top of the page."""
+    from resources.models import CareerPageResource
+    from tests.factories import CareerPageResourceFactory
+
+    page = CareerPageFactory()
+    for position, name in enumerate(["First Guide", "Second Guide"], start=1):
+        CareerPageResourceFactory(
+            page=page, resource=ResourceFactory(name=name), position=position
+        )
+    url = admin_url(CareerPage, "change", page.pk)
+    form = admin_client.get(url)
+    (links,) = [
+        inline.formset
+        for inline in form.context["inline_admin_formsets"]
+        if inline.formset.model is CareerPageResource
+    ]
+    new_row = links.empty_form
+    assert new_row["position"].value() == 3
+    data = change_form_data(form)
+    prefix = new_row.prefix.replace("__prefix__", "2")
+    data.update(
+        {
+            f"{prefix}-resource": ResourceFactory(name="Added Guide").pk,
+            f"{prefix}-position": new_row["position"].value(),
+            f"{links.prefix}-TOTAL_FORMS": 3,
+        }
+    )
+    assert admin_client.post(url, data).status_code == 302
+    names = [link.resource.name for link in page.page_resources.order_by("position")]
+    assert names == ["First Guide", "Second Guide", "Added Guide"]
