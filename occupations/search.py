@@ -154,7 +154,7 @@ def search_terms(phrase):
     """The words of a normalised query to match, lone letters in a row joined
     (`letters_joined`). A letter left alone beside words is left out, as the stop
     word it mostly is ("a nurse", the "a" of "A+ certification"); a query of lone
-    letters keeps them ("C++" is "c"), matched as whole words."""
+    letters keeps them ("C" is "c"), matched as whole words."""
     joined = letters_joined(phrase.split())
     words = [term for term in joined if not is_letter(term)]
     return list(dict.fromkeys(words or joined))
