@@ -10,8 +10,17 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=careerguide.settings.test
 # and processes sharing it would empty it under each other.
 TEST_WORKERS ?= $(if $(CACHE_URL)$(PAGE_CACHE_URL),0,auto)
 DEV_ENV := DEBUG=true
+# `make run PORT=8001` when 8000 is taken. The links the site writes (emails,
+# sitemap, canonical addresses) then follow that port, unless SITE_URL is set in
+# the environment (settings default to port 8000, or read SITE_URL from .env).
+PORT ?= 8000
+RUN_SITE_URL := $(if $(filter-out 8000,$(PORT)),SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}")
 
-.PHONY: run bench bench-render bench-import test test-fast screenshots lint format admin backup restore clean
+.PHONY: help run bench bench-render bench-import test test-fast screenshots lint format admin backup restore clean
+
+## help: list these targets (`make` alone does the same)
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -22,12 +31,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: serve the site with demo content on http://127.0.0.1:8000/ (SQLite, DEBUG on)
+## run: serve the site with demo content on http://127.0.0.1:8000/ (SQLite, DEBUG on;
+## PORT=8001 for another port)
 run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py load_catalogue  # ~10 s once, then skipped
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(RUN_SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## bench: load the full catalogue, serve it with gunicorn, measure with wrk
 bench: $(INSTALLED)
@@ -40,6 +50,7 @@ bench-render: $(INSTALLED)
 ## bench-import: time importing release files; DATA=folder with onet/ and bls/
 ## (bls/national_M20*_dl.xlsx, bls/projections_2021-31/, bls/projections_2024-34/)
 bench-import: $(INSTALLED)
+	@test -n "$(DATA)" || { echo "usage: make bench-import DATA=folder-with-onet-and-bls" >&2; exit 2; }
 	$(BIN)/python benchmarks/import_bench.py "$(DATA)/onet" \
 		--wages "$(DATA)"/bls/national_M20*_dl.xlsx \
 		--projections "$(DATA)/bls/projections_2021-31/Employment Projections.csv" \

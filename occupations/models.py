@@ -336,6 +336,10 @@ class Occupation(models.Model):
     )
     # PostgreSQL only: the title and search document, stemmed and weighted, stored so
     # that full-text search reads it instead of computing it for every row per query.
+    # Its GIN index, search_words' and the career name's are created by migrations
+    # 0007 and 0008 (SQL run on PostgreSQL alone), not declared in Meta.indexes,
+    # which would create them on SQLite too; the career name's index must keep the
+    # expression `search._postgres_match` queries, or PostgreSQL stops using it.
     search_vector = SearchVectorField(null=True, editable=False)
     # PostgreSQL only: the title's and search document's words as written, for
     # search's "a word starts with" test (`occupations.search.DocumentWords`);

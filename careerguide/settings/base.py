@@ -129,8 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Room for every career page (~1,000) in the default local-memory cache, which
-# otherwise keeps 300 entries.
+# The default cache holds the signup limits' counters and spreadsheet uploads
+# waiting for their confirmation: room for 5,000 (Django's local memory keeps 300).
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default="locmemcache://careerguide?max_entries=5000"
@@ -151,8 +151,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 
 # EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 # EMAIL_HOST_PASSWORD and EMAIL_USE_TLS / EMAIL_USE_SSL, as the URL names them.
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+vars().update(env.email("EMAIL_URL", default="consolemail://"))
 # Emails are sent during the signup request: a mail server that hangs must not
 # hold a worker for ever (Django's default is no timeout).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
