@@ -151,7 +151,12 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 
 # EMAIL_URL gives EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 # EMAIL_HOST_PASSWORD and EMAIL_USE_TLS / EMAIL_USE_SSL, as the URL names them.
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
+# Required in production, as SITE_URL is: the console backend, right on a laptop,
+# would print subscribers' addresses and their confirm links in the server's log.
+if DEBUG:
+    vars().update(env.email("EMAIL_URL", default="consolemail://"))
+else:
+    vars().update(env.email("EMAIL_URL"))
 # Emails are sent during the signup request: a mail server that hangs must not
 # hold a worker for ever (Django's default is no timeout).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

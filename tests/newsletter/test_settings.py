@@ -15,6 +15,7 @@ def test_settings_production_without_site_url_refuse_to_start():
         "SECRET_KEY": "x" * 60,
         "ALLOWED_HOSTS": "careerguide.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
+        "EMAIL_URL": "smtp+tls://news:password@smtp.careerguide.example.com:587",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

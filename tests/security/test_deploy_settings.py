@@ -76,11 +76,20 @@ def test_deploy_check_reports_a_cache_each_worker_keeps_to_itself():
 
 
 def test_deploy_check_reports_emails_that_would_not_be_sent():
-    """EMAIL_URL defaults to the console: fine on a laptop, not in production."""
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", EMAIL_URL=None)
+    """The console backend is fine on a laptop, not in production."""
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage(*check, EMAIL_URL="consolemail://")
     assert result.returncode != 0
     assert "newsletter.W004" in result.stdout + result.stderr
     assert "Emails are printed to the log, not sent" in result.stdout + result.stderr
+
+
+def test_deploy_settings_without_email_url_refuse_to_start():
+    """Without EMAIL_URL, confirmation emails (an address and its confirm link)
+    would be printed to the server's log instead of sent."""
+    result = run_manage("check", EMAIL_URL=None)
+    assert result.returncode != 0
+    assert "Set the EMAIL_URL environment variable" in result.stderr
 
 
 def test_deploy_check_reports_a_proxy_whose_hops_are_not_trusted():
