@@ -3,7 +3,11 @@
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 
@@ -24,18 +28,24 @@ class CheckedAutocompleteJsonView(AutocompleteJsonView):
             return JsonResponse({"results": [], "pagination": {"more": False}})
 
 
-def _view_on_site_checked(view):
-    """The admin's "View on site" address (/admin/r/<type>/<id>/) with an id the
-    model's key cannot hold is a 404: Django's view answers a ValueError so, but a
-    number past the column's range (an OverflowError on SQLite, a DataError on
-    PostgreSQL) was a 500."""
+def _view_on_site_checked(site, view):
+    """The admin's "View on site" address (/admin/r/<type>/<id>/), for those who may
+    view the model in the admin: Django's view asks only for staff status, and so
+    told any staff account a draft page's address. A type with no admin, or an id
+    the model's key cannot hold, is a 404: Django's view answers a ValueError so,
+    but a number past the column's range (an OverflowError on SQLite, a DataError
+    on PostgreSQL) was a 500."""
 
     @wraps(view)
-    def checked(request, *args, **kwargs):
+    def checked(request, content_type_id, object_id):
         try:
             with savepoint():
-                return view(request, *args, **kwargs)
-        except (OverflowError, DatabaseError):
+                content_type = ContentType.objects.get_for_id(content_type_id)
+                model_admin = site.get_model_admin(content_type.model_class())
+                if not model_admin.has_view_permission(request):
+                    raise PermissionDenied
+                return view(request, content_type_id, object_id)
+        except (ContentType.DoesNotExist, NotRegistered, OverflowError, DatabaseError):
             raise Http404("No such object.") from None
 
     return checked
@@ -65,7 +75,9 @@ class CareerguideAdminSite(admin.AdminSite):
         urls = super().get_urls()
         for url in urls:
             if getattr(url, "name", None) == "view_on_site":
-                url.callback = _view_on_site_checked(url.callback)
+                # Checked inside admin_view: a visitor signed out is sent to
+                # sign in, not refused.
+                url.callback = self.admin_view(_view_on_site_checked(self, shortcut))
         return urls
 
     def autocomplete_view(self, request):

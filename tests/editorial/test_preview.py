@@ -2,6 +2,8 @@
 and the preview is never cached or indexed."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from occupations.models import CareerPage
 from tests.admin_forms import admin_url, change_form_data
@@ -174,3 +176,25 @@ def test_preview_refused_to_staff_without_page_permission(client):
     page = CareerPageFactory(status=CareerPage.Status.DRAFT)
     client.force_login(UserFactory(is_staff=True))
     assert client.get(preview_url(page)).status_code == 403
+
+
+def test_view_on_site_tells_a_draft_address_only_to_who_may_view_pages(
+    client, editor_client
+):
+    """/admin/r/<type>/<id>/ redirects to the page's address: a draft's is not for
+    any staff account (Django's view asks for staff status only)."""
+    from tests.factories import UserFactory
+
+    draft = CareerPageFactory(status=CareerPage.Status.DRAFT, slug="upcoming-career")
+    content_type = ContentType.objects.get_for_model(CareerPage)
+    url = reverse("admin:view_on_site", args=[content_type.pk, draft.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/careers/upcoming-career/")
+
+    client.logout()
+    assert client.get(url)["Location"].startswith(reverse("admin:login"))
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "upcoming-career" not in response.content.decode()
