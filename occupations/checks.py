@@ -1,6 +1,8 @@
-"""Deployment checks (`manage.py check --deploy`) for the cache the page cache and
-spreadsheet uploads share between workers, and a database check (`manage.py
-check --database default`) for figures stored before a rule on them."""
+"""Deployment checks (`manage.py check --deploy`) for the caches the page cache,
+spreadsheet uploads and signup limits share between workers, and a database check
+(`manage.py check --database default`) for figures stored before a rule on them."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -63,6 +65,38 @@ def cache_shared_check(app_configs, **kwargs):
             )
         )
     return warnings
+
+
+def _servers(alias):
+    """The host:port of each server cache `alias` names (a Redis URL's database
+    number left out: databases of one server share its memory and its eviction)."""
+    location = settings.CACHES[alias].get("LOCATION", "")
+    locations = location.split(",") if isinstance(location, str) else location
+    return {urlsplit(url.strip()).netloc.rpartition("@")[2] for url in locations}
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def page_cache_apart_check(app_configs, **kwargs):
+    """Pages in the server that keeps the signup limits' counters: each new search
+    is a new page, so a flood of made-up searches either pushes the counters out
+    (a server that evicts keys) or fills its memory (one that does not)."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or not (
+        cache_is_shared("default") and cache_is_shared("pages")
+    ):
+        return []
+    if not _servers("default") & _servers("pages"):
+        return []
+    return [
+        checks.Warning(
+            "Public pages are cached in the server that keeps the signup limits' "
+            "counters and spreadsheet uploads: a flood of made-up searches, each a "
+            "page, could push those out or fill the server's memory.",
+            hint="Set PAGE_CACHE_URL to a cache server of its own whose memory is "
+            "capped and evicts the least recently used keys (Redis: maxmemory, "
+            "maxmemory-policy allkeys-lru).",
+            id="occupations.W003",
+        )
+    ]
 
 
 def _migrated(database):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core import signing
 
@@ -27,6 +28,7 @@ def run_manage(*args, **env_overrides):
         "DATABASE_URL": "sqlite:///:memory:",
         # The check does not connect: no Redis server is needed for it.
         "CACHE_URL": "redis://127.0.0.1:6379/0",
+        "PAGE_CACHE_URL": "redis://127.0.0.1:6380/0",
         "DEFAULT_FROM_EMAIL": "Careerguide <news@careerguide.example.com>",
         "EMAIL_URL": "smtp+tls://news:password@smtp.careerguide.example.com:587",
         **env_overrides,
@@ -214,6 +216,19 @@ def test_deploy_check_reports_a_page_cache_each_worker_keeps_to_itself():
     assert "serve their copy of the old pages" in output
     assert "spreadsheet" not in output
     assert "newsletter.W001" not in output  # the limits' counters are shared
+
+
+@pytest.mark.parametrize("page_cache", [None, "redis://cache:secret@127.0.0.1:6379/1"])
+def test_deploy_check_reports_pages_in_the_signup_limits_cache_server(page_cache):
+    """Without PAGE_CACHE_URL pages go to CACHE_URL's server, and another database
+    of one Redis shares its memory: made-up searches could push out the signup
+    limits' counters."""
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    result = run_manage(*check, PAGE_CACHE_URL=page_cache)
+    assert result.returncode != 0
+    assert "occupations.W003" in result.stdout + result.stderr
+    result = run_manage(*check, PAGE_CACHE_URL=page_cache, PAGE_CACHE_SECONDS="0")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_deploy_check_reports_a_cache_that_keeps_nothing():
