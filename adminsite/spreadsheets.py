@@ -31,7 +31,7 @@ from import_export import results as ie_results
 from import_export import widgets as ie_widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 from import_export.tmp_storages import CacheStorage
 
 from operations.spreadsheet_cells import formula_safe, formula_unsafe
@@ -114,11 +114,15 @@ class CheckedXLSX(XLSX):
 
     MOST_UNPACKED_BYTES = 200 * 2**20
     MOST_SHEET_CELLS = 1_000_000
+    # openpyxl reads the workbook's shared-strings table whole before any row, so
+    # the sheets' limits never applied to it: 56 KB zipped held a million strings,
+    # 25 s of a worker. At most one a text cell of the largest import.
+    MOST_SHARED_STRINGS = 100_000
 
     def create_dataset(self, in_stream):
         import openpyxl
 
-        self._check_unpacked_size(in_stream)
+        self._check_archive(in_stream)
         workbook = openpyxl.load_workbook(
             io.BytesIO(in_stream), read_only=True, data_only=True
         )
@@ -146,17 +150,27 @@ class CheckedXLSX(XLSX):
             dataset.append([*row, *[None] * (width - len(row))])
         return dataset
 
-    def _check_unpacked_size(self, in_stream):
+    def _check_archive(self, in_stream):
         try:
             with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
-                unpacked = sum(member.file_size for member in archive.infolist())
+                members = archive.infolist()
+                unpacked = sum(member.file_size for member in members)
+                if unpacked > self.MOST_UNPACKED_BYTES:
+                    raise LayoutError(
+                        f"The workbook unpacks to {unpacked / 2**20:,.1f} MB; an "
+                        "import reads at most "
+                        f"{self.MOST_UNPACKED_BYTES / 2**20:,.1f} MB. Split it into "
+                        "smaller files."
+                    )
+                # Every part, not the one named sharedStrings.xml: the workbook's
+                # manifest may give the table any name.
+                strings = sum(_shared_strings(archive, member) for member in members)
         except zipfile.BadZipFile:
             return  # openpyxl says what it makes of the file
-        if unpacked > self.MOST_UNPACKED_BYTES:
+        if strings > self.MOST_SHARED_STRINGS:
             raise LayoutError(
-                f"The workbook unpacks to {unpacked / 2**20:,.1f} MB; an import "
-                f"reads at most {self.MOST_UNPACKED_BYTES / 2**20:,.1f} MB. Split it "
-                "into smaller files."
+                f"The workbook holds {strings:,} different texts; an import reads "
+                f"at most {self.MOST_SHARED_STRINGS:,}. Split it into smaller files."
             )
 
     def _rows(self, sheet):
@@ -175,6 +189,27 @@ class CheckedXLSX(XLSX):
                     "and columns beside your data, or split the file."
                 )
         return rows
+
+
+# A shared string's element (<si>, <x:si/>): the table's entries, however the
+# workbook names its namespace; and the longest such tag's start.
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
+SHARED_STRING_TAG_LENGTH = 40
+
+
+def _shared_strings(archive, member):
+    """How many shared strings `member` of the zip `archive` holds, read in pieces
+    of a megabyte: a tag cut between two pieces is counted in the second."""
+    count, carry = 0, b""
+    with archive.open(member) as stream:
+        while piece := stream.read(2**20):
+            text = carry + piece
+            kept = max(len(text) - SHARED_STRING_TAG_LENGTH, 0)
+            count += sum(
+                1 for tag in SHARED_STRING.finditer(text) if tag.start() < kept
+            )
+            carry = text[kept:]
+    return count + len(SHARED_STRING.findall(carry))
 
 
 def _holds(rows):
@@ -203,6 +238,25 @@ def _upload_name(form):
     )
 
 
+# The largest file an import takes, as the reverse proxy's documented body limit
+# (nginx's client_max_body_size 10m): 3,000 rows of long texts fit.
+MOST_UPLOAD_BYTES = 10 * 2**20
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The import page's form, refusing a file too large before it is read."""
+
+    def clean_import_file(self):
+        uploaded = self.cleaned_data["import_file"]
+        if uploaded.size > MOST_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The file is {uploaded.size / 2**20:,.1f} MB; an import takes at "
+                f"most {MOST_UPLOAD_BYTES / 2**20:,.0f} MB. Split it into smaller "
+                "files."
+            )
+        return uploaded
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """CSV/XLSX import and export for offline editing.
 
@@ -215,6 +269,7 @@ class SpreadsheetMixin(ImportExportMixin):
     # The field-picking export form needs inline event handlers, which the site's
     # Content-Security-Policy blocks; the plain form exports every listed field.
     export_form_class = ExportForm
+    import_form_class = SpreadsheetImportForm
 
     def write_to_tmp_storage(self, import_file, input_format):
         if not input_format.is_binary():

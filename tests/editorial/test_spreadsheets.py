@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -436,6 +437,64 @@ def test_import_of_a_workbook_that_unpacks_too_big_is_refused(
     preview = upload(admin_client, Resource, content, "r.xlsx", XLSX_FORMAT)
     text = visible_text(preview.content)
     assert "The workbook unpacks to 1.2 MB; an import reads at most 1.0 MB." in text
+
+
+SPREADSHEET_XML = "http://schemas.openxmlformats.org"
+
+
+def workbook_with_shared_strings(count):
+    """A resources workbook whose shared-strings table holds `count` strings, in a
+    part not named sharedStrings.xml, its namespace written with a prefix."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "url"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    with zipfile.ZipFile(stream) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    entries = "".join(f"<x:si><x:t>text {n}</x:t></x:si>" for n in range(count))
+    parts["xl/texts.xml"] = (
+        f'<x:sst xmlns:x="{SPREADSHEET_XML}/spreadsheetml/2006/main">{entries}</x:sst>'
+    ).encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/texts.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdTexts" Type="{SPREADSHEET_XML}/officeDocument/2006/'
+        'relationships/sharedStrings" Target="texts.xml"/></Relationships>'.encode(),
+    )
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return packed.getvalue()
+
+
+def test_import_of_a_workbook_with_too_many_texts_is_refused_before_it_is_read(
+    admin_client,
+):
+    """openpyxl reads the shared-strings table whole before any row: 56 KB zipped
+    held a million strings, 25 s of a worker. (2.9 MB here: counted across the
+    megabyte pieces the table is read in.)"""
+    content = workbook_with_shared_strings(100_001)
+    preview = upload(admin_client, Resource, content, "r.xlsx", XLSX_FORMAT)
+    text = visible_text(preview.content)
+    assert "The workbook holds 100,001 different texts; an import reads at most " in (
+        text
+    )
+    assert "Confirm import" not in text
+
+
+def test_import_of_a_file_too_large_is_refused(admin_client, monkeypatch):
+    monkeypatch.setattr("adminsite.spreadsheets.MOST_UPLOAD_BYTES", 2**10)
+    text = "name,url\n" + "Coursera,https://www.coursera.org/\n" * 40
+    preview = upload(admin_client, Resource, text, "r.csv")
+    assert "The file is 0.0 MB; an import takes at most 0 MB." in (
+        visible_text(preview.content)
+    )
+    assert not Resource.objects.filter(name="Coursera").exists()
 
 
 def test_import_blank_position_leaves_it_as_it_is(admin_client):
