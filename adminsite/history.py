@@ -103,6 +103,27 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         )
         return self.response_post_save_change(request, obj)
 
+    def response_delete(self, request, obj_display, obj_id):
+        """Django's message, and where the deleted record can be restored from:
+        its history stays, but no page of the admin links to it any more."""
+        opts = self.opts
+        history_url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_history",
+            args=[quote(obj_id)],
+            current_app=self.admin_site.name,
+        )
+        response = super().response_delete(request, obj_display, obj_id)
+        if self.has_add_permission(request):
+            self.message_user(
+                request,
+                format_html(
+                    'To restore it, open a version in <a href="{}">its history</a>.',
+                    history_url,
+                ),
+                messages.INFO,
+            )
+        return response
+
     def _version_ids_valid(self, object_id, version_id):
         history_id = self.model.history.model._meta.pk
         return bool(

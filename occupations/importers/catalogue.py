@@ -222,7 +222,10 @@ def catalogue_load(
 
 
 def career_pages_create():
-    """A published, data-only page for every occupation with data and no page.
+    """A published, data-only page for every occupation with data and no page, nor
+    one deleted: a page an editor deleted stays deleted (`make run` loads the
+    catalogue each time it starts, and brought such pages back, live). The admin's
+    "Recover deleted" brings one back on purpose.
 
     Titles come from the O*NET title; editorial sections stay empty (the page hides
     them). Existing pages, whoever wrote them, are never changed.
@@ -232,9 +235,13 @@ def career_pages_create():
         | Q(Exists(WageEstimate.objects.filter(occupation=OuterRef("pk"))))
         | Q(Exists(EmploymentProjection.objects.filter(occupation=OuterRef("pk"))))
     )
+    deleted_pages = CareerPage.history.filter(
+        occupation_id=OuterRef("pk"), history_type="-"
+    )
     occupations = list(
         Occupation.objects.filter(has_data)
         .exclude(Exists(CareerPage.objects.filter(occupation=OuterRef("pk"))))
+        .exclude(Exists(deleted_pages))
         .only("code", "title")
     )
     if not occupations:

@@ -686,3 +686,23 @@ def test_a_catalogue_page_unpublished_by_the_action_keeps_the_version_before(
     before, after = page.history.order_by("history_date", "history_id")
     assert (before.status, after.status) == ("published", "draft")
     assert before.history_change_reason == "As it was before its first recorded change"
+
+
+def test_deleting_a_page_says_where_to_restore_it_from(admin_client, client):
+    """A deleted page's history stays, but no admin page linked to it: the only
+    way back was an address typed by hand."""
+    page = CareerPageFactory(slug="deleted-then-restored", duties="Kept duties.")
+    response = admin_client.post(
+        admin_url(CareerPage, "delete", page.pk), {"post": "yes"}, follow=True
+    )
+    history_url = admin_url(CareerPage, "history", page.pk)
+    assert f'To restore it, open a version in <a href="{history_url}">' in (
+        response.content.decode()
+    )
+    history = admin_client.get(history_url).content.decode()
+    version = CareerPage.history.filter(id=page.pk).exclude(history_type="-").latest()
+    restore_url = admin_url(CareerPage, "simple_history", page.pk, version.history_id)
+    assert f'href="{restore_url}"' in history
+    form = admin_client.get(restore_url)
+    assert admin_client.post(restore_url, change_form_data(form)).status_code == 302
+    assert "Kept duties." in visible_text(client.get(page.get_absolute_url()).content)

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from occupations.models import AlternateTitle, CareerPage, Occupation
+from tests.admin_forms import admin_url
 from tests.html_text import visible_text
 from tests.occupations.test_career_page import REFERENCE_URL, reference_lines
 from tests.occupations.test_importers import DATA, ONET, release_as
@@ -101,6 +102,22 @@ def test_load_catalogue_again_skips_imported_releases_and_keeps_edits(
     assert "O*NET: the snapshot's release is already imported." in output
     assert "Done: 0 created, 0 updated, 0 removed." in output
     assert CareerPage.objects.get(slug="nurse-practitioners").summary == "Edited."
+
+
+def test_load_catalogue_leaves_a_page_an_editor_deleted_deleted(
+    admin_client, client, demo, excerpt_snapshot
+):
+    """`make run` loads the catalogue at each start: a page deleted in the admin
+    came back, published."""
+    load_catalogue(excerpt_snapshot)
+    page = CareerPage.objects.get(slug="nurse-practitioners")
+    response = admin_client.post(
+        admin_url(CareerPage, "delete", page.pk), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    output = load_catalogue(excerpt_snapshot)
+    assert "Career pages: 0 created" in output
+    assert client.get("/careers/nurse-practitioners/").status_code == 404
 
 
 def test_load_catalogue_leaves_a_newer_onet_release_in_place(
