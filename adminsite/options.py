@@ -33,6 +33,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from operations.text import CONTROL_CHARACTER
+
 from .deletion import deleted_objects
 
 
@@ -141,12 +143,6 @@ class WrittenNumberField(forms.DecimalField):
         if number is not None and not number.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
-
-
-# C0 control characters other than tab, line feed and carriage return (NUL is
-# Django's to refuse): no page shows them and a workbook cannot hold them (the
-# XLSX export failed), and a text pasted from Word brings its line break, U+000B.
-CONTROL_CHARACTER = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def validate_no_control_characters(text):

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from operations.text import without_control_characters
+
 from .models import CareerPage
 from .presentation import absolute_url
 
@@ -30,13 +32,18 @@ class CareerPageFeed(Feed):
             .order_by("-changed_at", "slug")[:FEED_LENGTH]
         )
 
+    # Text stored before the admin and the importers refused characters XML cannot
+    # hold: left in, one of them made the whole feed a 500.
+
     def item_title(self, page):
-        return page.title
+        return without_control_characters(page.title)
 
     def item_description(self, page):
         # Atom marks the summary type="html", so a reader would run markup in the
         # plain text ("<img onerror=…>" typed by an editor): it is escaped as HTML.
-        return escape(page.summary or page.occupation.description)
+        return escape(
+            without_control_characters(page.summary or page.occupation.description)
+        )
 
     def item_link(self, page):
         return absolute_url(page.get_absolute_url())

@@ -19,6 +19,8 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from operations.text import CONTROL_CHARACTER
+
 # What reading a damaged Excel file raises: a zip cut short or corrupt, a part
 # missing from it, XML cut short or damaged inside it.
 UNREADABLE_XLSX = (
@@ -92,6 +94,18 @@ def _decoded_lines(path):
             raise DataFileError(
                 path, f"not valid UTF-16 text ({error}); save the file as UTF-8."
             ) from None
+    if (nul := raw.find(b"\x00")) >= 0:
+        # No text has one; PostgreSQL would refuse it in the middle of the import.
+        # (Before the line endings: UTF-16's are "\n\x00", no line of it ends.)
+        raise DataFileError(
+            path,
+            "a NUL byte: the file is damaged, or not text (UTF-16 without a "
+            "byte-order mark? Save it as UTF-8).",
+            raw.count(b"\n", 0, nul) + 1,
+        )
+    if b"\n" not in raw:
+        # Excel for Mac's "CSV (Macintosh)" ends its lines with a carriage return.
+        raw = raw.replace(b"\r", b"\n")
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -103,13 +117,8 @@ def _decoded_lines(path):
             len(lines),
         )
     for number, line in enumerate(lines, start=1):
-        if b"\x00" in line:
-            # No text has one; PostgreSQL would refuse it in the middle of the import.
-            raise DataFileError(
-                path, "a NUL byte: the file is damaged, or not text.", number
-            )
         try:
-            yield number, line.rstrip(b"\r").decode("utf-8")
+            text = line.rstrip(b"\r").decode("utf-8")
         except UnicodeDecodeError as error:
             raise DataFileError(
                 path,
@@ -117,6 +126,17 @@ def _decoded_lines(path):
                 f"{error.start + 1}); save the file as UTF-8.",
                 number,
             ) from error
+        # (A workbook cannot hold one: its XML does not allow them.)
+        if found := CONTROL_CHARACTER.search(text):
+            raise DataFileError(
+                path,
+                f"a control character (U+{ord(found.group()):04X}) that no page can "
+                "show, and the site's feed and workbooks cannot hold: the file is "
+                "damaged, or its text was pasted from a program that adds them. "
+                "Remove it.",
+                number,
+            )
+        yield number, text
 
 
 def _check_header(path, header, required, line=1):

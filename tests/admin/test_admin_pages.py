@@ -428,10 +428,11 @@ def test_admin_figure_refused_is_not_compared_as_stored(
     assert errors == {refused: ["Enter a number."]}
 
 
-@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x07"])
+@pytest.mark.parametrize("character", ["\x0b", "\x1b", "\x07", "\uffff"])
 def test_admin_text_with_a_control_character_is_refused(admin_client, character):
     """No page shows one and a workbook cannot hold one: stored, it made every
-    XLSX export of its kind fail. A line break pasted from Word is U+000B."""
+    XLSX export of its kind fail (U+FFFF: the export failed to import again, and
+    the feed was not XML). A line break pasted from Word is U+000B."""
     from resources.models import Resource
 
     resource = ResourceFactory(description="Kept.")

@@ -194,6 +194,16 @@ def _nul_byte(folder):
     _replace(folder, "Task Statements.txt", "Direct or coordinate", "Direct\x00 or")
 
 
+def _control_character(folder):
+    """A line break pasted from Word: the feed, which shows occupation
+    descriptions, was a 500 for everyone while it was stored."""
+    _replace(folder, "Occupation Data.txt", "Determine and", "Determine\x0band")
+
+
+def _noncharacter(folder):
+    _replace(folder, "Task Statements.txt", "Direct or coordinate", "Direct\uffff or")
+
+
 def _huge_task_id(folder):
     _replace(folder, "Task Statements.txt", "\t8823\t", "\t99999999999\t")
 
@@ -241,6 +251,12 @@ def _truncate_excel(folder):
         (_header_only, "Task Statements.txt: no rows under the header"),
         # Each a database error on PostgreSQL (SQLite stored them as they were).
         (_nul_byte, "Task Statements.txt, line 2: a NUL byte"),
+        (
+            _control_character,
+            "Occupation Data.txt, line 2: a control character (U+000B) that no page "
+            "can show",
+        ),
+        (_noncharacter, "Task Statements.txt, line 2: a control character (U+FFFF)"),
         (
             _huge_task_id,
             "Task Statements.txt, line 2: Task ID is 99999999999, outside the range",
@@ -658,6 +674,26 @@ def test_import_projections_bad_row_is_a_clear_error(db, tmp_path, change, messa
     with pytest.raises(CommandError) as error:
         run("import_projections", path)
     assert f"projections.csv, {message}" in str(error.value)
+    assert not EmploymentProjection.objects.exists()
+
+
+def test_import_projections_csv_with_carriage_returns_only_is_read(db, tmp_path):
+    """Excel for Mac's "CSV (Macintosh)": the file was "truncated", one line long."""
+    run("import_onet", ONET)
+    path = tmp_path / "projections.csv"
+    path.write_bytes(PROJECTIONS_2021.read_bytes().replace(b"\n", b"\r"))
+    assert b"\n" not in path.read_bytes()
+    run("import_projections", path)
+    projection = EmploymentProjection.objects.get(occupation__code="15-2051.00")
+    assert projection.growth_percent == Decimal("35.8")
+
+
+def test_import_projections_utf16_without_byte_order_mark_says_so(db, tmp_path):
+    run("import_onet", ONET)
+    path = tmp_path / "projections.csv"
+    path.write_bytes(PROJECTIONS_2021.read_text().encode("utf-16-le"))
+    with pytest.raises(CommandError, match="UTF-16 without a byte-order mark"):
+        run("import_projections", path)
     assert not EmploymentProjection.objects.exists()
 
 

@@ -71,6 +71,20 @@ def test_feed_summary_is_text_even_in_a_reader_that_renders_html(client, db):
     )
 
 
+def test_feed_leaves_out_characters_xml_cannot_hold(client, db):
+    """Stored before the admin and the importers refused them (an O*NET
+    description with a line break pasted from Word): the whole feed was a 500, or
+    XML no reader would take."""
+    CareerPageFactory(
+        title="Data\x0bScientist", summary="", occupation__description="Analyze\uffff."
+    )
+    response = client.get("/careers/feed/")
+    assert response.status_code == 200
+    entry = next(ET.fromstring(response.content).iter(f"{ATOM}entry"))
+    assert entry.find(f"{ATOM}title").text == "DataScientist"
+    assert entry.find(f"{ATOM}summary").text == "Analyze."
+
+
 def test_every_public_page_announces_the_feed(client, pages):
     for path in ["/", "/careers/", pages.get_absolute_url()]:
         html = client.get(path).content.decode()
