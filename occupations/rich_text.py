@@ -64,7 +64,9 @@ def render_markdown(text: str) -> SafeString:
 # Deeper than any real text needs, and well within what the parser shows
 # (`MARKDOWN`'s nesting limit): text the admin accepts is never cut off.
 MAX_NESTING = 20
-NESTING_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*")
+# A list marker with the spaces after it, or a quote's ">" with the one space
+# that belongs to it (more is indentation inside the quote).
+NESTING_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+|> ?")
 
 
 def _nested_too_deep(text):
@@ -74,14 +76,17 @@ def _nested_too_deep(text):
 def nesting(line):
     """How deep a line may nest: its indentation (two spaces a level, the least a
     sub-item under "- " takes) and the list and quote markers it starts with
-    ("- - > x" is three)."""
-    text = line.expandtabs(4)
-    rest = text.lstrip(" ")
-    depth = (len(text) - len(rest)) // 2
-    while marker := NESTING_MARKER.match(rest):
+    ("- - > x" is three), indentation inside a quote counted too ("> ␣␣- x" is
+    three: a sub-item in a quote)."""
+    rest = line.expandtabs(4)
+    depth = 0
+    while True:
+        unindented = rest.lstrip(" ")
+        depth += (len(rest) - len(unindented)) // 2
+        if not (marker := NESTING_MARKER.match(unindented)):
+            return depth
         depth += 1
-        rest = rest[marker.end() :]
-    return depth
+        rest = unindented[marker.end() :]
 
 
 # The parser's time grows with the square of a text's "[" (each may open a link

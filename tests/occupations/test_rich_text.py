@@ -81,8 +81,12 @@ DEEPLY_NESTED = "- " * 500 + "deep"
         "- " * 21 + "deep",
         "\n".join("    " * level + "- item" for level in range(22)),
         "Intro.\n\n" + "1. " * 21 + "deep",
+        # Sub-items of a list in a quote: the parser left out "level 49" on, and
+        # the text after the quote.
+        "\n".join("> " + "  " * level + f"- level {level}" for level in range(52))
+        + "\n>\n> The end of the quote.",
     ],
-    ids=["500 markers", "21 markers", "21 indents", "21 numbers"],
+    ids=["500 markers", "21 markers", "21 indents", "21 numbers", "indents in a quote"],
 )
 def test_lists_nested_deeper_than_real_text_are_refused_in_the_admin(
     admin_client, text
