@@ -9,7 +9,7 @@ import re
 from contextlib import nullcontext
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -26,6 +26,7 @@ from django.forms.models import (
     InlineForeignKeyField,
     _get_foreign_key,
 )
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.choices import flatten_choices
@@ -364,6 +365,20 @@ class CareerguideAdmin(PlainTextMixin, WrittenNumbersMixin, admin.ModelAdmin):
         if readable != selected:
             request.POST = request.POST.copy()
             request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, readable)
+        # Rows deleted since the list was shown: the action ran on none, and said
+        # so as if they were there ("the selected pages were live already").
+        if (
+            readable
+            and request.POST.get("select_across") != "1"
+            and not queryset.filter(pk__in=readable).exists()
+        ):
+            self.message_user(
+                request,
+                f"None of the selected {self.opts.verbose_name_plural} is in the "
+                "list any more (deleted meanwhile?): nothing was done.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
 
     def get_deleted_objects(self, objs, request):

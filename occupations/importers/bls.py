@@ -20,7 +20,13 @@ from ..models import (
     WageEstimate,
 )
 from .onet import files_digest
-from .readers import UNREADABLE_CELL, UNREADABLE_XLSX, DataFileError, read_rows
+from .readers import (
+    UNREADABLE_CELL,
+    UNREADABLE_XLSX,
+    DataFileError,
+    check_is_a_file,
+    read_rows,
+)
 from .sync import ImportReport, sync_rows
 from .values import (
     SOC_CODE,
@@ -306,6 +312,8 @@ def _check_under_top_codes(row, values, top_codes, *, path, line):
 def wages_import(*, path, year=None, write=None, allow_removals=False):
     """Import an OEWS national file (xlsx or csv) in one transaction."""
     path = Path(path)
+    # Before the year, which a folder's name would leave "unclear".
+    check_is_a_file(path)
     stated_top_code, sheet_year = _oews_workbook_facts(path)
     year = _oews_year(path, year, sheet_year)
     hourly_top, annual_top = stated_top_code or OEWS_TOP_CODES.get(year, (None, None))

@@ -279,6 +279,19 @@ def _damaged_workbook(path, error):
     return DataFileError(path, f"not a readable Excel file ({error}); is it truncated?")
 
 
+def check_is_a_file(path):
+    """Refuse `path` unless it is a file with something in it: a folder, a missing
+    file or a device named as a data file is said to be one."""
+    if path.is_dir():
+        raise DataFileError(path, "a folder, where a data file was expected.")
+    if not path.exists():
+        raise DataFileError(path, "no such file.")
+    if not path.is_file():  # a device such as /dev/null, a pipe, a socket
+        raise DataFileError(path, "not a regular file, where a data file was expected.")
+    if path.stat().st_size == 0:
+        raise DataFileError(path, "the file is empty.")
+
+
 def read_rows(path, required, *, header_match=None, sheet=None):
     """Yield `(line, row)` from a .txt (tab), .csv or .xlsx file, optionally .gz.
 
@@ -290,14 +303,7 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     suffixes = [suffix.lower() for suffix in path.suffixes]
     kind = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else None
     kind = kind or (suffixes[-1] if suffixes else "")
-    if path.is_dir():
-        raise DataFileError(path, "a folder, where a data file was expected.")
-    if not path.exists():
-        raise DataFileError(path, "no such file.")
-    if not path.is_file():  # a device such as /dev/null, a pipe, a socket
-        raise DataFileError(path, "not a regular file, where a data file was expected.")
-    if path.stat().st_size == 0:
-        raise DataFileError(path, "the file is empty.")
+    check_is_a_file(path)
     if kind == ".xlsx":
         return _xlsx_rows(path, required, header_match, sheet)
     if kind == ".csv":

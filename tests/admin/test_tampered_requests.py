@@ -11,6 +11,7 @@ from occupations.models import CareerPage
 from resources.models import Resource
 from tests.admin_forms import admin_url
 from tests.factories import CareerPageFactory, ResourceFactory
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,26 @@ def test_an_action_on_unreadable_ids_selects_nothing(
     )
     assert response.status_code == 200
     assert "Items must be selected" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model, action", [(CareerPage, "publish_now"), (Resource, "delete_selected")]
+)
+def test_an_action_on_rows_deleted_meanwhile_says_so(admin_client, model, action):
+    """Publishing said "the selected pages were live already"."""
+    CareerPageFactory()
+    ResourceFactory()
+    response = admin_client.post(
+        admin_url(model, "changelist"),
+        {"action": action, "index": "0", "_selected_action": "999999999"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    plural = model._meta.verbose_name_plural
+    assert f"None of the selected {plural} is in the list any more" in (
+        visible_text(response.content)
+    )
+    assert "already" not in visible_text(response.content)
 
 
 @pytest.mark.parametrize(

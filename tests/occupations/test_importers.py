@@ -1313,12 +1313,12 @@ def test_import_projections_reads_occupation_type_in_any_case(db, tmp_path):
     assert EmploymentProjection.objects.filter(occupation__code="11-1011.00").exists()
 
 
-def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path):
-    (tmp_path / "national_M2024_dl.csv").mkdir()
-    with pytest.raises(
-        CommandError, match=r"national_M2024_dl.csv: a folder, where a data file"
-    ):
-        run("import_wages", tmp_path / "national_M2024_dl.csv")
+@pytest.mark.parametrize("name", ["national_M2024_dl.csv", "wages"])
+def test_import_wages_of_a_folder_says_it_is_one(db, tmp_path, name):
+    """A folder whose name gives no year was "cannot tell the reference period"."""
+    (tmp_path / name).mkdir()
+    with pytest.raises(CommandError, match=rf"{name}: a folder, where a data file"):
+        run("import_wages", tmp_path / name)
 
 
 def test_import_wages_of_a_pipe_says_it_is_no_regular_file(db, tmp_path):
