@@ -8,6 +8,7 @@ from tests.factories import (
     EmploymentProjectionFactory,
     OccupationSkillFactory,
     OccupationTechnologyFactory,
+    RelatedOccupationFactory,
     TaskFactory,
     WageEstimateFactory,
 )
@@ -24,7 +25,18 @@ def career_page_with(size):
     CareerPageResourceFactory.create_batch(size, page=page)
     WageEstimateFactory(occupation=occupation)
     EmploymentProjectionFactory(occupation=occupation)
+    # The page links only the related occupations that have a published page.
+    for index in range(1, size + 1):
+        RelatedOccupationFactory(
+            occupation=occupation,
+            related=CareerPageFactory().occupation,
+            index=index,
+        )
     return page
+
+
+# The career page links the ten closest related occupations that have a page.
+RELATED_SHOWN = 10
 
 
 # One query for the page with its occupation and O*NET release, then one each for
@@ -41,7 +53,14 @@ def test_career_page_query_count_is_constant(
     with django_assert_num_queries(CAREER_PAGE_QUERIES):
         response = client.get(page.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.count(b"<li>Perform task number") == size
+    content = response.content.decode()
+    assert content.count("<li>Perform task number") == size
+    # The related occupations are shown, their titles fetched with them: each
+    # title read from its own query would be one query more per link.
+    assert content.count('class="compare-link"') == min(size, RELATED_SHOWN)
+    closest = page.occupation.related_occupations.order_by("index")[:RELATED_SHOWN]
+    for row in closest:
+        assert f">{row.related.title}</a>" in content
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -80,6 +99,11 @@ def test_career_lists_query_count_is_constant(
 def test_resource_list_query_count_is_constant(
     no_page_cache, client, django_assert_num_queries, size
 ):
-    CareerPageResourceFactory.create_batch(size)
+    links = CareerPageResourceFactory.create_batch(size)
     with django_assert_num_queries(1):
-        assert client.get("/resources/").status_code == 200
+        response = client.get("/resources/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('<li id="resource-') == size
+    for link in links:
+        assert f'<li id="resource-{link.resource.pk}">' in content
