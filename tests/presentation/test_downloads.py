@@ -1,13 +1,14 @@
 """/careers/<slug>/data.csv and data.json: the page's figures with their sources."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 
 from occupations.models import CareerPage, DataRelease, Occupation
-from tests.factories import DataReleaseFactory, full_career
+from tests.factories import DataReleaseFactory, WageEstimateFactory, full_career
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,34 @@ def test_download_draft_or_unknown_page_is_404(client, career, suffix):
 
 @pytest.mark.parametrize("size", [1, 25])
 def test_download_query_count_is_constant(client, django_assert_num_queries, size):
+    """The downloads give the newest of the occupation's wage estimates, picked by
+    its release's date: a release read by a query of its own would cost one query
+    per estimate, and the figures must be the newest release's at each size."""
     page = full_career(size=size)
+    for year in range(2024 - size + 1, 2024):  # older releases, other figures
+        WageEstimateFactory(
+            occupation=page.occupation,
+            release=DataReleaseFactory(
+                name=f"May {year}", reference_date=datetime.date(year, 5, 1)
+            ),
+            annual_median=Decimal(40000 + year),
+        )
+    assert page.occupation.wage_estimates.count() == size
+    downloads = {}
     for suffix in ("data.csv", "data.json"):
         with django_assert_num_queries(8):
-            assert client.get(f"/careers/{page.slug}/{suffix}").status_code == 200
+            response = client.get(f"/careers/{page.slug}/{suffix}")
+        assert response.status_code == 200
+        downloads[suffix] = response
+    rows = list(csv.DictReader(io.StringIO(downloads["data.csv"].content.decode())))
+    figures = downloads["data.json"].json()["figures"]
+    assert [row["measure"] for row in rows] == [f["measure"] for f in figures]
+    wages = [row for row in rows if row["section"] == "wages"]
+    assert len(wages) == 10  # five percentiles, annual and hourly
+    assert all(row["source"].startswith("BLS OEWS, May 2024.") for row in wages)
+    values = {row["measure"]: row["value"] for row in rows}
+    assert values["annual median"] == "85720"
+    assert values["projected growth"] == "23.2"
 
 
 def test_download_csv_hourly_wages_keep_their_cents(client, career):
