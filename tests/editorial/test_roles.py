@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -81,3 +81,20 @@ def test_setup_roles_command_restores_the_role_permissions():
     codenames = set(editors.permissions.values_list("codename", flat=True))
     assert {"change_careerpage", "add_resource", "change_task"} <= codenames
     assert not {c for c in codenames if "subscriber" in c or "user" in c}
+
+
+def test_setup_roles_command_takes_back_permissions_given_by_hand(editor_client):
+    """roles.py promises each group holds exactly its listed permissions after
+    setup_roles (run at every deploy): one ticked for the Editors by hand in the
+    admin would stay for good if the list were only added to what they hold."""
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.add(
+        Permission.objects.get(content_type__app_label="auth", codename="view_user")
+    )
+    users = reverse("admin:auth_user_changelist")
+    assert editor_client.get(users).status_code == 200
+    call_command("setup_roles", stdout=StringIO())
+    assert editor_client.get(users).status_code == 403
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert "view_user" not in codenames
+    assert {"change_careerpage", "add_resource", "change_task"} <= codenames
