@@ -1,9 +1,12 @@
 """Preview: staff see a draft or unsaved changes as visitors would, nothing is saved,
 and the preview is never cached or indexed."""
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from occupations.models import CareerPage
 from tests.admin_forms import admin_url, change_form_data
@@ -44,6 +47,26 @@ def test_preview_of_draft_shows_the_page_with_banner(admin_client, client):
     assert_private(response)
     page.refresh_from_db()
     assert page.status == CareerPage.Status.DRAFT  # the preview changed nothing
+
+
+def test_preview_of_a_page_scheduled_for_next_week_shows_it(admin_client):
+    """The preview renders the page as live from now: made live from its own
+    publish time instead, still a week ahead, the page was not found."""
+    from django.test import Client
+
+    visitor = Client()
+    next_week = timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    page = CareerPageFactory(published_at=next_week, duties="Scheduled duties text.")
+    assert visitor.get(page.get_absolute_url()).status_code == 404
+    response = admin_client.get(preview_url(page))
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert BANNER in text
+    assert page.title in text and "Scheduled duties text." in text
+    assert_private(response)
+    page.refresh_from_db()
+    assert page.published_at == next_week  # still scheduled: nothing was saved
+    assert visitor.get(page.get_absolute_url()).status_code == 404
 
 
 def test_preview_needs_staff_login(client):
