@@ -12,6 +12,7 @@ from django.utils import timezone
 from occupations.models import CareerPage
 from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,38 @@ def test_scheduled_page_goes_live_by_itself_at_its_time(client):
         assert response.status_code == 200
         assert "Last updated" in response.content.decode()
         assert page.slug in listed(client, q="Future Forester")
+
+
+def test_first_of_two_scheduled_pages_goes_live_at_its_time_on_cached_pages(client):
+    """Cached pages are kept until the next scheduled page goes live. With two
+    pages scheduled, the cached list must change at the first one's time: kept
+    until the later one's, it went on without the first for the time between."""
+    sooner = NOW + datetime.timedelta(minutes=10)
+    later = NOW + datetime.timedelta(hours=1)
+
+    def careers_listed():
+        response = client.get(reverse("occupations:list"))
+        return response, visible_text(response.content)
+
+    with time_machine.travel(NOW, tick=False):
+        first = CareerPageFactory(career_name="Early Estimator", published_at=sooner)
+        second = CareerPageFactory(career_name="Late Lexicographer", published_at=later)
+        CareerPageFactory(career_name="Present Planner", published_at=NOW)
+        careers_listed()
+        response, text = careers_listed()
+        assert response["X-Cache"] == "HIT"
+        assert "Present Planner" in text
+        assert "Early Estimator" not in text and "Late Lexicographer" not in text
+    with time_machine.travel(sooner + datetime.timedelta(seconds=1), tick=False):
+        _, text = careers_listed()
+        assert "Early Estimator" in text and "Late Lexicographer" not in text
+        assert client.get(first.get_absolute_url()).status_code == 200
+        assert client.get(second.get_absolute_url()).status_code == 404
+        assert careers_listed()[0]["X-Cache"] == "HIT"  # cached again till later
+    with time_machine.travel(later + datetime.timedelta(seconds=1), tick=False):
+        _, text = careers_listed()
+        assert "Early Estimator" in text and "Late Lexicographer" in text
+        assert client.get(second.get_absolute_url()).status_code == 200
 
 
 @time_machine.travel(NOW, tick=False)
