@@ -183,3 +183,23 @@ def test_admin_login_lockout_counts_an_ipv6_client_by_its_64(editor):
     assert sign_in(PASSWORD, address="2001:db8:1:2:ffff::1").status_code == 429
     # The editor on another network gets in.
     assert sign_in(PASSWORD, address="2001:db8:1:3::1").status_code == 302
+
+
+def test_admin_login_request_that_missed_a_proxy_is_locked_out_by_its_own_address(
+    editor, settings
+):
+    """Behind two proxies, a request with one X-Forwarded-For entry did not come
+    through both: it is its own address. Read anyway, the header's second entry
+    from the right was a 500 on every such sign-in."""
+    settings.TRUSTED_PROXY_COUNT = 2
+
+    def sign_in_past_a_proxy(password, address):
+        return Client(REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR="10.0.0.2").post(
+            LOGIN_URL, {"username": "editor", "password": password}
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_past_a_proxy("wrong password", "198.51.100.9")
+    assert sign_in_past_a_proxy(PASSWORD, "198.51.100.9").status_code == 429
+    # The editor, from another address with the same header, gets in.
+    assert sign_in_past_a_proxy(PASSWORD, "203.0.113.7").status_code == 302
