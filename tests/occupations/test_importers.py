@@ -204,6 +204,26 @@ def _noncharacter(folder):
     _replace(folder, "Task Statements.txt", "Direct or coordinate", "Direct\uffff or")
 
 
+def _hot_technology_one(folder):
+    """A Y/N column written as 1/0, as some exports do: read as "not hot"."""
+    _replace(
+        folder,
+        "Technology Skills.txt",
+        "Adobe Acrobat\t43232202\tDocument management software\tY\tN",
+        "Adobe Acrobat\t43232202\tDocument management software\t1\tN",
+    )
+
+
+def _in_demand_unknown(folder):
+    """Any other letter was read as "no" too."""
+    _replace(
+        folder,
+        "Technology Skills.txt",
+        "Adobe Acrobat\t43232202\tDocument management software\tY\tN",
+        "Adobe Acrobat\t43232202\tDocument management software\tY\tX",
+    )
+
+
 def _huge_task_id(folder):
     _replace(folder, "Task Statements.txt", "\t8823\t", "\t99999999999\t")
 
@@ -257,6 +277,15 @@ def _truncate_excel(folder):
             "can show",
         ),
         (_noncharacter, "Task Statements.txt, line 2: a control character (U+FFFF)"),
+        # Read as "no", a flag the file does not give was shown as given.
+        (
+            _hot_technology_one,
+            "Technology Skills.txt, line 2: Hot Technology is '1'; expected Y or N.",
+        ),
+        (
+            _in_demand_unknown,
+            "Technology Skills.txt, line 2: In Demand is 'X'; expected Y or N.",
+        ),
         (
             _huge_task_id,
             "Task Statements.txt, line 2: Task ID is 99999999999, outside the range",
@@ -287,6 +316,68 @@ def test_import_onet_cut_off_file_imports_when_removals_are_allowed(db, onet_cop
     output = run("import_onet", onet_copy, "--allow-removals")
     assert re.search(r"Tasks: 0 created, \d+ updated, 182 removed", output)
     assert Task.objects.count() == 180
+
+
+def _without_last_lines(folder, name, count):
+    path = folder / name
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) - count]))
+
+
+@pytest.mark.parametrize(
+    ("name", "removed", "model", "label"),
+    [
+        # 36 of 362 tasks: 9.9%, under the share a cut-off file loses.
+        ("Task Statements.txt", 36, Task, "Tasks"),
+        # 20 of 49: a large share, but no more rows than a release may drop.
+        ("Related Occupations.txt", 20, RelatedOccupation, "Related occupations"),
+    ],
+)
+def test_import_onet_removing_up_to_the_limits_imports(
+    db, onet_copy, name, removed, model, label
+):
+    """A release drops some rows: refusing those imports would make editors pass
+    --allow-removals by habit, and it would no longer catch a cut-off file."""
+    run("import_onet", ONET)
+    stored = model.objects.count()
+    _without_last_lines(onet_copy, name, removed)
+    output = run("import_onet", onet_copy)
+    assert re.search(rf"{label}: 0 created, \d+ updated, {removed} removed", output)
+    assert model.objects.count() == stored - removed
+
+
+@pytest.mark.parametrize(
+    ("name", "removed", "message"),
+    [
+        # 37 of 362 tasks: 10.2%, just over the share.
+        (
+            "Task Statements.txt",
+            37,
+            "Tasks: the files no longer hold 37 of the 362 rows in the database (10%)",
+        ),
+        # One row past those tolerated, in a small table.
+        (
+            "Related Occupations.txt",
+            21,
+            "Related occupations: the files no longer hold 21 of the 49 rows in the "
+            "database (43%)",
+        ),
+    ],
+)
+def test_import_onet_removing_past_both_limits_is_refused(
+    db, onet_copy, name, removed, message
+):
+    """Past both limits a file looks cut off: importing it would delete the rest,
+    and the featured flags editors set on those rows would not come back."""
+    run("import_onet", ONET)
+    before = snapshot()
+    related = sorted(map(str, RelatedOccupation.objects.values_list()))
+    _without_last_lines(onet_copy, name, removed)
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert str(error.value).startswith(f"{message}, as a cut-off or partial file")
+    assert snapshot() == before
+    assert sorted(map(str, RelatedOccupation.objects.values_list())) == related
 
 
 def test_import_onet_keeps_a_featured_row_the_files_no_longer_hold(db, onet_copy):
@@ -530,6 +621,13 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
         ({"AB10": True}, "line 10: A_MEDIAN is TRUE, which is not a number."),
         ({"AB10": "83_640"}, "line 10: A_MEDIAN is '83_640', which is not a number."),
         ({"AB10": "٨٣٦٤٠"}, "line 10: A_MEDIAN is '٨٣٦٤٠', which is not a number."),
+        # Numbers to Decimal, not to a data file: unchecked, "NaN" stopped the
+        # import on "a value it could not store", naming no file or line.
+        ({"AB10": "NaN"}, "line 10: A_MEDIAN is 'NaN', which is not a number."),
+        (
+            {"AB10": "Infinity"},
+            "line 10: A_MEDIAN is 'Infinity', which is not a number.",
+        ),
         # A row level OEWS does not use would be skipped as "not detailed".
         (
             {"K10": "detialed"},
@@ -833,6 +931,44 @@ def test_an_import_that_changes_a_page_s_figures_dates_the_page_anew(client, db)
     run("import_wages", WAGES_2024)
     today = timezone.localdate()
     assert page_dates() == (dateformat.format(today, "F j, Y"), today.isoformat())
+
+
+def test_an_import_that_only_removes_a_task_dates_the_page_anew(client, db, onet_copy):
+    """A task gone from the release changes the page as much as a new one: its
+    "Last updated" follows an import that only removes rows, not only one that
+    creates or updates them. (The occupation's last task: no other task moves up
+    a rank, which would date the page anyway.)"""
+    import datetime
+
+    import time_machine
+    from django.utils import dateformat, timezone
+
+    from tests.factories import CareerPageFactory
+
+    with time_machine.travel(datetime.datetime(2025, 6, 2, 9, tzinfo=datetime.UTC)):
+        run("import_onet", ONET)
+        changed, unchanged = (
+            CareerPageFactory(occupation=Occupation.objects.get(code=code))
+            for code in ("15-2031.00", "15-2051.00")
+        )
+    last = changed.occupation.tasks.order_by("rank").last()
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(
+        "".join(line for line in lines if f"\t{last.onet_task_id}\t" not in line)
+    )
+
+    output = run("import_onet", onet_copy)
+
+    assert "Done: 0 created, 0 updated, 1 removed." in output
+    assert not Task.objects.filter(pk=last.pk).exists()
+
+    def last_updated(page):
+        text = visible_text(client.get(page.get_absolute_url()).content)
+        return re.search(r"Last updated (\w+ \d+, \d+)", text)[1]
+
+    assert last_updated(changed) == dateformat.format(timezone.localdate(), "F j, Y")
+    assert last_updated(unchanged) == "June 2, 2025"
 
 
 def test_top_coded_wage_shows_as_or_more(client, db):
