@@ -412,6 +412,36 @@ def test_search_among_equal_matches_puts_the_one_its_titles_name_most_first(clie
     assert result_links(client, {"q": "hvac"}) == ["hvac-mechanics", "sales-engineers"]
 
 
+def test_search_title_with_the_word_ranks_above_an_exact_alternate_title(client, db):
+    """A title that says the word is what the reader asked for; an alternate
+    title ("Analyst" of statisticians) is another occupation's name for its
+    workers. The statisticians' page would win every tie-break (shorter title,
+    more mentions): only its rank puts it second."""
+    career("Statisticians", "Analyst", "Data Analyst")
+    career("Operations Research Analysts")
+    assert result_links(client, {"q": "analyst"}) == [
+        "operations-research-analysts",
+        "statisticians",
+    ]
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL breaks ties by full-text rank",
+)
+def test_search_among_equal_matches_equally_named_puts_the_shorter_title_first(
+    client, db
+):
+    """Each title says "analysts" once, as a whole word: the shorter, usually the
+    closer match, comes first, not the first in alphabetical order."""
+    career("Operations Research Analysts")
+    career("Tax Analysts")
+    assert result_links(client, {"q": "analyst"}) == [
+        "tax-analysts",
+        "operations-research-analysts",
+    ]
+
+
 def test_search_counts_mentions_of_a_word_not_of_its_letters(client, db):
     career(
         "Security Analysts",

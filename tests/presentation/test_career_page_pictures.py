@@ -94,6 +94,45 @@ def test_outlook_band_and_bright_outlook_follow_the_criteria(
     assert ("meets O*NET’s Bright Outlook criteria" in text) is bright
 
 
+@pytest.mark.parametrize(
+    ("growth", "band"),
+    [
+        # All occupations grow 3.1%, 3% as published: each band starts at whole
+        # percents above or below it (4, 2, 0, -2, -4 points).
+        ("7.0", "Much faster than average"),
+        ("6.0", "Faster than average"),
+        ("5.0", "Faster than average"),
+        ("4.0", "About as fast as average"),
+        ("3.0", "About as fast as average"),
+        ("2.0", "Slower than average"),
+        ("1.0", "Slower than average"),
+        ("0.0", "Little or no change"),
+        ("-1.0", "Little or no change"),
+        ("-2.0", "Decline"),
+        # Compared as published: 6.5% is shown as 7%, 4 points above.
+        ("6.5", "Much faster than average"),
+    ],
+)
+def test_outlook_band_changes_at_the_bls_cut_offs(client, db, growth, band):
+    """The bands are BLS's: a cut-off one point off would name another band than
+    the Occupational Outlook Handbook gives the same figures."""
+    page = full_career(growth=growth, openings="1.0")
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert f"Compared with all occupations: {band}" in text
+
+
+@pytest.mark.parametrize(("growth", "shown"), [("22.5", "23%"), ("-2.5", "-3%")])
+def test_growth_halfway_between_whole_percents_rounds_away_from_zero(
+    client, db, growth, shown
+):
+    """BLS rounds half up: 22.5% is published as 23%. Rounded half to even, as
+    Decimal does by default, it would be 22%, beside a chart saying 23%."""
+    page = full_career(growth=growth)
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert f"Projected Growth Rate in Employment by 2034: {shown}" in text
+    assert f"This career {shown}" in text
+
+
 def test_bright_outlook_names_the_criteria_met(client, db):
     page = full_career(growth="23.2", openings="12.0")
     text = visible_text(client.get(page.get_absolute_url()).content)
