@@ -86,11 +86,12 @@ def integer(value, *, path, line, column, maximum=INTEGER_MAX):
 def flag(value, *, path, line, column, yes=("Y", "TRUE"), no=("N", "FALSE", "")):
     if value is True or value is False:
         return value
-    raw = text(value).upper()
-    if raw in yes:
+    raw = text(value)
+    if raw.upper() in yes:
         return True
-    if raw in no:
+    if raw.upper() in no:
         return False
+    # As the file writes it: "yes", not "YES".
     raise DataFileError(path, f"{column} is {raw!r}; expected Y or N.", line)
 
 

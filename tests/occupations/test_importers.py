@@ -215,12 +215,13 @@ def _hot_technology_one(folder):
 
 
 def _in_demand_unknown(folder):
-    """Any other letter was read as "no" too."""
+    """Any other letter was read as "no" too. (The message quotes it as the file
+    writes it: it said 'X' for "x".)"""
     _replace(
         folder,
         "Technology Skills.txt",
         "Adobe Acrobat\t43232202\tDocument management software\tY\tN",
-        "Adobe Acrobat\t43232202\tDocument management software\tY\tX",
+        "Adobe Acrobat\t43232202\tDocument management software\tY\tx",
     )
 
 
@@ -284,7 +285,7 @@ def _truncate_excel(folder):
         ),
         (
             _in_demand_unknown,
-            "Technology Skills.txt, line 2: In Demand is 'X'; expected Y or N.",
+            "Technology Skills.txt, line 2: In Demand is 'x'; expected Y or N.",
         ),
         (
             _huge_task_id,
