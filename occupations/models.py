@@ -1181,28 +1181,15 @@ def _listed_rows(pages):
     return Q(is_featured=True) | Q(occupation__in=all_data_occupations)
 
 
-def _figure_prefetches(listed):
-    """The page lists the figures need: listed skills and technologies (`listed`
-    from `_listed_rows`), wages and projections.
+def _release_figure_prefetches():
+    """Wages and projections, each with its release.
 
-    Here and in `prefetch_page_content`, a list whose model's default order starts
-    with the parent names its own order: sorting by the parent sorts by the
-    parent's own order and so joins the parent's table into the query, while
-    prefetching sorts the rows into their parents anyway. (Skills and technologies
-    keep their default orders, which do not.)"""
+    Here and below, a list whose model's default order starts with the parent
+    names its own order: sorting by the parent sorts by the parent's own order and
+    so joins the parent's table into the query, while prefetching sorts the rows
+    into their parents anyway. (Skills and technologies keep their default
+    orders, which do not.)"""
     return [
-        Prefetch(
-            "occupation__occupation_skills",
-            queryset=OccupationSkill.objects.filter(listed).select_related(
-                "skill__category"
-            ),
-        ),
-        Prefetch(
-            "occupation__occupation_technologies",
-            queryset=OccupationTechnology.objects.filter(listed).select_related(
-                "technology__category"
-            ),
-        ),
         Prefetch(
             "occupation__wage_estimates",
             queryset=WageEstimate.objects.select_related("release").order_by(
@@ -1216,6 +1203,33 @@ def _figure_prefetches(listed):
             ),
         ),
     ]
+
+
+def _figure_prefetches(listed):
+    """The page lists the figures need: listed skills and technologies (`listed`
+    from `_listed_rows`), wages and projections."""
+    return [
+        Prefetch(
+            "occupation__occupation_skills",
+            queryset=OccupationSkill.objects.filter(listed).select_related(
+                "skill__category"
+            ),
+        ),
+        Prefetch(
+            "occupation__occupation_technologies",
+            queryset=OccupationTechnology.objects.filter(listed).select_related(
+                "technology__category"
+            ),
+        ),
+        *_release_figure_prefetches(),
+    ]
+
+
+def prefetch_page_downloads(pages):
+    """Load what the downloads of `pages` (data.csv, data.json) hold: wages and
+    projections, in two queries whatever their number."""
+    models.prefetch_related_objects(pages, *_release_figure_prefetches())
+    return pages
 
 
 def prefetch_page_figures(pages):

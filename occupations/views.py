@@ -12,7 +12,12 @@ from django.views.generic import DetailView, ListView
 
 from . import presentation
 from .forms import CareerSearchForm
-from .models import CareerPage, SocMajorGroup, prefetch_page_content
+from .models import (
+    CareerPage,
+    SocMajorGroup,
+    prefetch_page_content,
+    prefetch_page_downloads,
+)
 from .search import SearchPaginator, spelling_suggestion
 
 
@@ -106,18 +111,19 @@ def follows_former_slugs(view):
     return view_or_redirect
 
 
-def published_career_page(slug):
-    """The published page `slug` with everything it shows, or 404."""
+def published_career_page(slug, prefetch=prefetch_page_content):
+    """The published page `slug` with everything it shows, or 404; `prefetch`
+    loads its lists (`prefetch_page_downloads`: only what its downloads hold)."""
     page = get_object_or_404(
         CareerPage.objects.published().for_detail_page(), slug=slug
     )
-    prefetch_page_content([page])
+    prefetch([page])
     return page
 
 
 def career_data_csv(request, slug):
     """The page's figures as CSV, each row naming its source and release."""
-    page = published_career_page(slug)
+    page = published_career_page(slug, prefetch_page_downloads)
     response = HttpResponse(
         presentation.figures_csv(page), content_type="text/csv; charset=utf-8"
     )
@@ -126,7 +132,7 @@ def career_data_csv(request, slug):
 
 
 def career_data_json(request, slug):
-    page = published_career_page(slug)
+    page = published_career_page(slug, prefetch_page_downloads)
     return JsonResponse(
         presentation.figures_json(page), json_dumps_params={"ensure_ascii": False}
     )
