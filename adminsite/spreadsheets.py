@@ -62,7 +62,7 @@ class LayoutError(ValueError):
     more than one sheet."""
 
 
-# Rows read at most, far above what an import takes (SpreadsheetMixin.MOST_ROWS),
+# Rows read at most, far above what an import takes (SheetResource.MOST_ROWS),
 # empty ones included: past it a file is refused before it is read whole.
 MOST_FILE_ROWS = 20_000
 
