@@ -224,8 +224,8 @@ def catalogue_load(
 def career_pages_create():
     """A published, data-only page for every occupation with data and no page, nor
     one deleted: a page an editor deleted stays deleted (`make run` loads the
-    catalogue each time it starts, and brought such pages back, live). The admin's
-    "Recover deleted" brings one back on purpose.
+    catalogue each time it starts, and brought such pages back, live). A version
+    in the deleted page's history, in the admin, restores it on purpose.
 
     Titles come from the O*NET title; editorial sections stay empty (the page hides
     them). Existing pages, whoever wrote them, are never changed.
