@@ -34,38 +34,32 @@ def assert_private(response):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
-def test_preview_of_draft_shows_the_page_with_banner(admin_client, client):
-    page = CareerPageFactory(
-        status=CareerPage.Status.DRAFT, duties="Drafted **duties** text."
-    )
-    assert client.get(page.get_absolute_url()).status_code == 404
-    response = admin_client.get(preview_url(page))
-    assert response.status_code == 200
-    text = visible_text(response.content)
-    assert BANNER in text
-    assert page.title in text and "Drafted duties text." in text
-    assert_private(response)
-    page.refresh_from_db()
-    assert page.status == CareerPage.Status.DRAFT  # the preview changed nothing
-
-
-def test_preview_of_a_page_scheduled_for_next_week_shows_it(admin_client):
-    """The preview renders the page as live from now: made live from its own
-    publish time instead, still a week ahead, the page was not found."""
+@pytest.mark.parametrize("unpublished", ["draft", "scheduled next week"])
+def test_preview_of_an_unpublished_page_shows_it_with_banner(admin_client, unpublished):
+    """A scheduled page's preview renders it as live from now: made live from its
+    own publish time instead, still a week ahead, the page was not found."""
     from django.test import Client
 
     visitor = Client()
     next_week = timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
-    page = CareerPageFactory(published_at=next_week, duties="Scheduled duties text.")
+    page = CareerPageFactory(
+        duties="Unpublished **duties** text.",
+        **(
+            {"status": CareerPage.Status.DRAFT}
+            if unpublished == "draft"
+            else {"published_at": next_week}
+        ),
+    )
+    before = (page.status, page.published_at)
     assert visitor.get(page.get_absolute_url()).status_code == 404
     response = admin_client.get(preview_url(page))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert BANNER in text
-    assert page.title in text and "Scheduled duties text." in text
+    assert page.title in text and "Unpublished duties text." in text
     assert_private(response)
     page.refresh_from_db()
-    assert page.published_at == next_week  # still scheduled: nothing was saved
+    assert (page.status, page.published_at) == before  # the preview saved nothing
     assert visitor.get(page.get_absolute_url()).status_code == 404
 
 
