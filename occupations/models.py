@@ -1039,8 +1039,9 @@ class AlternateTitle(models.Model):
 
 # The rows an occupation's career page shows besides the occupation's own fields.
 # Each write of one marks the occupation as changed (`OccupationQuerySet.touch`):
-# rows saved or deleted one by one (an admin form, a revert, the demo) through
-# `occupation_data_changed`, imports in bulk in `importers.sync.sync_rows`.
+# rows saved one by one (an admin form, a revert, the demo) and rows deleted
+# (imports' removals too) through `occupation_data_changed`, imports' bulk creates
+# and updates in `importers.sync.sync_rows`.
 OCCUPATION_DATA_MODELS = (
     Task,
     OccupationSkill,

@@ -114,8 +114,6 @@ def sync_rows(
             to_update.append(model(pk=pk, **values))
             changed_keys.append(key)
     removed_ids = [pk for pk, _ in current.values()] if remove else []
-    if remove:
-        changed_keys += current
     if removed_ids and not report.allow_removals:
         removals_check(model, label, removed_ids, existing_count)
     if to_create:
@@ -138,9 +136,10 @@ def sync_rows(
 
 
 def _occupations_touch(model, key_fields, changed_keys, updated):
-    """Date anew the occupations whose pages these writes changed: bulk writes
-    send no save signals, so `occupation_data_changed` never sees them. (A new
-    occupation is dated by its creation.)"""
+    """Date anew the occupations whose pages these writes changed: bulk creates
+    and updates send no save signals, so `occupation_data_changed` never sees
+    them. (Removed rows are deleted through the ORM, whose post_delete signal
+    dates their occupations; a new occupation is dated by its creation.)"""
     if model is Occupation:
         ids = [row.pk for row in updated]
     elif model in OCCUPATION_DATA_MODELS:
