@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,37 @@ def test_career_page_change_page_is_constant(admin_client, django_assert_num_que
     assert_constant(
         admin_client, django_assert_num_queries, career_page_with, change_url
     )
+
+
+def count_save_queries(client, obj, **changes):
+    """The queries of posting `obj`'s change form as opened, with `changes`."""
+    url = change_url(obj)
+    data = change_form_data(client.get(url), **changes)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("build", "changes"),
+    [
+        (occupation_with, {"title": "Renamed"}),
+        (career_page_with, {"career_name": "Renamed"}),
+    ],
+    ids=["occupation", "career page"],
+)
+def test_saving_a_change_page_is_constant(admin_client, build, changes):
+    """Saving a record with 40 rows in each inline costs what saving one with a
+    row each does: the rows' ids and chosen objects come from one query for all
+    rows (Django's fields fetch them a row at a time), and the rows posted back
+    unchanged are not checked against the database again (the model's checks
+    cost a query per foreign key and check constraint, seven a skill's row)."""
+    small, big = build(1), build(40)
+    admin_client.get(change_url(small))  # warm per-process caches first
+    small_queries = count_save_queries(admin_client, small, **changes)
+    assert small_queries <= MAX_ADMIN_QUERIES + 10
+    assert count_save_queries(admin_client, big, **changes) == small_queries
 
 
 class NamedReleaseFactory(factories.DataReleaseFactory):
