@@ -279,6 +279,13 @@ def _key(request, query):
     return f"page:{_current_version()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
+def _may_be_stored(response):
+    """Whether `response` lets caches keep it: a view sends `no-store` with a page
+    for values its form does not offer (`?group=` of no group), endless as made-up
+    parameters are."""
+    return "no-store" not in response.get("Cache-Control", "").lower()
+
+
 class PageCacheMiddleware:
     """Serves cached public pages before the rest of the middleware stack.
 
@@ -320,7 +327,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         # Only an address with no other parameters is stored: a page may echo them
         # (pagination links keep the query string), and made-up ones are endless.
-        storable = request.GET.keys() <= query
+        storable = request.GET.keys() <= query and _may_be_stored(response)
         if response.status_code == 200 and not response.streaming and storable:
             patch_cache_control(response, private=True, no_cache=True)
             entry = _entry_from(response)

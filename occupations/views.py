@@ -8,6 +8,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from . import presentation
@@ -61,6 +62,16 @@ class CareerListView(ListView):
         return super().get_paginator(
             queryset, per_page, rows=self.listed_pages(), **kwargs
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.form.errors:
+            # Values the form does not offer (?group= of no group, a search past
+            # its length): the page says what is wrong, but is not kept in the
+            # page cache (see `page_cache._may_be_stored`), where made-up values
+            # would push real pages out.
+            patch_cache_control(response, no_store=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
@@ -150,7 +161,12 @@ def career_compare(request):
         return HttpResponsePermanentRedirect(
             f"{request.path}?{query.urlencode(safe=',')}"
         )
-    return render(request, "occupations/compare.html", context)
+    response = render(request, "occupations/compare.html", context)
+    if context["notices"]:
+        # Careers asked for that are not shown (unknown, repeated, too many): as
+        # on the list, made-up addresses are not kept in the page cache.
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 def robots_txt(request):

@@ -370,3 +370,42 @@ def test_a_visit_slow_to_check_the_content_version_never_brings_it_back(db):
     ):
         slow_visitor.get(url)  # began before the change: either answer is fair
         assert other_visitor.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"group": "99-0000"}, {"zone": "9"}, {"zone": "x"}, {"q": "nurse" * 21}],
+    ids=["no such group", "no such zone", "not a zone", "search too long"],
+)
+def test_a_list_asked_with_values_the_form_does_not_offer_is_not_stored(
+    client, demo, query
+):
+    """Each made-up value would be a page of its own, filling the cache; the
+    visitor still gets the list with the error."""
+    for _ in range(2):
+        response = client.get("/careers/", query)
+        assert response.status_code == 200
+        assert "X-Cache" not in response  # rendered, not stored
+        assert "no-store" in response["Cache-Control"]
+        assert response.context["form"].errors
+    group = response.context["form"].fields["group"].choices[1][0]
+    assert client.get("/careers/", {"group": group})["X-Cache"] == "MISS"
+    assert client.get("/careers/", {"group": group})["X-Cache"] == "HIT"
+
+
+@pytest.mark.parametrize(
+    "careers",
+    ["no-such-career", "machine-learning-engineer,no-such-career", "a b", "x,x"],
+    ids=["unknown", "one unknown", "not an address", "repeated"],
+)
+def test_a_comparison_naming_careers_it_cannot_show_is_not_stored(
+    client, demo, careers
+):
+    for _ in range(2):
+        response = client.get("/careers/compare/", {"careers": careers})
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+        assert response.context["notices"]
+    url = "/careers/compare/?careers=machine-learning-engineer"
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"
