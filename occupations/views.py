@@ -49,6 +49,7 @@ class CareerListView(ListView):
     # fields and the page number.
     QUERY_PARAMETERS = (*CareerSearchForm.base_fields, "page")
     paginator_class = SearchPaginator
+    page_is_missing = False
 
     def get_queryset(self):
         self.form = CareerSearchForm(self.request.GET)
@@ -63,7 +64,22 @@ class CareerListView(ListView):
             queryset, per_page, rows=self.listed_pages(), **kwargs
         )
 
+    def paginate_queryset(self, queryset, page_size):
+        """The page ?page= names; past the end (an old link, a search that now
+        finds fewer careers) or not a number, the nearest page, which says so and
+        is sent as a 404 (Django's list gave a bare "Page not found")."""
+        paginator = self.get_paginator(queryset, page_size)
+        asked = self.request.GET.get(self.page_kwarg) or "1"
+        page = paginator.get_page(asked)
+        try:
+            self.page_is_missing = int(asked) != page.number
+        except ValueError:
+            self.page_is_missing = True
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def render_to_response(self, context, **response_kwargs):
+        if self.page_is_missing:
+            response_kwargs["status"] = 404
         response = super().render_to_response(context, **response_kwargs)
         if self.form.errors:
             # Values the form does not offer (?group= of no group, a search past
@@ -75,6 +91,7 @@ class CareerListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
+        context["page_is_missing"] = self.page_is_missing  # known once paginated
         if context["is_paginated"]:
             # Every page a click away from its neighbours and the ends: 1 … 4 5 6 … 42.
             context["page_range"] = context["paginator"].get_elided_page_range(
