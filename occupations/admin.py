@@ -120,14 +120,14 @@ class SharedChoicesFormSet(BaseInlineFormSet):
     # occupation form posted with every inline at 2,000 held a worker for over a
     # minute; the rows a record has stay editable however many.
     MOST_NEW_ROWS = 100
-    default_error_messages = {
-        "too_many_forms": f"At most {MOST_NEW_ROWS} new rows at a time: save "
-        "these first."
-    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.absolute_max = len(self.get_queryset()) + self.MOST_NEW_ROWS
+        # Here, not in default_error_messages: a subclass's limit is named too.
+        self.error_messages["too_many_forms"] = (
+            f"At most {self.MOST_NEW_ROWS} new rows at a time: save these first."
+        )
 
     @cached_property
     def forms(self):

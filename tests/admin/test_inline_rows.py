@@ -252,7 +252,7 @@ def test_every_inline_of_the_occupation_form_takes_only_so_many_new_rows(
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         assert len(formset.forms) == formset.get_queryset().count() + 2, formset.prefix
-        assert "new rows at a time: save these first." in str(
+        assert "At most 2 new rows at a time: save these first." in str(
             formset.non_form_errors()
         ), formset.prefix
     occupation.refresh_from_db()
