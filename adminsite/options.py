@@ -177,6 +177,21 @@ class WrittenNumbersMixin:
         decimal.setdefault("form_class", WrittenNumberField)
 
 
+def _content(queryset):
+    """The rows of `queryset` as tuples of what they hold, without the columns
+    Django dates by itself (`auto_now`). Those change with no change to the record:
+    an occupation is dated when a row of its data changes elsewhere (a related
+    occupation edited in its own admin), and an open form was then refused though
+    nothing it showed had changed."""
+    return queryset.values_list(
+        *(
+            field.attname
+            for field in queryset.model._meta.concrete_fields
+            if not getattr(field, "auto_now", False)
+        )
+    )
+
+
 class EditConflictMixin:
     """Two editors (or two tabs) with the same record open: the later save is
     refused with the form as typed, instead of silently putting back what the
@@ -196,15 +211,13 @@ class EditConflictMixin:
         holds the record's row until the transaction ends (PostgreSQL), so two
         saves at once cannot both pass the check."""
         record = type(obj)._default_manager.filter(pk=obj.pk)
-        digest = hashlib.sha256(
-            repr(
-                list((record.select_for_update() if lock else record).values_list())
-            ).encode()
-        )
+        if lock:
+            record = record.select_for_update()
+        digest = hashlib.sha256(repr(list(_content(record))).encode())
         for inline in self.get_inline_instances(request, obj):
             fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
             rows = inline.get_queryset(request).filter(**{fk.name: obj})
-            digest.update(repr(list(rows.order_by("pk").values_list())).encode())
+            digest.update(repr(list(_content(rows.order_by("pk")))).encode())
         return digest.hexdigest()
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):

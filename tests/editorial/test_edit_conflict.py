@@ -11,6 +11,7 @@ from occupations.models import (
     CareerPage,
     JobZone,
     Occupation,
+    RelatedOccupation,
     SkillCategory,
     SocMajorGroup,
     Task,
@@ -22,6 +23,7 @@ from tests.factories import (
     CareerPageFactory,
     CareerPageResourceFactory,
     OccupationFactory,
+    RelatedOccupationFactory,
     ResourceFactory,
     TaskFactory,
 )
@@ -79,11 +81,13 @@ def test_rows_deleted_in_another_tab_are_a_clear_message(admin_client):
         opened_form(admin_client, url),
         opened_form(admin_client, url),
     )
-    prefix = next(k for k, v in first_tab.items() if v == link.pk).rsplit("-", 1)[0]
+    row_id = next(k for k, v in first_tab.items() if k.endswith("-id") and v == link.pk)
+    prefix = row_id.removesuffix("-id")
     assert (
         admin_client.post(url, {**first_tab, f"{prefix}-DELETE": "on"}).status_code
         == 302
     )
+    assert not page.page_resources.filter(pk=link.pk).exists()
 
     second = admin_client.post(url, {**second_tab, "duties": "Second editor now."})
     assert "was changed after you opened it" in visible_text(second.content)
@@ -362,3 +366,23 @@ def test_a_record_deleted_since_leaves_out_rows_marked_to_delete(admin_client):
 def test_a_save_to_an_id_no_record_can_have_gets_djangos_answer(admin_client):
     response = admin_client.post("/admin/occupations/careerpage/abc/change/", {})
     assert response.status_code == 302
+
+
+def test_a_change_the_form_does_not_show_is_no_conflict(admin_client):
+    """Editing a related occupation in its own admin dates the occupation (its
+    page's "Last updated"), but the occupation's form does not show related
+    occupations: its save was refused though nothing it showed had changed."""
+    related = RelatedOccupationFactory()
+    occupation = related.occupation
+    url = admin_url(Occupation, "change", occupation.pk)
+    opened = opened_form(admin_client, url)
+    related_url = admin_url(RelatedOccupation, "change", related.pk)
+    edited = change_form_data(admin_client.get(related_url), index=related.index + 1)
+    assert admin_client.post(related_url, edited).status_code == 302
+    dated = Occupation.objects.get(pk=occupation.pk).updated_at
+    assert dated > occupation.updated_at  # the page's date follows the edit
+
+    saved = admin_client.post(url, {**opened, "title": "Renamed"})
+    assert saved.status_code == 302
+    occupation.refresh_from_db()
+    assert occupation.title == "Renamed"
