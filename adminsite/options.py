@@ -177,17 +177,17 @@ class WrittenNumbersMixin:
         decimal.setdefault("form_class", WrittenNumberField)
 
 
-def _content(queryset):
-    """The rows of `queryset` as tuples of what they hold, without the columns
-    Django dates by itself (`auto_now`). Those change with no change to the record:
-    an occupation is dated when a row of its data changes elsewhere (a related
-    occupation edited in its own admin), and an open form was then refused though
-    nothing it showed had changed."""
+def _content(queryset, left_out=()):
+    """The rows of `queryset` as tuples of what they hold, without the fields
+    named in `left_out` and the columns Django dates by itself (`auto_now`). Those
+    change with no change to the record: an occupation is dated when a row of its
+    data changes elsewhere (a related occupation edited in its own admin), and an
+    open form was then refused though nothing it showed had changed."""
     return queryset.values_list(
         *(
             field.attname
             for field in queryset.model._meta.concrete_fields
-            if not getattr(field, "auto_now", False)
+            if not getattr(field, "auto_now", False) and field.name not in left_out
         )
     )
 
@@ -205,6 +205,11 @@ class EditConflictMixin:
 
     FORM_STATE = "form_state"
     change_form_template = "admin/edit_conflict_change_form.html"
+    # Fields of the record that its form does not show, and that change without
+    # anyone editing the record (an occupation's search document follows its
+    # alternate titles): left out of the digest, or a save would be refused for a
+    # change the form could not have undone.
+    form_state_ignored_fields = ()
 
     def form_state(self, request, obj, *, lock=False):
         """A digest of the record `obj` and its inline rows as stored now; `lock`
@@ -213,7 +218,9 @@ class EditConflictMixin:
         record = type(obj)._default_manager.filter(pk=obj.pk)
         if lock:
             record = record.select_for_update()
-        digest = hashlib.sha256(repr(list(_content(record))).encode())
+        digest = hashlib.sha256(
+            repr(list(_content(record, self.form_state_ignored_fields))).encode()
+        )
         for inline in self.get_inline_instances(request, obj):
             fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
             rows = inline.get_queryset(request).filter(**{fk.name: obj})

@@ -32,6 +32,7 @@ from resources.services import (
 from . import page_cache
 from .models import (
     DUPLICATE_ONET_TASK_ID,
+    SEARCH_FIELDS,
     WAGE_FIELDS,
     WAGE_PERCENTILES,
     AlternateTitle,
@@ -488,6 +489,8 @@ class OccupationAdmin(HistoryAdmin):
     list_select_related = ("release",)
     search_fields = ("code", "title")
     readonly_fields = ("onet_title", "onet_description")
+    # Rebuilt when an alternate title of the occupation is saved or deleted.
+    form_state_ignored_fields = SEARCH_FIELDS
     fieldsets = (
         (None, {"fields": ("code", "release", "job_zone")}),
         (
@@ -1060,3 +1063,11 @@ class AlternateTitleAdmin(EditConflictMixin, admin.ModelAdmin):
     list_select_related = ("occupation",)
     search_fields = ("title", "short_title", "occupation__code", "occupation__title")
     autocomplete_fields = ("occupation",)
+
+    def get_changeform_initial_data(self, request):
+        """A title an editor adds is theirs: one of O*NET's kinds would be removed
+        by the next import, whose file does not hold it."""
+        return {
+            "kind": AlternateTitle.Kind.EDITORIAL,
+            **super().get_changeform_initial_data(request),
+        }

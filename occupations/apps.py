@@ -26,10 +26,23 @@ class OccupationsConfig(AppConfig):
         )
 
         # A saved or deleted task, figure… dates its occupation's pages anew.
-        from .models import OCCUPATION_DATA_MODELS, occupation_data_changed
+        from .models import (
+            OCCUPATION_DATA_MODELS,
+            AlternateTitle,
+            alternate_title_changed,
+            occupation_data_changed,
+        )
 
         for model in OCCUPATION_DATA_MODELS:
             for signal in (post_save, post_delete):
                 signal.connect(
                     occupation_data_changed, sender=model, dispatch_uid="data_changed"
                 )
+        # A saved or deleted alternate title: search finds what its occupation's
+        # titles are now.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                alternate_title_changed,
+                sender=AlternateTitle,
+                dispatch_uid="search_document",
+            )

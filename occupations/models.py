@@ -11,6 +11,9 @@ Two kinds of data live here, and the split matters for every future import:
 
 import datetime
 import re
+from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from itertools import groupby
 
@@ -273,6 +276,34 @@ class OccupationQuerySet(models.QuerySet):
             search_words=DocumentWords("title", "search_document"),
         )
 
+    def refresh_search_document(self):
+        """Rebuild the occupations' search documents from their titles as stored,
+        then their vectors: what the O*NET import builds from its files, and the
+        editors' search titles besides (`AlternateTitle`). Three queries for up
+        to a thousand occupations, and one on PostgreSQL for the vectors.
+
+        A document holds the O*NET title, as the import's does, and not `title`,
+        which search reads in its own column: an occupation an editor renames is
+        still found by its O*NET name, and not by the name it had before."""
+        from .search import search_document
+
+        titles = defaultdict(list)
+        rows = AlternateTitle.objects.filter(occupation__in=self.values("pk"))
+        for occupation_id, title, short_title in rows.values_list(
+            "occupation_id", "title", "short_title"
+        ).iterator(chunk_size=5000):
+            titles[occupation_id].extend([title, short_title])
+        occupations = [
+            Occupation(
+                pk=pk, search_document=search_document([onet_title, *titles[pk]])
+            )
+            for pk, onet_title in self.values_list("pk", "onet_title")
+        ]
+        Occupation.objects.bulk_update(
+            occupations, ["search_document"], batch_size=1000
+        )
+        return self.refresh_search_vectors()
+
 
 class Occupation(models.Model):
     code = models.CharField(
@@ -332,7 +363,9 @@ class Occupation(models.Model):
     search_document = models.TextField(
         blank=True,
         editable=False,
-        help_text="Alternate and reported titles, kept by the O*NET import for search.",
+        help_text="The O*NET title, alternate and reported titles and editors' search "
+        "titles, for search: written by the O*NET import and whenever an alternate "
+        "title is saved or deleted.",
     )
     # PostgreSQL only: the title and search document, stemmed and weighted, stored so
     # that full-text search reads it instead of computing it for every row per query.
@@ -365,6 +398,8 @@ class Occupation(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        # The vectors hold the title; the search document holds the O*NET title
+        # (`refresh_search_document`), which an editor's rename leaves as it is.
         Occupation.objects.filter(pk=self.pk).refresh_search_vectors()
 
     @property
@@ -1006,23 +1041,51 @@ class RelatedOccupation(models.Model):
         return f"{self.related_id} related to {self.occupation_id}"
 
 
+class AlternateTitleQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the titles, then rebuild their occupations' search documents
+        once for all of them (the admin's bulk delete), not once per title."""
+        if _search_documents_by_caller.get():
+            return super().delete()
+        occupations = set(self.values_list("occupation_id", flat=True))
+        with search_documents_written_by_caller():
+            deleted = super().delete()
+        Occupation.objects.filter(pk__in=occupations).refresh_search_document()
+        return deleted
+
+
 class AlternateTitle(models.Model):
-    """Other names for an occupation, from O*NET, used by search."""
+    """Other names for an occupation, used by search: O*NET's, which imports
+    keep as the files have them, and editors' own search titles ("ML engineer"),
+    which imports leave alone."""
 
     class Kind(models.TextChoices):
         ALTERNATE = "alternate", "Alternate title"
         REPORTED = "reported", "Sample of reported titles"
+        EDITORIAL = "editorial", "Editor's search title"
 
     occupation = models.ForeignKey(
         Occupation, on_delete=models.CASCADE, related_name="alternate_titles"
     )
-    kind = models.CharField(max_length=10, choices=Kind)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind,
+        help_text="An editor's search title is a name visitors search for that "
+        "O*NET does not give (e.g. “ML engineer”): search finds it as soon as it "
+        "is saved, and imports keep it. Imports make the other kinds what O*NET's "
+        "files hold, undoing changes to them.",
+    )
     title = models.CharField(max_length=250)
     short_title = models.CharField(max_length=100, blank=True)
     sources = models.CharField(
         max_length=50, blank=True, help_text="O*NET source codes, e.g. 04,06."
     )
     shown_in_my_next_move = models.BooleanField(default=False)
+
+    objects = AlternateTitleQuerySet.as_manager()
+    # The occupation the title was read with: moved to another, it leaves one
+    # search document and joins another (`alternate_title_changed`).
+    _stored_occupation_id = None
 
     class Meta:
         ordering = ("occupation", "kind", "title")
@@ -1035,6 +1098,13 @@ class AlternateTitle(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        title = super().from_db(db, field_names, values)
+        # Not read from the database when deferred: then None.
+        title._stored_occupation_id = title.__dict__.get("occupation_id")
+        return title
 
 
 # The rows an occupation's career page shows besides the occupation's own fields.
@@ -1052,15 +1122,50 @@ OCCUPATION_DATA_MODELS = (
 )
 
 
+def _deleting_occupations(origin):
+    """Whether a delete started at occupations (its rows go with them)."""
+    return isinstance(origin, Occupation) or (
+        isinstance(origin, models.QuerySet) and origin.model is Occupation
+    )
+
+
 def occupation_data_changed(sender, instance, raw=False, origin=None, **kwargs):
     """Signal receiver (post_save, post_delete) for `OCCUPATION_DATA_MODELS`. A
     signal because every path must mark the change, bulk deletes in the admin
     included, as for the page cache. A restored backup (`raw`) keeps its dates."""
-    deleting_the_occupation = isinstance(origin, Occupation) or (
-        isinstance(origin, models.QuerySet) and origin.model is Occupation
-    )
-    if not (raw or deleting_the_occupation):
+    if not (raw or _deleting_occupations(origin)):
         Occupation.objects.filter(pk=instance.occupation_id).touch()
+
+
+# Set while a writer of alternate titles builds the search documents itself: the
+# O*NET import, which writes them from its files, and a bulk delete.
+_search_documents_by_caller = ContextVar("search_documents_by_caller", default=False)
+
+
+@contextmanager
+def search_documents_written_by_caller():
+    """Alternate titles saved and deleted here leave their occupations' search
+    documents as they are: the caller writes them, once for all its rows."""
+    token = _search_documents_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _search_documents_by_caller.reset(token)
+
+
+def alternate_title_changed(sender, instance, raw=False, origin=None, **kwargs):
+    """Signal receiver (post_save, post_delete) for `AlternateTitle`: search reads
+    the occupation's search document, so a title an editor adds, changes or
+    deletes changes what visitors find at once; both occupations' when it moved
+    from one to another. Not for the O*NET import, which writes the documents
+    itself (its bulk writes send no signals, its removals are made under
+    `search_documents_written_by_caller`), nor a restored backup (`raw`), which
+    holds its documents, nor rows deleted with their occupation."""
+    if raw or _search_documents_by_caller.get() or _deleting_occupations(origin):
+        return
+    occupations = {instance.occupation_id, instance._stored_occupation_id} - {None}
+    Occupation.objects.filter(pk__in=occupations).refresh_search_document()
+    instance._stored_occupation_id = instance.occupation_id
 
 
 # Careers in the order a reader expects: "Bus and Truck…" before "Bus Drivers"

@@ -23,6 +23,7 @@ from ..models import (
     Task,
     Technology,
     TechnologyCategory,
+    search_documents_written_by_caller,
 )
 from ..search import search_document
 from .readers import DataFileError, file_bytes, read_rows
@@ -406,6 +407,13 @@ class _OnetImport:
                     titles[code].append(title)
                 rows[(code, title)] = values
         if self.titles:
+            # Editors' search titles are the database's, not the files': the
+            # documents rebuilt here keep them findable (one query for all).
+            editorial = AlternateTitle.objects.filter(
+                kind=AlternateTitle.Kind.EDITORIAL
+            ).values_list("occupation__code", "title", "short_title")
+            for code, title, short in editorial.iterator(chunk_size=5000):
+                titles[code].extend([title, short])
             for code, values in occupations.items():
                 values["search_document"] = search_document(
                     [values["title"], *titles.get(code, ())]
@@ -754,23 +762,28 @@ class _OnetImport:
         )
 
     def import_titles(self):
-        for kind, rows in self.titles.items():
-            sync_rows(
-                AlternateTitle,
-                key_fields=("occupation_id", "kind", "title"),
-                value_fields=("short_title", "sources", "shown_in_my_next_move"),
-                incoming={
-                    (self.occupation_ids[code], kind, title): values
-                    for (code, title), values in rows.items()
-                },
-                existing=AlternateTitle.objects.filter(
-                    occupation_id__in=self.scope, kind=kind
-                ),
-                report=self.report,
-                label=AlternateTitle.Kind(kind).label + "s"
-                if kind == AlternateTitle.Kind.ALTERNATE
-                else "Reported titles",
-            )
+        """Each O*NET kind of title as its file has it; editors' search titles,
+        of their own kind, are left as they are. The search documents were built
+        with the occupations (`extra_occupation_fields`): the rows removed here
+        do not rebuild them again, one by one."""
+        with search_documents_written_by_caller():
+            for kind, rows in self.titles.items():
+                sync_rows(
+                    AlternateTitle,
+                    key_fields=("occupation_id", "kind", "title"),
+                    value_fields=("short_title", "sources", "shown_in_my_next_move"),
+                    incoming={
+                        (self.occupation_ids[code], kind, title): values
+                        for (code, title), values in rows.items()
+                    },
+                    existing=AlternateTitle.objects.filter(
+                        occupation_id__in=self.scope, kind=kind
+                    ),
+                    report=self.report,
+                    label=AlternateTitle.Kind(kind).label + "s"
+                    if kind == AlternateTitle.Kind.ALTERNATE
+                    else "Reported titles",
+                )
 
 
 def most_common_level(shares, labels):
