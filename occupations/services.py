@@ -262,17 +262,19 @@ class _DemoLoader:
                 {"is_in_demand": tech_row["in_demand"]},
                 fill={"is_featured": True} if curate_technologies else None,
             )
+        # O*NET's alternate titles, and the demo editors' search titles ("kind":
+        # "editorial"), which have no short title or O*NET sources.
         for title_row in row.get("alternate_titles", ()):
             self.sync(
                 AlternateTitle,
                 {
                     "occupation": occupation,
-                    "kind": AlternateTitle.Kind.ALTERNATE,
+                    "kind": title_row.get("kind", AlternateTitle.Kind.ALTERNATE),
                     "title": title_row["title"],
                 },
                 {
-                    "short_title": title_row["short_title"],
-                    "sources": title_row["sources"],
+                    "short_title": title_row.get("short_title", ""),
+                    "sources": title_row.get("sources", ""),
                 },
             )
         for wage_row in row["wages"]:

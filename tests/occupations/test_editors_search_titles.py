@@ -217,6 +217,25 @@ def test_an_onet_import_keeps_search_titles_and_their_searches(client, editor):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "within"),
+    [
+        ("ml", 1),
+        ("ml engineer", 1),
+        # O*NET gives "AI Engineer" to 15-1221, Computer and Information Research
+        # Scientists, which says it twice (with its short title).
+        ("ai engineer", 2),
+    ],
+)
+def test_the_demo_finds_the_machine_learning_engineer_by_what_visitors_type(
+    client, demo, excerpt_snapshot, query, within
+):
+    """As `make run` loads it: the demo, then the catalogue's O*NET import."""
+    assert result_links(client, {"q": query})[:1] == ["machine-learning-engineer"]
+    call_command("load_catalogue", "--directory", excerpt_snapshot, stdout=StringIO())
+    assert "machine-learning-engineer" in result_links(client, {"q": query})[:within]
+
+
 def test_a_cached_search_is_not_served_after_an_editor_adds_a_title(client, editor):
     page = career_page("Operations Research Analysts", "machine-learning-engineer")
     assert result_links(client, {"q": "ml"}) == []
