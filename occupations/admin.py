@@ -641,7 +641,7 @@ class CareerPageResourceInline(SharedChoicesInline):
 
 class FormerSlugInline(admin.TabularInline):
     """The addresses a page left when its slug changed; each redirects here.
-    Deleting one frees it (a new page may also simply take it)."""
+    Deleting one frees it for another page (`CareerPage.clean`)."""
 
     model = FormerSlug
     fields = ("slug", "created_at")
@@ -803,24 +803,6 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         self.message_user(request, text, messages.SUCCESS)
 
     # --- Preview ---------------------------------------------------------------
-
-    def save_model(self, request, obj, form, change):
-        # An address another page left redirects there until a page takes it:
-        # the editor taking it is told, as nothing else would say so.
-        redirect_taken = (
-            FormerSlug.objects.filter(slug=obj.slug)
-            .exclude(page_id=obj.pk)
-            .select_related("page")
-            .first()
-        )
-        super().save_model(request, obj, form, change)
-        if redirect_taken:
-            self.message_user(
-                request,
-                f"{obj.get_absolute_url()} redirected to “{redirect_taken.page}”, "
-                "whose former address it was; it now shows this page.",
-                messages.WARNING,
-            )
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)

@@ -1549,6 +1549,21 @@ class CareerPage(models.Model):
                 validate_markdown(getattr(self, section))
             except ValidationError as error:
                 errors[section] = error
+        # Taken, another page's old address would stop redirecting to it, and
+        # give it to this page for good: links and search results pointing there
+        # would show another career. Freeing it is a choice made on that page.
+        redirect = (
+            FormerSlug.objects.filter(slug=self.slug)
+            .exclude(page_id=self.pk)
+            .select_related("page")
+            .first()
+        )
+        if redirect:
+            errors["slug"] = ValidationError(
+                f"/careers/{self.slug}/ is the former address of “{redirect.page}” "
+                "and redirects there. Choose another address, or first delete it "
+                "from that page's former addresses."
+            )
         if errors:
             raise ValidationError(errors)
 
