@@ -9,6 +9,7 @@ from django.db.models import UniqueConstraint
 from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet, ModelChoiceIteratorValue
 from django.http import Http404, HttpResponseNotAllowed
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -53,7 +54,12 @@ from .models import (
     TechnologyCategory,
     WageEstimate,
 )
-from .services import career_pages_publish, career_pages_unpublish
+from .services import (
+    career_pages_publish,
+    career_pages_to_publish,
+    career_pages_to_unpublish,
+    career_pages_unpublish,
+)
 from .spreadsheets import CareerPageSheet
 from .views import CareerDetailView
 
@@ -759,6 +765,25 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     @admin.action(description="Publish selected pages now", permissions=("change",))
     def publish_now(self, request, queryset):
         pages = list(queryset)
+        changing = career_pages_to_publish(pages)
+        if len(changing) > 1 and not request.POST.get("post"):
+            scheduled = sum(page.is_scheduled for page in changing)
+            drafts = len(changing) - scheduled
+            kinds = ", ".join(
+                [
+                    *([f"{drafts} draft{pluralize(drafts)}"] if drafts else []),
+                    *([f"{scheduled} scheduled for later"] if scheduled else []),
+                ]
+            )
+            return self._confirm_action(
+                request,
+                queryset,
+                changing,
+                action="publish_now",
+                question=f"Publish {len(changing)} pages now ({kinds})? Visitors, "
+                "search engines and the feed see them at once.",
+                answer=f"Yes, publish {len(changing)} pages",
+            )
         published = career_pages_publish(pages=pages, by=request.user)
         self._report_action(
             request, published, len(pages), "Published {pages}.", ("live", "live")
@@ -770,6 +795,18 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     )
     def unpublish(self, request, queryset):
         pages = list(queryset)
+        changing = career_pages_to_unpublish(pages)
+        if len(changing) > 1 and not request.POST.get("post"):
+            return self._confirm_action(
+                request,
+                queryset,
+                changing,
+                action="unpublish",
+                question=f"Take {len(changing)} pages off the site? They become "
+                "drafts: visitors and search engines get “not found” at their "
+                "addresses until they are published again.",
+                answer=f"Yes, unpublish {len(changing)} pages",
+            )
         drafted = career_pages_unpublish(pages=pages, by=request.user)
         self._report_action(
             request,
@@ -777,6 +814,31 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             len(pages),
             "Unpublished {pages}: {state} now.",
             ("a draft", "drafts"),
+        )
+
+    # Pages named on a confirmation page; the rest are counted.
+    MOST_PAGES_NAMED = 20
+
+    def _confirm_action(self, request, queryset, changing, *, action, question, answer):
+        """Ask before an action changes more than one page's status: "Select all"
+        and one click took a whole site's pages down. The form posts the same
+        action and selection back, with `post` set (as Django's delete asks)."""
+        return TemplateResponse(
+            request,
+            "admin/occupations/careerpage/action_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Are you sure?",
+                "question": question,
+                "answer": answer,
+                "action": action,
+                # Each id, as Django's delete confirmation posts them ("Select
+                # all" included: the confirmation path reads only ids).
+                "selected": queryset.values_list("pk", flat=True),
+                "named": changing[: self.MOST_PAGES_NAMED],
+                "not_named": len(changing[self.MOST_PAGES_NAMED :]),
+            },
         )
 
     def _report_action(self, request, done, selected, message, state):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 from simple_history.utils import bulk_update_with_history
 
 from adminsite.history import baseline_revision_record
@@ -40,14 +40,46 @@ from .models import (
 DEMO_CONTENT_PATH = Path(__file__).resolve().parent / "demo" / "demo_content.json"
 
 
+def career_pages_to_publish(pages):
+    """The pages among `pages` that publishing would change: those not live."""
+    return [page for page in pages if not page.is_live]
+
+
+def career_pages_to_unpublish(pages):
+    """The pages among `pages` that unpublishing would change: those not drafts."""
+    return [page for page in pages if page.status != CareerPage.Status.DRAFT]
+
+
 @transaction.atomic
 def career_pages_publish(*, pages, by):
     """Publish `pages` now (those not live yet), as revisions by the user `by`;
-    returns how many were published."""
-    pages = [page for page in pages if not page.is_live]
+    returns how many were published.
+
+    A page that was live before keeps the time it went live and its "Last
+    updated": unpublished and published again (by mistake, or after a fix saved
+    on its own), it is not news to the feed and the sitemap. Any other page goes
+    live now: a draft's `published_at` is only when it was created."""
+    pages = career_pages_to_publish(pages)
+    now = now_to_the_second()
+    # Live when a revision was recorded: published, its time come. (A scheduled
+    # page that went live by itself left no such revision: it goes live now.)
+    were_live = set(
+        CareerPage.history.filter(
+            id__in=[page.pk for page in pages],
+            status=CareerPage.Status.PUBLISHED,
+            published_at__lte=F("history_date"),
+        ).values_list("id", flat=True)
+    )
+
+    def publish(page):
+        page.status = CareerPage.Status.PUBLISHED
+        if page.pk not in were_live or page.published_at > now:
+            page.published_at = now
+
     return _career_pages_change(
         pages,
-        {"status": CareerPage.Status.PUBLISHED, "published_at": now_to_the_second()},
+        publish,
+        ["status", "published_at"],
         by=by,
         reason="Published now (admin action)",
     )
@@ -56,29 +88,33 @@ def career_pages_publish(*, pages, by):
 @transaction.atomic
 def career_pages_unpublish(*, pages, by):
     """Turn `pages` back into drafts, as revisions by the user `by`; returns how
-    many were not drafts already."""
-    pages = [page for page in pages if page.status != CareerPage.Status.DRAFT]
+    many were not drafts already. Their dates stay: nothing they show changed."""
+
+    def unpublish(page):
+        page.status = CareerPage.Status.DRAFT
+
     return _career_pages_change(
-        pages,
-        {"status": CareerPage.Status.DRAFT},
+        career_pages_to_unpublish(pages),
+        unpublish,
+        ["status"],
         by=by,
         reason="Unpublished (admin action)",
     )
 
 
-def _career_pages_change(pages, values, *, by, reason):
-    values = {**values, "updated_at": timezone.now()}
+def _career_pages_change(pages, change, fields, *, by, reason):
+    """Apply `change` to each page and save its `fields` in one bulk update, each
+    page's revision recorded."""
     for page in pages:
         # Bulk updates send no pre_save: a page the catalogue wrote gets the
         # version before this change here, as an editor's save gives it one.
         baseline_revision_record(CareerPage, page)
     for page in pages:
-        for name, value in values.items():
-            setattr(page, name, value)
+        change(page)
     bulk_update_with_history(
         pages,
         CareerPage,
-        list(values),
+        fields,
         default_user=by,
         default_change_reason=reason,
     )

@@ -1,6 +1,7 @@
 """Draft, published and scheduled pages: what visitors see and what the admin shows."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -109,7 +110,11 @@ def test_publish_now_action_makes_drafts_and_scheduled_pages_live(admin_client, 
     scheduled = CareerPageFactory(published_at=NOW + datetime.timedelta(days=3))
     response = admin_client.post(
         admin_url(CareerPage, "changelist"),
-        {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]},
+        {
+            "action": "publish_now",
+            "_selected_action": [draft.pk, scheduled.pk],
+            "post": "yes",  # as confirmed: see the test below
+        },
         follow=True,
     )
     assert "Published 2 pages." in response.content.decode()
@@ -158,6 +163,133 @@ def test_publishing_actions_say_what_they_left_alone(
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [message]
+
+
+def changelist_action(client, action, pages, **more):
+    return client.post(
+        admin_url(CareerPage, "changelist"),
+        {"action": action, "_selected_action": [page.pk for page in pages], **more},
+    )
+
+
+def confirmation_form(response):
+    """What the confirmation page's form posts, as a browser would."""
+    html = response.content.decode()
+    form = html[html.index('<form method="post">') :]
+    data = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)"', form
+    ):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("action", "statuses", "question", "answer"),
+    [
+        (
+            "unpublish",
+            ["live", "live", "scheduled"],
+            "Take 3 pages off the site? They become drafts: visitors and search "
+            "engines get “not found” at their addresses until they are published "
+            "again.",
+            "Yes, unpublish 3 pages",
+        ),
+        (
+            "publish_now",
+            ["draft", "draft", "scheduled", "live"],
+            "Publish 3 pages now (2 drafts, 1 scheduled for later)? Visitors, "
+            "search engines and the feed see them at once.",
+            "Yes, publish 3 pages",
+        ),
+    ],
+    ids=["unpublish", "publish"],
+)
+@time_machine.travel(NOW, tick=False)
+def test_changing_several_pages_status_asks_first(
+    admin_client, action, statuses, question, answer
+):
+    """ "Select all", one click, and every career page was gone: with no question
+    asked, as Django asks before a delete."""
+    published_at = {
+        "live": NOW - datetime.timedelta(days=3),
+        "scheduled": NOW + datetime.timedelta(days=3),
+        "draft": NOW - datetime.timedelta(days=1),
+    }
+    pages = [
+        CareerPageFactory(
+            status=CareerPage.Status.DRAFT
+            if status == "draft"
+            else CareerPage.Status.PUBLISHED,
+            published_at=published_at[status],
+        )
+        for status in statuses
+    ]
+    asked = changelist_action(admin_client, action, pages)
+    assert asked.status_code == 200
+    text = visible_text(asked.content)
+    assert question in text
+    assert f'value="{answer}"' in asked.content.decode()
+    assert "No, take me back" in text
+    states = [(page.status, page.published_at) for page in pages]
+    assert [
+        (page.status, page.published_at)
+        for page in CareerPage.objects.filter(pk__in=[p.pk for p in pages]).order_by(
+            "pk"
+        )
+    ] == states  # nothing changed yet
+
+    done = admin_client.post(
+        admin_url(CareerPage, "changelist"), confirmation_form(asked), follow=True
+    )
+    assert any("3 pages" in str(message) for message in done.context["messages"])
+    wanted = (
+        CareerPage.Status.DRAFT
+        if action == "unpublish"
+        else CareerPage.Status.PUBLISHED
+    )
+    assert set(
+        CareerPage.objects.filter(pk__in=[p.pk for p in pages]).values_list(
+            "status", flat=True
+        )
+    ) == {wanted}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_all_pages_selected_across_the_list_are_asked_about_as_such(admin_client):
+    pages = CareerPageFactory.create_batch(
+        3, published_at=NOW - datetime.timedelta(days=1)
+    )
+    asked = changelist_action(
+        admin_client, "unpublish", pages[:1], select_across="1", index="0"
+    )
+    assert "Take 3 pages off the site?" in visible_text(asked.content)
+    form = confirmation_form(asked)
+    assert sorted(form["_selected_action"]) == sorted(str(page.pk) for page in pages)
+    admin_client.post(admin_url(CareerPage, "changelist"), form)
+    assert not CareerPage.objects.published().exists()
+
+
+def test_a_page_published_again_keeps_the_dates_it_had(admin_client):
+    """Unpublished by mistake and published again, every page went to the top of
+    the feed as new, dated the moment of the second click."""
+    with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
+        page = CareerPageFactory(published_at=timezone.now())
+    dated = CareerPage.objects.with_changed_at().get(pk=page.pk).changed_at
+    with time_machine.travel(NOW, tick=False):
+        changelist_action(admin_client, "unpublish", [page])
+        changelist_action(admin_client, "publish_now", [page])
+    page.refresh_from_db()
+    assert page.is_live
+    assert page.published_at == NOW - datetime.timedelta(days=30)
+    assert CareerPage.objects.with_changed_at().get(pk=page.pk).changed_at == dated
+    # A draft never published goes live now, not when it was created.
+    with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
+        draft = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    with time_machine.travel(NOW, tick=False):
+        changelist_action(admin_client, "publish_now", [draft])
+    draft.refresh_from_db()
+    assert draft.published_at == NOW
 
 
 @time_machine.travel(NOW, tick=False)
