@@ -78,7 +78,30 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         version_id = getattr(request, "reverting_to_version", None)
         if version_id is not None:
             _keep_what_imports_wrote(form, obj, version_id)
+        elif self._is_unchanged(request, form, change):
+            return  # unless a row of it changed: see save_related
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if self._is_unchanged(request, form, change) and any(
+            formset.has_changed() for formset in formsets
+        ):
+            super().save_model(request, form.instance, form, change)
+        super().save_related(request, form, formsets, change)
+
+    @staticmethod
+    def _is_unchanged(request, form, change):
+        """Whether a change form was saved as it was opened. Saved anyway, the
+        record got a revision of no change and a new `updated_at`: a career page
+        its "Last updated", a new sitemap date and the top of the feed. With a
+        changed row (a resource link, a task) it is saved, as that is a change to
+        what the page shows. A revert's form is the old version's, so it always
+        reads as unchanged: never skipped."""
+        return (
+            change
+            and getattr(request, "reverting_to_version", None) is None
+            and not form.has_changed()
+        )
 
     def response_change(self, request, obj):
         if getattr(request, "reverting_to_version", None) is None:

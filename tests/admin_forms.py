@@ -12,20 +12,27 @@ def admin_url(model, action, *args):
 
 
 def _field_data(form, data):
-    for name in form.fields:
+    for name, field in form.fields.items():
         value = form[name].value()
-        key = form.add_prefix(name)
-        if value is None or value is False:
-            continue
-        if value is True:
-            data[key] = "on"
-        elif isinstance(value, datetime.datetime):
-            data[f"{key}_0"] = value.strftime("%Y-%m-%d")
-            data[f"{key}_1"] = value.strftime("%H:%M:%S")
-        elif hasattr(value, "pk"):
-            data[key] = value.pk
-        else:
-            data[key] = value
+        _put(data, form.add_prefix(name), value)
+        if field.show_hidden_initial:
+            # A field whose model default is a callable (a publish time) has its
+            # initial value in a hidden input too: the form compares with it.
+            _put(data, form[name].html_initial_name, form[name].initial)
+
+
+def _put(data, key, value):
+    if value is None or value is False:
+        return
+    if value is True:
+        data[key] = "on"
+    elif isinstance(value, datetime.datetime):
+        data[f"{key}_0"] = value.strftime("%Y-%m-%d")
+        data[f"{key}_1"] = value.strftime("%H:%M:%S")
+    elif hasattr(value, "pk"):
+        data[key] = value.pk
+    else:
+        data[key] = value
 
 
 def change_form_data(response, **changes):

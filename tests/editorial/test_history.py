@@ -706,3 +706,30 @@ def test_deleting_a_page_says_where_to_restore_it_from(admin_client, client):
     form = admin_client.get(restore_url)
     assert admin_client.post(restore_url, change_form_data(form)).status_code == 302
     assert "Kept duties." in visible_text(client.get(page.get_absolute_url()).content)
+
+
+def test_a_form_saved_as_it_was_opened_changes_nothing(admin_client):
+    """Saved anyway, the page got an empty revision and a new "Last updated", a
+    new sitemap date and the top of the feed. A changed row of it (a resource
+    link) is a change to what it shows: the page is saved then."""
+    then = timezone.now() - datetime.timedelta(days=10)
+    with time_machine.travel(then, tick=False):
+        page = CareerPageFactory()
+        CareerPageResourceFactory(page=page)
+    url = admin_url(CareerPage, "change", page.pk)
+    versions = page.history.count()
+
+    assert (
+        admin_client.post(url, change_form_data(admin_client.get(url))).status_code
+        == 302
+    )
+    page.refresh_from_db()
+    assert page.updated_at == then
+    assert page.history.count() == versions
+
+    data = change_form_data(admin_client.get(url))
+    position = next(key for key in data if key.endswith("-0-position"))
+    assert admin_client.post(url, {**data, position: 9}).status_code == 302
+    page.refresh_from_db()
+    assert page.updated_at > then
+    assert page.history.count() == versions + 1
