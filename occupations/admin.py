@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from adminsite.history import HistoryAdmin
 from adminsite.options import (
@@ -54,6 +55,7 @@ from .models import (
     TechnologyCategory,
     WageEstimate,
 )
+from .presentation import words_listed
 from .services import (
     career_pages_publish,
     career_pages_to_publish,
@@ -865,6 +867,28 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
         self.message_user(request, text, messages.SUCCESS)
 
     # --- Preview ---------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Saved without a word, a page switched to curated lost whole sections.
+        if empty := obj.lists_left_empty():
+            occupation_url = reverse(
+                "admin:occupations_occupation_change", args=[obj.occupation_id]
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "This page lists only featured rows, and “{}” has no featured "
+                    "{}: the page leaves {} out. Tick <i>featured</i> on the rows "
+                    'to show in <a href="{}">the occupation’s form</a>, or list all '
+                    "data.",
+                    obj.occupation,
+                    words_listed(empty, "or"),
+                    "that section" if len(empty) == 1 else "those sections",
+                    occupation_url,
+                ),
+                messages.WARNING,
+            )
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)

@@ -1596,6 +1596,23 @@ class CareerPage(models.Model):
     def is_curated(self):
         return self.data_lists == self.DataLists.CURATED
 
+    def lists_left_empty(self):
+        """The lists ("tasks", "skills", "technologies") a curated page leaves out
+        because its occupation has no row of them featured; [] if it lists all."""
+        if not self.is_curated:
+            return []
+        occupation = self.occupation
+        lists = {
+            "tasks": occupation.tasks,
+            "skills": occupation.occupation_skills,
+            "technologies": occupation.occupation_technologies,
+        }
+        return [
+            name
+            for name, rows in lists.items()
+            if not rows.filter(is_featured=True).exists()
+        ]
+
     def _listed(self, rows):
         if self.is_curated:
             return [row for row in rows if row.is_featured]

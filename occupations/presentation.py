@@ -176,10 +176,10 @@ def wage_chart(estimate, basis):
     }
 
 
-def words_listed(words):
-    """ "a", "a and b", "a, b and c"."""
+def words_listed(words, conjunction="and"):
+    """ "a", "a and b", "a, b and c" (or "a, b or c")."""
     *others, last = list(words) or [""]
-    return f"{', '.join(others)} and {last}" if others else last
+    return f"{', '.join(others)} {conjunction} {last}" if others else last
 
 
 def _top_code_note(rows):
