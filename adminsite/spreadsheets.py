@@ -688,6 +688,15 @@ class SheetResource(ie_resources.ModelResource):
     # catalogue, ~1,000 pages, fits.
     MOST_ROWS = 3000
 
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        # Whether this is the preview, for `after_import`: the library passes
+        # `dry_run` on to it only in the keywords its row loop sets, and a file
+        # refused in `before_import` has no rows left to loop over. Read as a
+        # confirmation, the refusal was followed by "the preview is no longer on
+        # record".
+        self.previewing = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.matched_records = []
@@ -734,7 +743,7 @@ class SheetResource(ie_resources.ModelResource):
         if not (upload_name := kwargs.get("upload_name")):
             return
         key = _beside_upload(upload_name, "records")
-        if kwargs.get("dry_run"):
+        if self.previewing:
             cache.set(key, self.matched_records, timeout=CacheStorage.CACHE_LIFETIME)
             return
         if (previewed := cache.get(key)) is None:

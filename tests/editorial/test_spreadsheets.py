@@ -267,6 +267,22 @@ def test_import_with_one_record_on_two_lines_is_refused(admin_client):
     assert "Confirm import" not in content
 
 
+def test_a_refused_file_says_only_why(admin_client):
+    """A file refused whole (here a record on two rows) showed a second error
+    after the right one: "the preview is no longer on record", as if confirmed.
+    The check after the rows took the library's `dry_run` from what its row loop
+    sets, and a refused file has no rows left to loop over."""
+    names = [
+        "Kaggle" if number in (3, 13) else f"Site {number}" for number in range(2, 15)
+    ]
+    text = "name,url\n" + "".join(f"{name},https://r.example/\n" for name in names)
+    response = upload(admin_client, Resource, text, name="resources.csv")
+    content = visible_text(response.content)
+    assert "Row 13 is for the same name “Kaggle” as row 3" in content
+    assert "no longer on record" not in content
+    assert not Resource.objects.exists()
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252", "utf-16"])
 def test_import_reads_the_encodings_excel_saves_csv_in(admin_client, encoding):
     occupation = OccupationFactory()
