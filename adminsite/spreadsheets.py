@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
+from import_export import fields as ie_fields
 from import_export import resources as ie_resources
 from import_export import results as ie_results
 from import_export import widgets as ie_widgets
@@ -415,7 +416,19 @@ class SpreadsheetMixin(ImportExportMixin):
 
 class CspSafeDiff(ie_resources.Diff):
     """The import preview's per-field diff as plain <ins>/<del>: the library's
-    colours are inline style attributes, which the Content-Security-Policy blocks."""
+    colours are inline style attributes, which the Content-Security-Policy blocks.
+    Of the columns the preview shows (`SheetResource.get_diff_fields`)."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self._shown_values(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self._shown_values(resource, instance)
+
+    @staticmethod
+    def _shown_values(resource, instance):
+        return [field.export(instance) for field in resource.get_diff_fields()]
 
     def as_html(self):
         dmp = diff_match_patch()
@@ -653,6 +666,11 @@ class SheetResult(ie_results.Result):
     library counted the records from 1, under a header that is row 1 in Excel, so
     an error named the row above the one at fault."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the preview says above its "Confirm import", besides the rows.
+        self.notices = []
+
     def append_error_row(self, number, row, errors):
         super().append_error_row(number - 1 + FIRST_RECORD_ROW, row, errors)
 
@@ -660,7 +678,93 @@ class SheetResult(ie_results.Result):
         super().append_invalid_row(number - 1 + FIRST_RECORD_ROW, row, validation_error)
 
 
+# The column of each exported row's version of its record (`record_version`).
+VERSION_COLUMN = "Version (do not edit)"
+# A version as the export writes it. The letter in front keeps a spreadsheet from
+# reading the cell as a number: a digest of hex digits such as "1e52…" or "0072…"
+# came back as 1E+52 or 72. Nor does a formula start with it.
+VERSION = re.compile(r"v[0-9a-f]{20}")
+
+
+def record_version(instance, fields):
+    """The version of `instance` that an export writes beside it: a digest of what
+    its `fields` hold as stored.
+
+    A digest of the values rather than the record's `updated_at`: resources have
+    no such date, and a career page's moves on saves that change nothing (its
+    change form saved untouched), which would refuse rows for no change. And only
+    the fields the sheet's columns hold: a change to another (the dates Django
+    sets itself) cannot be undone by importing the row, so it is no reason to
+    refuse it."""
+    values = sorted((field.name, field.value_to_string(instance)) for field in fields)
+    return "v" + hashlib.sha256(repr(values).encode()).hexdigest()[:20]
+
+
+def _saved_since(instance, exported, fields, most=50):
+    """The revisions of `instance` saved since its version was `exported`, newest
+    first; None if its revision history does not reach back to that version (a
+    change made outside the admin, or over `most` saves ago)."""
+    history = getattr(instance, "history", None)
+    if history is None:
+        return None
+    since = []
+    for revision in history.select_related("history_user")[:most]:
+        if record_version(revision.instance, fields) == exported:
+            return since
+        since.append(revision)
+    return None
+
+
+def _by_whom_and_when(revisions):
+    """Who saved `revisions` (newest first) and when the newest was saved, in the
+    admin's time zone: " by edna at 2026-11-27 14:05"."""
+    if not revisions:
+        return ""
+    names = list(
+        dict.fromkeys(
+            revision.history_user.get_username()
+            for revision in revisions
+            if revision.history_user is not None
+        )
+    )
+    by = f" by {' and '.join(names)}" if names else ""
+    when = timezone.localtime(revisions[0].history_date).strftime("%Y-%m-%d %H:%M")
+    return f"{by} at {when}" if len(revisions) == 1 else f"{by}, last at {when}"
+
+
 class SheetResource(ie_resources.ModelResource):
+    # Each row's version of its record as exported (`record_version`), so that an
+    # import can refuse a row whose record was saved since: the row holds the
+    # record as it was, and importing it undid that save without a word (one
+    # "Update" among a thousand "Skipped"). Every sheet lists it in its
+    # Meta.fields, after the column it matches records on.
+    version = ie_fields.Field(column_name=VERSION_COLUMN, readonly=True)
+
+    def dehydrate_version(self, instance):
+        return formula_safe(record_version(instance, self.versioned_fields()))
+
+    def versioned_fields(self):
+        """The record's stored fields that the sheet's columns hold: those an
+        import may overwrite."""
+        stored = {field.name: field for field in self._meta.model._meta.concrete_fields}
+        return [
+            stored[field.attribute]
+            for field in self.get_import_fields()
+            if field.attribute in stored
+        ]
+
+    def get_diff_fields(self):
+        """The columns the preview shows: not the version, which the library
+        shows empty (it reads no attribute of the record)."""
+        return [
+            field
+            for field in self.get_import_fields()
+            if field.column_name != VERSION_COLUMN
+        ]
+
+    def get_diff_headers(self):
+        return [force_str(field.column_name) for field in self.get_diff_fields()]
+
     def get_diff_class(self):
         return CspSafeDiff
 
@@ -702,6 +806,7 @@ class SheetResource(ie_resources.ModelResource):
         self.matched_records = []
         if dataset.headers:
             dataset.headers = self._known_headers(dataset.headers)
+        self.has_versions = VERSION_COLUMN in (dataset.headers or ())
         if refusal := self._refusal(dataset):
             # The library goes on to read every row after a refusal here: none is
             # left to read (3,000 rows took it ~15 s, for nothing).
@@ -733,6 +838,66 @@ class SheetResource(ie_resources.ModelResource):
                 f"{opts.verbose_name_plural}: leave the row out, or ask someone who "
                 "may."
             )
+        self._check_version(instance, new, row)
+
+    def _check_version(self, instance, new, row):
+        """Refuse a row whose record has changed since the file was exported, or
+        that was exported from a record no longer there. A file without the
+        version column imports as it did before there was one (the preview says
+        so); a new row needs no version."""
+        if VERSION_COLUMN not in row:
+            return
+        cell = row[VERSION_COLUMN]
+        exported = "" if _is_blank(cell) else formula_unsafe(str(cell).strip())
+        opts = self._meta.model._meta
+        columns = [
+            self.fields[name].column_name for name in self.get_import_id_fields()
+        ]
+        key = " ".join(
+            "" if row[column] is None else str(row[column]).strip()
+            for column in columns
+        )
+        record = f"{opts.verbose_name} “{key}”"
+        if new:
+            if exported:
+                raise ValidationError(
+                    {
+                        VERSION_COLUMN: f"This row was exported from the {record}, "
+                        "which is no longer there: it was deleted, or its "
+                        f"{', '.join(columns)} changed, after the export. Export "
+                        f"again; or, to add it as a new {opts.verbose_name}, empty "
+                        "its version cell."
+                    }
+                )
+            return
+        if not exported:
+            raise ValidationError(
+                {
+                    VERSION_COLUMN: f"This row is for the {record}, which exists, but "
+                    "has no version to tell whether it was saved since the file "
+                    "was made. Copy the row from a new export; or, to overwrite "
+                    "whatever is stored, delete the whole version column."
+                }
+            )
+        if not VERSION.fullmatch(exported):
+            raise ValidationError(
+                {
+                    VERSION_COLUMN: f"“{exported}” is not a version an export "
+                    "writes: the cell was edited. Export again and redo your "
+                    "changes in the new file."
+                }
+            )
+        fields = self.versioned_fields()
+        if exported != record_version(instance, fields):
+            saved = _by_whom_and_when(_saved_since(instance, exported, fields))
+            raise ValidationError(
+                {
+                    VERSION_COLUMN: f"The {record} was changed "
+                    f"after this file was exported{saved}: importing this row "
+                    "would undo that change. Export again and redo your changes "
+                    "in the new file."
+                }
+            )
 
     def after_import(self, dataset, result, **kwargs):
         """The preview keeps what each row's record was; the confirmation imports
@@ -740,6 +905,13 @@ class SheetResource(ie_resources.ModelResource):
         Confirmed, the file overwrote another editor's save made meanwhile
         without a word, a change the preview had not shown."""
         super().after_import(dataset, result, **kwargs)
+        if not self.has_versions and any(self.matched_records):
+            result.notices.append(
+                f"This file has no “{VERSION_COLUMN}” column (it was made by hand, "
+                "or exported before the site wrote one): its rows overwrite "
+                "whatever was saved after it was made. To have such rows refused "
+                "instead, make your changes in a new export."
+            )
         if not (upload_name := kwargs.get("upload_name")):
             return
         key = _beside_upload(upload_name, "records")

@@ -37,6 +37,7 @@ class CareerPageSheet(SheetResource):
         import_id_fields = ("slug",)
         fields = (
             "slug",
+            "version",
             "title",
             "career_name",
             "career_name_plural",

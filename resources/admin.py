@@ -13,7 +13,14 @@ class ResourceSheet(SheetResource):
     class Meta:
         model = Resource
         import_id_fields = ("name",)
-        fields = ("name", "url", "description", "show_in_directory", "position")
+        fields = (
+            "name",
+            "version",
+            "url",
+            "description",
+            "show_in_directory",
+            "position",
+        )
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

@@ -11,12 +11,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
-from adminsite.spreadsheets import CheckedXLSX, SheetResource
+from adminsite.spreadsheets import VERSION, VERSION_COLUMN, CheckedXLSX, SheetResource
 from occupations.models import CareerPage
 from resources.models import Resource
-from tests.admin_forms import admin_url
+from tests.admin_forms import admin_url, change_form_data
 from tests.factories import (
     CareerPageFactory,
     OccupationFactory,
@@ -54,8 +55,9 @@ def test_export_resources_as_xlsx(admin_client):
     response = export(admin_client, Resource, XLSX_FORMAT)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][:2] == ["name", "url"]
-    assert values[1][:2] == ["BLS handbook", "https://www.bls.gov/ooh/"]
+    assert values[0][:3] == ["name", VERSION_COLUMN, "url"]
+    assert values[1][0] == "BLS handbook"
+    assert values[1][2] == "https://www.bls.gov/ooh/"
 
 
 def upload(client, model, content, name="pages.csv", file_format=CSV_FORMAT):
@@ -221,7 +223,7 @@ def test_import_with_a_column_it_does_not_know_is_refused_naming_it(admin_client
     assert "Unknown columns “Sumary”, “titel”. The columns this import reads: " in (
         content
     )
-    assert "slug, title, career_name" in content
+    assert f"slug, {VERSION_COLUMN}, title, career_name" in content
     assert "Confirm import" not in content
     page.refresh_from_db()
     assert page.summary == "Old."
@@ -1080,3 +1082,261 @@ def test_import_adds_records_only_for_who_may_add_them(client):
     preview = upload(client, Resource, text.rsplit("Added", 1)[0], "resources.csv")
     assert confirm(client, Resource, preview).status_code == 302
     assert Resource.objects.get(name="Kept").description == "New."
+
+
+# Versions: each exported row carries its record's version, and an import refuses
+# a row whose record was saved since, which it would undo.
+
+FILE_NAMES = {CSV_FORMAT: "pages.csv", XLSX_FORMAT: "pages.xlsx"}
+both_formats = pytest.mark.parametrize(
+    "file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"]
+)
+
+
+def edited(exported, file_format, changes=(), added=(), without=None):
+    """The export `exported` as an editor saves it from a spreadsheet program (for
+    a workbook, openpyxl): `changes` ((first cell, column, value) each) made, rows
+    `added` ({column: value} each) and the column `without` deleted."""
+    if file_format == CSV_FORMAT:
+        rows = list(csv.reader(io.StringIO(exported.decode())))
+    else:
+        workbook = openpyxl.load_workbook(io.BytesIO(exported))
+        sheet = workbook.active
+        rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    header = rows[0]
+    for key, column, value in changes:
+        (row,) = [row for row in rows[1:] if row[0] == key]
+        row[header.index(column)] = value
+    rows += [[row.get(column, "") for column in header] for row in added]
+    if without is not None:
+        index = header.index(without)
+        rows = [row[:index] + row[index + 1 :] for row in rows]
+    if file_format == CSV_FORMAT:
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        return text.getvalue().encode()
+    workbook.remove(sheet)
+    sheet = workbook.create_sheet("Sheet1")
+    for row in rows:
+        sheet.append(row)
+    saved = io.BytesIO()
+    workbook.save(saved)
+    return saved.getvalue()
+
+
+def edit_in_the_admin(client, obj, **changes):
+    """Save `obj`'s change form as an editor does, with `changes`."""
+    url = admin_url(type(obj), "change", obj.pk)
+    response = client.post(url, change_form_data(client.get(url), **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+@pytest.fixture
+def edna_client(editor):
+    """Another editor's browser than `admin_client`'s."""
+    browser = Client()
+    browser.force_login(editor)
+    return browser
+
+
+@pytest.fixture
+def two_pages():
+    return (
+        CareerPageFactory(slug="actors", career_name="Actors", summary="Exported."),
+        CareerPageFactory(
+            slug="actuaries", career_name="Actuaries", summary="Exported."
+        ),
+    )
+
+
+@pytest.mark.parametrize("sheet", SheetResource.__subclasses__())
+def test_every_sheet_writes_the_version_beside_the_column_it_matches_on(sheet):
+    headers = sheet().get_export_headers()
+    ids = sheet().get_import_id_fields()
+    assert headers[len(ids)] == VERSION_COLUMN
+
+
+@both_formats
+def test_the_version_cell_is_text_a_spreadsheet_keeps(admin_client, file_format):
+    """A digest of hex digits only may read as a number ("1e52…" as 1E+52,
+    "0072…" as 72): the version starts with a letter, and a workbook holds it as
+    text. Saved again by openpyxl, the export imports unchanged."""
+    ResourceFactory(name="Kaggle")
+    exported = export(admin_client, Resource, file_format).content
+    if file_format == XLSX_FORMAT:
+        sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+        cell = sheet["B2"]
+        assert (sheet["B1"].value, cell.data_type) == (VERSION_COLUMN, "s")
+        version = cell.value
+    else:
+        (row,) = csv.DictReader(io.StringIO(exported.decode()))
+        version = row[VERSION_COLUMN]
+    assert VERSION.fullmatch(version)
+    resaved = edited(exported, file_format)
+    if file_format == XLSX_FORMAT:
+        sheet = openpyxl.load_workbook(io.BytesIO(resaved)).active
+        assert (sheet["B2"].value, sheet["B2"].data_type) == (version, "s")
+    preview = upload(
+        admin_client, Resource, resaved, FILE_NAMES[file_format], file_format
+    )
+    text = visible_text(preview.content)
+    assert "Skipped" in text and "Update" not in text
+    assert VERSION_COLUMN not in text.split("Preview", 1)[1]  # no empty column
+
+
+@both_formats
+def test_import_of_a_row_whose_record_was_saved_since_the_export_is_refused(
+    admin_client, edna_client, two_pages, file_format
+):
+    """One editor exports, another saves a page in the admin, the first imports
+    the export with a change to another page: the other editor's save was undone
+    ("2 updated"), the preview showing one "Update" among the "Skipped"."""
+    actors, actuaries = two_pages
+    exported = export(admin_client, CareerPage, file_format).content
+    edit_in_the_admin(edna_client, actors, summary="Edna's summary.")
+    changed = edited(exported, file_format, [("actuaries", "summary", "Changed.")])
+
+    preview = upload(
+        admin_client, CareerPage, changed, FILE_NAMES[file_format], file_format
+    )
+    text = visible_text(preview.content)
+    assert "Confirm import" not in text
+    assert re.search(
+        rf"\b2 1 {re.escape(VERSION_COLUMN)} The career page “actors” was changed "
+        r"after this file was exported by edna at \d{4}-\d\d-\d\d \d\d:\d\d: "
+        "importing this row would undo that change. Export again and redo your "
+        "changes in the new file.",
+        text,
+    ), text
+    actors.refresh_from_db()
+    actuaries.refresh_from_db()
+    assert (actors.summary, actuaries.summary) == ("Edna's summary.", "Exported.")
+
+
+def test_a_record_saved_between_preview_and_confirmation_is_refused_too(
+    admin_client, edna_client, two_pages
+):
+    actors, actuaries = two_pages
+    exported = export(admin_client, CareerPage, CSV_FORMAT).content
+    changed = edited(exported, CSV_FORMAT, [("actuaries", "summary", "Changed.")])
+    preview = upload(admin_client, CareerPage, changed)
+    assert "Confirm import" in visible_text(preview.content)
+    edit_in_the_admin(edna_client, actors, summary="Edna's summary.")
+    response = confirm(admin_client, CareerPage, preview)
+    (message,) = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was imported")
+    assert "row 2: The career page “actors” was changed after this file" in message
+    actuaries.refresh_from_db()
+    assert actuaries.summary == "Exported."
+
+
+@both_formats
+def test_import_of_rows_whose_records_are_as_exported_goes_through(
+    admin_client, edna_client, two_pages, file_format
+):
+    """Saved since without a change (its form saved untouched), a record is as
+    exported: its `updated_at` moved, not its version. A new row needs none."""
+    actors, actuaries = two_pages
+    exported = export(admin_client, CareerPage, file_format).content
+    edit_in_the_admin(edna_client, actors)
+    new_row = {
+        "slug": "new-page",
+        "title": "New",
+        "career_name": "New",
+        "career_name_plural": "News",
+        "headline_year": "2025",
+        "occupation": actors.occupation.code,
+    }
+    changed = edited(
+        exported, file_format, [("actuaries", "summary", "Changed.")], [new_row]
+    )
+
+    preview = upload(
+        admin_client, CareerPage, changed, FILE_NAMES[file_format], file_format
+    )
+    text = visible_text(preview.content)
+    assert "Confirm import" in text and "Errors" not in text
+    assert "has no “Version (do not edit)” column" not in text
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    actuaries.refresh_from_db()
+    assert actuaries.summary == "Changed."
+    assert CareerPage.objects.get(slug="new-page").title == "New"
+
+
+@both_formats
+def test_import_of_a_file_without_versions_overwrites_as_before_and_says_so(
+    admin_client, edna_client, two_pages, file_format
+):
+    """Made by hand, or exported before the version column: its rows are
+    imported as they were, and the preview says what that means."""
+    actors, actuaries = two_pages
+    exported = export(admin_client, CareerPage, file_format).content
+    edit_in_the_admin(edna_client, actors, summary="Edna's summary.")
+    changed = edited(
+        exported,
+        file_format,
+        [("actuaries", "summary", "Changed.")],
+        without=VERSION_COLUMN,
+    )
+
+    preview = upload(
+        admin_client, CareerPage, changed, FILE_NAMES[file_format], file_format
+    )
+    text = visible_text(preview.content)
+    assert (
+        "This file has no “Version (do not edit)” column (it was made by hand, or "
+        "exported before the site wrote one): its rows overwrite whatever was "
+        "saved after it was made." in text
+    )
+    assert "Confirm import" in text
+    assert confirm(admin_client, CareerPage, preview).status_code == 302
+    actors.refresh_from_db()
+    actuaries.refresh_from_db()
+    assert (actors.summary, actuaries.summary) == ("Exported.", "Changed.")
+
+
+def test_a_file_of_new_rows_without_versions_says_nothing_of_them(admin_client):
+    occupation = OccupationFactory()
+    preview = upload(admin_client, CareerPage, pages_csv(occupation, ("new", 2025)))
+    assert "Version" not in visible_text(preview.content)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            "record renamed",
+            "This row was exported from the resource “Kaggle”, which is no longer "
+            "there: it was deleted, or its name changed, after the export. Export "
+            "again; or, to add it as a new resource, empty its version cell.",
+        ),
+        (
+            "version emptied",
+            "This row is for the resource “Kaggle”, which exists, but has no "
+            "version to tell whether it was saved since the file was made.",
+        ),
+        (
+            "version edited",
+            "“v0123” is not a version an export writes: the cell was edited.",
+        ),
+    ],
+)
+def test_import_of_a_row_whose_version_cannot_be_checked_is_refused(
+    admin_client, change, message
+):
+    kaggle = ResourceFactory(name="Kaggle", description="Exported.")
+    exported = export(admin_client, Resource, CSV_FORMAT).content
+    changes = [("Kaggle", "description", "Changed.")]
+    if change == "record renamed":
+        Resource.objects.filter(pk=kaggle.pk).update(name="Kaggle Learn")
+    else:
+        version = "" if change == "version emptied" else "v0123"
+        changes.append(("Kaggle", VERSION_COLUMN, version))
+    text = visible_text(
+        upload(
+            admin_client, Resource, edited(exported, CSV_FORMAT, changes), "r.csv"
+        ).content
+    )
+    assert message in text
+    assert "Confirm import" not in text
+    assert Resource.objects.get().description == "Exported."
