@@ -926,7 +926,8 @@ class SheetResource(ie_resources.ModelResource):
         changed = [
             number
             for number, (before, now) in enumerate(
-                zip_longest(previewed, self.matched_records), start=1
+                zip_longest(previewed, self.matched_records),
+                start=FIRST_RECORD_ROW,
             )
             if before != now
         ]
