@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -125,6 +126,83 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
             messages.SUCCESS,
         )
         return self.response_post_save_change(request, obj)
+
+    # Whether the admin lists its deleted records, for those who delete whole
+    # records (pages, resources, occupations): the rows an occupation's form
+    # edits come and go with imports by the thousand, and their names need
+    # their parents looked up one by one.
+    lists_deleted_records = False
+    # Deleted records the list of them shows, newest first.
+    MOST_DELETED_LISTED = 100
+
+    def get_urls(self):
+        if not self.lists_deleted_records:
+            return super().get_urls()
+        opts = self.opts
+        deleted = path(
+            "deleted/",
+            self.admin_site.admin_view(self.deleted_view),
+            name=f"{opts.app_label}_{opts.model_name}_deleted",
+        )
+        return [deleted, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.lists_deleted_records:
+            return super().changelist_view(request, extra_context)
+        # The list links to its deleted records (admin/change_list_object_tools).
+        deleted_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted",
+            current_app=self.admin_site.name,
+        )
+        return super().changelist_view(
+            request, {"deleted_records_url": deleted_url, **(extra_context or {})}
+        )
+
+    def deleted_records(self):
+        """The last revision of each record deleted and not restored since (its
+        deletion), newest first: where to restore it from. Nothing else in the
+        admin lists them once the message after the delete is gone."""
+        pk = self.opts.pk.attname
+        deletions = (
+            self.model.history.filter(history_type="-")
+            .exclude(**{f"{pk}__in": self.model._default_manager.values("pk")})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        latest = {}
+        for deletion in deletions.iterator():
+            latest.setdefault(getattr(deletion, pk), deletion)
+            if len(latest) == self.MOST_DELETED_LISTED:
+                break
+        return list(latest.values())
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        opts = self.opts
+        records = [
+            (
+                record,
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_history",
+                    args=[quote(getattr(record, opts.pk.attname))],
+                    current_app=self.admin_site.name,
+                ),
+            )
+            for record in self.deleted_records()
+        ]
+        return TemplateResponse(
+            request,
+            "admin/deleted_records.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": opts,
+                "title": f"Deleted {opts.verbose_name_plural}",
+                "records": records,
+                "most_listed": self.MOST_DELETED_LISTED,
+                "can_restore": self.has_add_permission(request),
+            },
+        )
 
     def response_delete(self, request, obj_display, obj_id):
         """Django's message, and where the deleted record can be restored from:

@@ -492,6 +492,7 @@ EDITED_TEXT_HELP = (
 
 @admin.register(Occupation)
 class OccupationAdmin(HistoryAdmin):
+    lists_deleted_records = True
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
     list_filter = ("job_zone", "release")
     list_select_related = ("release",)
@@ -675,6 +676,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 @admin.register(CareerPage)
 class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
+    lists_deleted_records = True
     list_display = (
         "title",
         "career_name",

@@ -28,6 +28,7 @@ class ResourceSheet(SheetResource):
 
 @admin.register(Resource)
 class ResourceAdmin(SpreadsheetMixin, HistoryAdmin):
+    lists_deleted_records = True
     list_display = ("name", "url", "show_in_directory", "position")
     list_editable = ("show_in_directory", "position")
     list_filter = ("show_in_directory",)
