@@ -730,11 +730,12 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
             "Editorial sections (Markdown)",
             {
                 # What occupations.rich_text keeps; the rest is dropped as text.
-                "description": "Markdown, as GitHub reads it: paragraphs, **bold**, "
+                "description": "Markdown (CommonMark): paragraphs, **bold**, "
                 "*italic*, lists (- or 1.; a sub-item indented under its item's "
-                "text), [links](https://…), ### headings, > quotes, `code` and "
-                "--- rules. Tables and images are not shown; HTML shows as typed, "
-                "but &lt;!-- notes --&gt; not at all.",
+                "text), [links](https://…) (a bare web address is no link), ### "
+                "headings, > quotes, `code` and --- rules. Tables, ~~strikethrough~~ "
+                "and images are not shown as such; HTML shows as typed, but "
+                "&lt;!-- notes --&gt; not at all.",
                 "fields": CareerPage.EDITORIAL_SECTIONS,
             },
         ),

@@ -18,6 +18,14 @@ ALLOWED_TAGS = {
     "blockquote", "code", "pre", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# What a link may lead to; `validate_markdown` names the others.
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# A link's address with a scheme, in [text](address) or a reference definition
+# "[label]: address". No space may follow the colon: "(see: below)" is no address.
+LINK_ADDRESS_SCHEME = re.compile(
+    r"(?:\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([a-z][a-z0-9+.\-]*):(?=[^\s)>])",
+    re.IGNORECASE | re.MULTILINE,
+)
 # A section sits under the page's own <h2>: its headings come below it.
 SECTION_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 
@@ -54,7 +62,7 @@ def render_markdown(text: str) -> SafeString:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=LINK_SCHEMES,
         # Outbound links must not get a handle on this window (window.opener).
         link_rel="noopener noreferrer",
     )
@@ -99,7 +107,8 @@ MAX_LENGTH = 10_000
 
 def validate_markdown(text):
     """Refuse Markdown nested deeper than MAX_NESTING, with a message, rather
-    than store a section the page would show cut off; and text longer than
+    than store a section the page would show cut off; links to addresses the
+    page does not show as links (`LINK_SCHEMES`); and text longer than
     MAX_LENGTH or with more than MAX_BRACKETS "[", which could take seconds to
     show."""
     text = text or ""
@@ -114,6 +123,15 @@ def validate_markdown(text):
             f"A section holds at most {MAX_LENGTH:,} characters (about 1,500 "
             f"words); this one has {len(text):,}. Shorten it, or move part of it "
             "to another section."
+        )
+    if refused := sorted(
+        {scheme.lower() for scheme in LINK_ADDRESS_SCHEME.findall(text)} - LINK_SCHEMES
+    ):
+        # Shown, such a link was plain text ("javascript:") or a link to nowhere.
+        raise ValidationError(
+            f"A link may lead to a web page (https://…), an email address (mailto:…) "
+            f"or a phone number (tel:…), not “{refused[0]}:…”: change its address, "
+            "or remove the link."
         )
     if text.count("[") > MAX_BRACKETS:
         raise ValidationError(

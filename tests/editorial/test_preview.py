@@ -157,8 +157,9 @@ def test_preview_sanitises_editor_markup(admin_client):
     page = CareerPageFactory(status=CareerPage.Status.DRAFT)
     form = admin_client.get(admin_url(CareerPage, "change", page.pk))
     payload = (
-        "<script>alert(1)</script>[x](javascript:alert(1)) "
-        "<img src=x onerror=alert(1)> [out](https://example.org/)"
+        # (A javascript: link is refused before any preview: test_rich_text.)
+        "<script>alert(1)</script><img src=x onerror=alert(1)> "
+        "[out](https://example.org/)"
     )
     response = admin_client.post(
         preview_url(page), change_form_data(form, duties=payload)

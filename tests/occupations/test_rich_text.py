@@ -152,3 +152,47 @@ def test_a_page_holding_such_text_still_shows(client, nested):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Last &lt;b&gt;words&lt;/b&gt;." in html
+
+
+@pytest.mark.parametrize(
+    ("address", "scheme"),
+    [
+        ("javascript:alert(1)", "javascript"),
+        ("JavaScript:void(0)", "javascript"),
+        ("<ftp://files.example.org/a>", "ftp"),
+        ("file:///etc/passwd", "file"),
+    ],
+)
+def test_a_link_the_page_cannot_show_is_refused_in_the_admin(
+    admin_client, address, scheme
+):
+    """Shown, "javascript:" was the link's text and address as plain text, and
+    "ftp:" a link leading nowhere: the editor was told nothing."""
+    page = CareerPageFactory(duties="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    for text in (f"See [the files]({address}).", f"See [files].\n\n[files]: {address}"):
+        response = admin_client.post(
+            url, change_form_data(admin_client.get(url), duties=text)
+        )
+        assert response.status_code == 200
+        assert (
+            "A link may lead to a web page (https://…), an email address (mailto:…) "
+            f"or a phone number (tel:…), not “{scheme}:…”"
+        ) in visible_text(response.content)
+    page.refresh_from_db()
+    assert page.duties == "Before."
+
+
+def test_links_the_page_shows_and_colons_in_text_are_accepted(admin_client, client):
+    page = CareerPageFactory(duties="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    text = (
+        "[Site](https://example.org/), [mail](mailto:a@example.org), "
+        "[call](tel:+15555550100), [careers](/careers/) and [note](see: below)."
+    )
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), duties=text)
+    )
+    assert response.status_code == 302
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert 'href="tel:+15555550100"' in html
