@@ -73,6 +73,10 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         ):
             raise PermissionDenied
         request.reverting_to_version = version_id
+        # A deleted record's version adds it back: "restored", not "reverted".
+        request.restoring = not self.model._default_manager.filter(
+            pk=unquote(object_id)
+        ).exists()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -118,10 +122,11 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         self.message_user(
             request,
             format_html(
-                'The {} “<a href="{}">{}</a>” was reverted.',
+                'The {} “<a href="{}">{}</a>” was {}.',
                 opts.verbose_name,
                 change_url,
                 obj,
+                "restored" if getattr(request, "restoring", False) else "reverted",
             ),
             messages.SUCCESS,
         )

@@ -873,6 +873,15 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if obj.is_scheduled:
+            # Django says only "added successfully": the page is not live yet.
+            self.message_user(
+                request,
+                f"“{obj}” is {obj.publication_label[0].lower()}"
+                f"{obj.publication_label[1:]}: until then visitors get “not "
+                "found” at its address.",
+                messages.INFO,
+            )
         # Saved without a word, a page switched to curated lost whole sections.
         if empty := obj.lists_left_empty():
             occupation_url = reverse(

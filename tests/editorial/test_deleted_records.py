@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from occupations.models import CareerPage, Task
-from tests.admin_forms import admin_url
+from tests.admin_forms import admin_url, change_form_data
 from tests.editorial.test_history import editor_with, restore_deleted
 from tests.factories import CareerPageFactory, ResourceFactory, TaskFactory
 from tests.html_text import visible_text
@@ -82,3 +82,16 @@ def test_rows_of_occupations_have_no_deleted_list(admin_client):
         reverse("admin:occupations_task_deleted")
     changelist = admin_client.get(admin_url(Task, "changelist")).content.decode()
     assert "Deleted tasks" not in changelist
+
+
+def test_restoring_a_deleted_page_says_restored_not_reverted(admin_client):
+    page = CareerPageFactory(title="Brought Back")
+    pk = page.pk
+    page.delete()
+    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
+    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    form = admin_client.get(restore_url)
+    response = admin_client.post(restore_url, change_form_data(form), follow=True)
+    text = visible_text(response.content)
+    assert "The career page “Brought Back” was restored." in text
+    assert "reverted" not in text

@@ -371,3 +371,16 @@ def test_publish_at_range_is_a_database_constraint_too():
         page.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         page.save()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_saving_a_scheduled_page_says_when_it_goes_live(admin_client):
+    """Django said only "added successfully", as for a page live at once."""
+    page = CareerPageFactory(published_at=NOW + datetime.timedelta(days=1))
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url), duties="Rewritten.")
+    response = admin_client.post(url, data, follow=True)
+    assert (
+        f"“{page}” is scheduled for 3 June 2025, 09:00 UTC: until then visitors get "
+        "“not found” at its address."
+    ) in [str(message) for message in response.context["messages"]]
