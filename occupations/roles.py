@@ -20,6 +20,9 @@ EDITOR_APPS = ("occupations", "resources")
 NEWSLETTER_MANAGERS = "Newsletter managers"
 NEWSLETTER_PERMISSIONS = (
     "view_subscriber",
+    # Adding an address sends its owner the confirmation email (double opt-in):
+    # for signups taken elsewhere, at an event or by phone.
+    "add_subscriber",
     "change_subscriber",
     "delete_subscriber",
     "export_subscriber",

@@ -66,6 +66,21 @@ def test_newsletter_manager_exports_subscribers(manager_client):
     assert subscriber.email in response.content.decode()
 
 
+def test_newsletter_manager_adds_an_address_which_its_owner_confirms(
+    manager_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The README said addresses may be added in the admin; the role could not."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            admin_url(Subscriber, "add"), {"email": "met.at.the.fair@example.org"}
+        )
+    assert response.status_code == 302
+    subscriber = Subscriber.objects.get(email="met.at.the.fair@example.org")
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.source_path == "admin: added by nora"
+    assert [message.to for message in mailoutbox] == [["met.at.the.fair@example.org"]]
+
+
 def test_newsletter_manager_cannot_edit_career_pages(manager_client):
     page = CareerPageFactory()
     assert (
