@@ -1,3 +1,4 @@
+import idna
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -36,7 +37,7 @@ class SubscriberAddForm(forms.ModelForm):
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = (
-        "email",
+        "address",
         "status",
         "source_path",
         "signed_up_at",
@@ -66,6 +67,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         "created_at",
     )
 
+    @admin.display(description="email", ordering="email")
+    def address(self, subscriber):
+        return subscriber.email_as_written
+
     def get_search_results(self, request, queryset, search_term):
         # Addresses are stored normalised (the domain in ASCII): a search for
         # "ann@bücher.example" looks for what is stored.
@@ -73,7 +78,17 @@ class SubscriberAdmin(admin.ModelAdmin):
             search_term = email_stored_form(search_term)
         except ValueError:
             pass  # not a whole address: searched as typed
-        return super().get_search_results(request, queryset, search_term)
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        # Part of a domain written in other letters ("bücher") is stored in ASCII
+        # ("xn--bcher-kva"): looked for both ways.
+        if not search_term.isascii():
+            try:
+                stored = idna.encode(search_term.strip(), uts46=True).decode("ascii")
+            except idna.IDNAError:
+                return found, duplicates
+            also, more = super().get_search_results(request, queryset, stored)
+            return found | also, duplicates or more
+        return found, duplicates
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

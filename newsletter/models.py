@@ -172,3 +172,13 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    @property
+    def email_as_written(self):
+        """The address with its domain as people write it: "ann@bücher.example",
+        stored as "ann@xn--bcher-kva.example"."""
+        local, _, domain = self.email.rpartition("@")
+        try:
+            return f"{local}@{idna.decode(domain)}"
+        except idna.IDNAError:  # stored before the rules were what they are
+            return self.email

@@ -44,6 +44,18 @@ def test_admin_search_finds_an_address_however_its_domain_is_written(admin_clien
     ]
 
 
+def test_admin_lists_and_finds_a_domain_as_people_write_it(admin_client):
+    """The list showed "carol@xn--bcher-kva.example", and "bücher" found nothing."""
+    SubscriberFactory(email="carol@xn--bcher-kva.example")
+    SubscriberFactory(email="dan@example.org")
+    response = admin_client.get(CHANGELIST, {"q": "bücher"})
+    assert [s.email for s in response.context["cl"].result_list] == [
+        "carol@xn--bcher-kva.example"
+    ]
+    assert "carol@bücher.example" in response.content.decode()
+    assert "xn--" not in visible_text(response.content)
+
+
 def test_admin_changelist_filters_by_source_page_and_date(admin_client):
     page = CareerPageFactory(slug="data-scientist")
     SubscriberFactory(email="from-page@example.com", source_page=page)
