@@ -173,6 +173,12 @@ def _sync_release_figures(model, release, rows, *, value_fields, report, label):
         report.note(f"{unmatched} BLS codes have no O*NET occupation here.")
 
 
+# SOC 2018 major groups OEWS publishes no figures for, so its files do not name
+# them; O*NET has occupations in them (Air Crew Officers), whose career pages the
+# list could not browse to by group.
+SOC_GROUPS_OEWS_LEAVES_OUT = {("55-0000",): {"title": "Military Specific Occupations"}}
+
+
 def _release(kind, name, defaults, report):
     """The stored release `name`, or a new one (saved once it is checked)."""
     release = DataRelease.objects.filter(kind=kind, name=name).first()
@@ -390,7 +396,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
             SocMajorGroup,
             key_fields=("code",),
             value_fields=("title",),
-            incoming=groups,
+            incoming={**SOC_GROUPS_OEWS_LEAVES_OUT, **groups},
             existing=SocMajorGroup.objects.all(),
             report=report,
             label="SOC major groups",

@@ -28,6 +28,7 @@ from occupations.models import (
     Technology,
     WageEstimate,
 )
+from tests.factories import CareerPageFactory
 from tests.html_text import visible_text
 from tests.workbooks import sheet_xml_changed
 
@@ -534,6 +535,20 @@ def test_import_wages_stores_figures_markers_and_flags(db):
     actors = WageEstimate.objects.get(occupation__code="27-2011.00")
     assert actors.hourly_only and actors.annual_median is None
     assert "Wage estimates (May 2022): 16 created" in output
+
+
+def test_import_wages_knows_the_military_group_oews_leaves_out(db, client):
+    """OEWS has no figures for SOC 55-0000, so its file names no such group, and
+    the list refused ?group=55-0000: O*NET's military careers (Air Crew
+    Officers) could not be browsed to by group."""
+    run("import_wages", WAGES_2022)
+    page = CareerPageFactory(
+        occupation__code="55-1011.00", career_name="Air Crew Officer"
+    )
+    response = client.get("/careers/", {"group": "55-0000"})
+    assert not response.context["form"].errors
+    assert [shown.pk for shown in response.context["career_pages"]] == [page.pk]
+    assert "Military Specific Occupations" in visible_text(response.content)
 
 
 def test_import_wages_twice_changes_nothing(db):
