@@ -209,6 +209,17 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
             },
         )
 
+    def deleted_record_history_url(self, request, object_id):
+        """Where the deleted record `object_id` can be restored from, if this
+        user may (`deleted_while_open`)."""
+        if not self.has_add_permission(request):
+            return None
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_history",
+            args=[quote(unquote(object_id))],
+            current_app=self.admin_site.name,
+        )
+
     def response_delete(self, request, obj_display, obj_id):
         """Django's message, and where the deleted record can be restored from:
         its history stays, but no page of the admin links to it any more."""

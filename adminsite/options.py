@@ -437,6 +437,10 @@ class CareerguideAdmin(PlainTextMixin, WrittenNumbersMixin, admin.ModelAdmin):
                 "opts": opts,
                 "typed": list(self._typed_values(request, object_id)),
                 "has_add_permission": self.has_add_permission(request),
+                # Only an admin with a revision history can restore one.
+                "restore_url": history_url(request, object_id)
+                if (history_url := getattr(self, "deleted_record_history_url", None))
+                else None,
             },
             status=409,
         )

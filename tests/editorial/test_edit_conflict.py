@@ -261,6 +261,7 @@ def test_a_save_of_a_record_deleted_since_shows_what_was_typed(admin_client):
     CareerPageResourceFactory(page=page, resource=ResourceFactory(name="R Handbook"))
     url = admin_url(CareerPage, "change", page.pk)
     opened = opened_form(admin_client, url)
+    page_pk = page.pk
     page.delete()
 
     response = admin_client.post(
@@ -277,6 +278,11 @@ def test_a_save_of_a_record_deleted_since_shows_what_was_typed(admin_client):
     assert "Status Draft" in text  # a choice by its name
     assert "Career page resource 1: Resource R Handbook" in text
     assert not CareerPage.objects.exists()
+    # Where it comes back from, with what it held before the delete.
+    history_url = admin_url(CareerPage, "history", page_pk)
+    assert f'<a href="{history_url}">restore it from its history</a>' in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("occupation", ["abc", "99999999999999999999", "-1"])
