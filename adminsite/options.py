@@ -20,6 +20,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
     ValidationError,
 )
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import (
     BaseModelFormSet,
@@ -175,6 +176,25 @@ class WrittenNumbersMixin:
         # not in their place: ResourceAdmin's URL fields keep theirs.
         decimal = self.formfield_overrides.setdefault(models.DecimalField, {})
         decimal.setdefault("form_class", WrittenNumberField)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.IntegerField) and not db_field.choices:
+            # The form's bounds are the model's: a positive field's form refused
+            # a headline year of -1 as "less than 0", where the model wants 2000.
+            lowest, highest = [], []
+            for validator in db_field.validators:
+                if isinstance(validator, MinValueValidator):
+                    lowest.append(validator.limit_value)
+                elif isinstance(validator, MaxValueValidator):
+                    highest.append(validator.limit_value)
+            # A limit may be a callable, read at each check: left to the model.
+            lowest = [limit for limit in lowest if not callable(limit)]
+            highest = [limit for limit in highest if not callable(limit)]
+            if lowest:
+                kwargs.setdefault("min_value", max(lowest))
+            if highest:
+                kwargs.setdefault("max_value", min(highest))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def _content(queryset, left_out=()):

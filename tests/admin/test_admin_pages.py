@@ -18,6 +18,7 @@ from occupations.models import (
 )
 from tests.admin_forms import admin_url, change_form_data, post_first_row
 from tests.factories import (
+    CareerPageFactory,
     EmploymentProjectionFactory,
     OccupationFactory,
     OccupationSkillFactory,
@@ -84,8 +85,8 @@ def test_admin_career_page_help_texts_read_whole(admin_client, demo):
     assert '"What Does a [Career] Do?" section.' in text
     assert '"[Career] Job Outlook": the narrative' in text
     assert (
-        "Tables and images are not shown; HTML shows as typed, but <!-- notes --> "
-        "not at all." in text
+        "Tables, ~~strikethrough~~ and images are not shown as such; HTML shows as "
+        "typed, but <!-- notes --> not at all." in text
     )
 
 
@@ -659,3 +660,21 @@ def test_admin_refuses_a_wage_above_its_releases_top_code(admin_client):
     ) in visible_text(response.content)
     wage.refresh_from_db()
     assert wage.annual_pct90 != top_code + 10_000
+
+
+@pytest.mark.parametrize(
+    ("typed", "bound"),
+    [("-1", "greater than or equal to 2000"), ("2101", "less than or equal to 2100")],
+)
+def test_a_figure_out_of_range_names_the_models_bounds(admin_client, typed, bound):
+    """A positive field's form refused -1 as "greater than or equal to 0", for a
+    headline year the model wants from 2000."""
+    page = CareerPageFactory(headline_year=2024)
+    url = admin_url(CareerPage, "change", page.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), headline_year=typed)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["headline_year"] == [
+        f"Ensure this value is {bound}."
+    ]
