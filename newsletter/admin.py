@@ -1,7 +1,6 @@
 import idna
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -176,7 +175,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                     "title": "Erase these subscribers?",
                     "opts": self.model._meta,
                     "subscribers": queryset.order_by("email"),
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "selected": queryset.values_list("pk", flat=True),
                 },
             )
         erased = subscribers_erase(queryset, by=request.user)

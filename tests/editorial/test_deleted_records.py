@@ -9,7 +9,11 @@ from django.urls import NoReverseMatch, reverse
 
 from occupations.models import CareerPage, Task
 from tests.admin_forms import admin_url, change_form_data
-from tests.editorial.test_history import editor_with, restore_deleted
+from tests.editorial.test_history import (
+    editor_with,
+    restore_deleted,
+    restore_url_of,
+)
 from tests.factories import CareerPageFactory, ResourceFactory, TaskFactory
 from tests.html_text import visible_text
 
@@ -88,8 +92,7 @@ def test_restoring_a_deleted_page_says_restored_not_reverted(admin_client):
     page = CareerPageFactory(title="Brought Back")
     pk = page.pk
     page.delete()
-    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
-    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    restore_url = restore_url_of(pk)
     form = admin_client.get(restore_url)
     response = admin_client.post(restore_url, change_form_data(form), follow=True)
     text = visible_text(response.content)

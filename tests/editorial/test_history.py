@@ -226,10 +226,16 @@ def test_restoring_a_deleted_page_puts_back_its_resource_links(
     assert links_of(restored) == [("First", ""), ("Second", "")]
 
 
+def restore_url_of(pk):
+    """The restore form's address of the deleted page `pk`: its last version
+    before the delete."""
+    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
+    return admin_url(CareerPage, "simple_history", pk, last.history_id)
+
+
 def restore_deleted(client, pk):
     """Restore the deleted page `pk` from its last version before the delete."""
-    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
-    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    restore_url = restore_url_of(pk)
     form = client.get(restore_url)
     assert client.post(restore_url, change_form_data(form)).status_code == 302
     return CareerPage.objects.get(pk=pk)
@@ -262,8 +268,7 @@ def test_restoring_a_deleted_page_lets_the_editor_choose_its_status(
     page = CareerPageFactory(slug="was-live")
     pk = page.pk
     page.delete()
-    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
-    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    restore_url = restore_url_of(pk)
     form = admin_client.get(restore_url)
     assert "status" in form.context["adminform"].form.fields
     assert "stay as they are now" not in visible_text(form.content)
@@ -586,8 +591,7 @@ def test_restoring_a_deleted_page_needs_the_add_permission(client):
     pk = page.pk
     page.delete()
     editor_with(client, "view_careerpage", "change_careerpage")
-    last = CareerPage.history.filter(id=pk).exclude(history_type="-").latest()
-    restore_url = admin_url(CareerPage, "simple_history", pk, last.history_id)
+    restore_url = restore_url_of(pk)
     form = client.get(restore_url)
     assert form.status_code == 200  # the old version may be looked at
     assert "Revert" not in visible_text(form.content)
