@@ -493,6 +493,8 @@ EDITED_TEXT_HELP = (
 @admin.register(Occupation)
 class OccupationAdmin(HistoryAdmin):
     lists_deleted_records = True
+    # Says that a revert leaves the occupation's rows as they are.
+    object_history_form_template = "admin/occupations/occupation/revert_form.html"
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
     list_filter = ("job_zone", "release")
     list_select_related = ("release",)

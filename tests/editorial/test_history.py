@@ -737,3 +737,18 @@ def test_a_form_saved_as_it_was_opened_changes_nothing(admin_client):
     page.refresh_from_db()
     assert page.updated_at > then
     assert page.history.count() == versions + 1
+
+
+def test_an_occupations_revert_form_says_its_rows_stay(admin_client):
+    """It said "reverted", and the wage an editor had changed in the same form
+    stayed: nothing said a revert leaves the rows."""
+    occupation = OccupationFactory(title="First title")
+    occupation.title = "Second title"
+    occupation.save()
+    version = occupation.history.earliest()
+    form = admin_client.get(
+        admin_url(Occupation, "simple_history", occupation.pk, version.history_id)
+    )
+    assert (
+        "Its tasks, skills, technologies, wages and outlook stay as they are now"
+    ) in visible_text(form.content)
