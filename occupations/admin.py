@@ -533,8 +533,10 @@ class TaskAdmin(HistoryAdmin):
         "task_type",
         "rank",
         "position",
+        "is_featured",
         text_edited,
     )
+    list_editable = ("position", "is_featured")
     list_filter = ("task_type", "is_featured")
     list_select_related = ("occupation",)
     search_fields = ("statement", "occupation__code", "occupation__title")
@@ -570,8 +572,9 @@ class SkillAdmin(HistoryAdmin):
 
 @admin.register(OccupationSkill)
 class OccupationSkillAdmin(HistoryAdmin):
-    list_display = ("skill", "occupation", "importance", "level")
-    list_filter = ("skill__category",)
+    list_display = ("skill", "occupation", "importance", "level", "is_featured")
+    list_editable = ("is_featured",)
+    list_filter = ("is_featured", "skill__category")
     list_select_related = ("skill", "occupation")
     search_fields = ("skill__name", "occupation__code", "occupation__title")
     autocomplete_fields = ("occupation", "skill")
@@ -594,8 +597,11 @@ class TechnologyAdmin(HistoryAdmin):
 
 @admin.register(OccupationTechnology)
 class OccupationTechnologyAdmin(HistoryAdmin):
-    list_display = ("technology", "occupation", "is_in_demand")
-    list_filter = ("is_in_demand",)
+    # Featuring one of an occupation's 400 technologies: search its code or name
+    # and the technology, and tick it here, not in a form of 400 rows.
+    list_display = ("technology", "occupation", "is_in_demand", "is_featured")
+    list_editable = ("is_in_demand", "is_featured")
+    list_filter = ("is_featured", "is_in_demand")
     list_select_related = ("technology", "occupation")
     search_fields = ("technology__name", "occupation__code", "occupation__title")
     autocomplete_fields = ("occupation", "technology")

@@ -13,6 +13,7 @@ from occupations.models import (
     Technology,
 )
 from tests.admin_forms import admin_url, change_form_data, post_first_row
+from tests.editorial.test_edit_conflict import list_form_data
 from tests.factories import (
     CareerPageFactory,
     EmploymentProjectionFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
     TechnologyFactory,
     WageEstimateFactory,
 )
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +295,31 @@ def test_a_resource_link_added_below_a_pages_links_comes_after_them(
     assert admin_client.post(url, data).status_code == 302
     names = [link.resource.name for link in page.page_resources.order_by("position")]
     assert names == ["First Guide", "Second Guide", "Added Guide"]
+
+
+def test_one_of_many_technologies_is_featured_from_their_list(admin_client, client):
+    """Featuring one of Software Developers' 400 technologies meant scrolling a
+    form of 400 rows: their list finds it by occupation and name, and ticks it."""
+    page = CareerPageFactory(data_lists=CareerPage.DataLists.CURATED)
+    occupation = page.occupation
+    category = TechnologyCategoryFactory()
+    rows = [
+        OccupationTechnologyFactory(
+            occupation=occupation, technology__name=name, technology__category=category
+        )
+        for name in ("Python", "Perl", "PyTorch")
+    ]
+    # Another occupation's PyTorch.
+    OccupationTechnologyFactory(technology=rows[2].technology)
+    url = admin_url(OccupationTechnology, "changelist")
+    found = admin_client.get(url, {"q": f"{occupation.code} pytorch"})
+    rows = found.context["cl"].result_list
+    assert [(row.occupation, row.technology.name) for row in rows] == [
+        (occupation, "PyTorch")
+    ]
+    data = list_form_data(found, **{"form-0-is_featured": "on"})
+    saved = admin_client.post(f"{url}?q={occupation.code}+pytorch", data)
+    assert saved.status_code == 302
+    featured = OccupationTechnology.objects.filter(is_featured=True)
+    assert [row.technology.name for row in featured] == ["PyTorch"]
+    assert "PyTorch" in visible_text(client.get(page.get_absolute_url()).content)
