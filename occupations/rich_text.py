@@ -20,12 +20,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 # What a link may lead to; `validate_markdown` names the others.
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
-# A link's address with a scheme, in [text](address) or a reference definition
-# "[label]: address". No space may follow the colon: "(see: below)" is no address.
-LINK_ADDRESS_SCHEME = re.compile(
-    r"(?:\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([a-z][a-z0-9+.\-]*):(?=[^\s)>])",
-    re.IGNORECASE | re.MULTILINE,
-)
+URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 # A section sits under the page's own <h2>: its headings come below it.
 SECTION_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 
@@ -39,6 +34,11 @@ SECTION_HEADINGS = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4"}
 # levels of the parser's (50 of lists, far beyond what the admin accepts,
 # `MAX_NESTING`): deeper text is left out rather than recursed into.
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "maxNesting": 100})
+# The same parser keeping every link, whatever its address, for `validate_markdown`
+# to find those the page would not show as links: MARKDOWN turns "javascript:"
+# ones into text, and nh3 takes others' addresses away ("ftp:").
+LINK_FINDER = MarkdownIt("commonmark", {"html": False, "maxNesting": 100})
+LINK_FINDER.validateLink = lambda url: True
 # An HTML comment is an editor's note, never shown.
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -124,17 +124,30 @@ def validate_markdown(text):
             f"words); this one has {len(text):,}. Shorten it, or move part of it "
             "to another section."
         )
-    if refused := sorted(
-        {scheme.lower() for scheme in LINK_ADDRESS_SCHEME.findall(text)} - LINK_SCHEMES
-    ):
+    if text.count("[") > MAX_BRACKETS:
+        raise ValidationError(
+            f"More than {MAX_BRACKETS} “[” (a link or an image takes one): remove "
+            "the extra ones, or move part of the text to another section."
+        )
+    # Last: the parser reads the text, which the checks above keep in bounds.
+    if refused := sorted(_link_schemes(text) - LINK_SCHEMES):
         # Shown, such a link was plain text ("javascript:") or a link to nowhere.
         raise ValidationError(
             f"A link may lead to a web page (https://…), an email address (mailto:…) "
             f"or a phone number (tel:…), not “{refused[0]}:…”: change its address, "
             "or remove the link."
         )
-    if text.count("[") > MAX_BRACKETS:
-        raise ValidationError(
-            f"More than {MAX_BRACKETS} “[” (a link or an image takes one): remove "
-            "the extra ones, or move part of the text to another section."
-        )
+
+
+def _link_schemes(text):
+    """The schemes of the addresses `text` links to, as the parser reads them:
+    autolinks and reference definitions too, character references decoded, and
+    nothing in code."""
+    schemes = set()
+    for block in LINK_FINDER.parse(text):
+        for token in block.children or ():
+            if token.type == "link_open" and (
+                scheme := URL_SCHEME.match(token.attrGet("href") or "")
+            ):
+                schemes.add(scheme[1].lower())
+    return schemes

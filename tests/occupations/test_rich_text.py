@@ -161,6 +161,8 @@ def test_a_page_holding_such_text_still_shows(client, nested):
         ("JavaScript:void(0)", "javascript"),
         ("<ftp://files.example.org/a>", "ftp"),
         ("file:///etc/passwd", "file"),
+        ("&#102;tp://files.example.org/", "ftp"),  # a character reference
+        ("ftp:", "ftp"),
     ],
 )
 def test_a_link_the_page_cannot_show_is_refused_in_the_admin(
@@ -170,7 +172,11 @@ def test_a_link_the_page_cannot_show_is_refused_in_the_admin(
     "ftp:" a link leading nowhere: the editor was told nothing."""
     page = CareerPageFactory(duties="Before.")
     url = admin_url(CareerPage, "change", page.pk)
-    for text in (f"See [the files]({address}).", f"See [files].\n\n[files]: {address}"):
+    for text in (
+        f"See [the files]({address}).",
+        f"See [files].\n\n[files]: {address}",
+        f"See [files].\n\n[files]:\n  {address}",  # the address on the next line
+    ):
         response = admin_client.post(
             url, change_form_data(admin_client.get(url), duties=text)
         )
@@ -183,12 +189,22 @@ def test_a_link_the_page_cannot_show_is_refused_in_the_admin(
     assert page.duties == "Before."
 
 
+def test_an_address_the_page_cannot_link_is_refused_as_an_autolink_too(
+    admin_client,
+):
+    page = CareerPageFactory(duties="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url), duties="<ftp://files.example/x>")
+    assert "not “ftp:…”" in visible_text(admin_client.post(url, data).content)
+
+
 def test_links_the_page_shows_and_colons_in_text_are_accepted(admin_client, client):
     page = CareerPageFactory(duties="Before.")
     url = admin_url(CareerPage, "change", page.pk)
     text = (
         "[Site](https://example.org/), [mail](mailto:a@example.org), "
-        "[call](tel:+15555550100), [careers](/careers/) and [note](see: below)."
+        "[call](tel:+15555550100), [careers](/careers/) and [note](see: below). "
+        "In code, an address is text: `[x](ftp:y)`."
     )
     response = admin_client.post(
         url, change_form_data(admin_client.get(url), duties=text)

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from occupations.models import (
     CareerPage,
@@ -16,6 +17,7 @@ from occupations.models import (
     OccupationSkill,
     WageEstimate,
 )
+from occupations.rich_text import validate_markdown
 from resources.models import Resource
 from tests.factories import (
     CareerPageFactory,
@@ -250,10 +252,24 @@ def active_content(page_html):
     return parser.found
 
 
+def saved_markdown(payloads):
+    """The payloads an editorial section takes."""
+    saved = []
+    for payload in payloads:
+        try:
+            validate_markdown(payload)
+        except ValidationError:
+            continue
+        saved.append(payload)
+    return saved
+
+
 def test_admin_input_xss_payloads_never_reach_visitors(
     admin_client, client, occupation
 ):
-    markdown = "\n\n".join(["Plain opening paragraph.", *XSS_PAYLOADS])
+    # Links to "javascript:" and the like are refused before they are saved
+    # (test_rich_text); every other payload is saved, and must reach no visitor.
+    markdown = "\n\n".join(["Plain opening paragraph.", *saved_markdown(XSS_PAYLOADS)])
     one_line = " ".join(XSS_PAYLOADS).replace("\n", " ")
     data = career_page_data(
         occupation,
