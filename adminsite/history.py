@@ -84,12 +84,20 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         if version_id is not None:
             _keep_what_imports_wrote(form, obj, version_id)
         elif self._is_unchanged(request, form, change):
-            return  # unless a row of it changed: see save_related
+            return  # unless one of its rows changed: see save_related
         super().save_model(request, obj, form, change)
+
+    # The inline models whose rows are part of the record as its visitors and its
+    # history see it (a career page's resource links): a change to one alone saves
+    # the record, dating it and giving it a revision. Other rows (a page's former
+    # addresses, an occupation's tasks with their own histories) do not.
+    inlines_saving_the_record = ()
 
     def save_related(self, request, form, formsets, change):
         if self._is_unchanged(request, form, change) and any(
-            formset.has_changed() for formset in formsets
+            formset.has_changed()
+            for formset in formsets
+            if formset.model in self.inlines_saving_the_record
         ):
             super().save_model(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
@@ -99,9 +107,9 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         """Whether a change form was saved as it was opened. Saved anyway, the
         record got a revision of no change and a new `updated_at`: a career page
         its "Last updated", a new sitemap date and the top of the feed. With a
-        changed row (a resource link, a task) it is saved, as that is a change to
-        what the page shows. A revert's form is the old version's, so it always
-        reads as unchanged: never skipped."""
+        changed row of `inlines_saving_the_record` it is saved, as that is a
+        change to the record as visitors see it. A revert's form is the old
+        version's, so it always reads as unchanged: never skipped."""
         return (
             change
             and getattr(request, "reverting_to_version", None) is None
@@ -187,12 +195,13 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         opts = self.opts
         records = [
             (
-                record,
+                self.deleted_record_label(record),
                 reverse(
                     f"admin:{opts.app_label}_{opts.model_name}_history",
                     args=[quote(getattr(record, opts.pk.attname))],
                     current_app=self.admin_site.name,
                 ),
+                record,
             )
             for record in self.deleted_records()
         ]
@@ -208,6 +217,13 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
                 "can_restore": self.has_add_permission(request),
             },
         )
+
+    def deleted_record_label(self, record):
+        """What the deleted records' list calls the record of the revision
+        `record`. Its model's own name for it by default; an admin whose model's
+        history leaves fields out names it from the revision's own fields (the
+        library fetches what it leaves out, a query a record)."""
+        return str(record.instance)
 
     def deleted_record_history_url(self, request, object_id):
         """Where the deleted record `object_id` can be restored from, if this

@@ -493,6 +493,11 @@ EDITED_TEXT_HELP = (
 @admin.register(Occupation)
 class OccupationAdmin(HistoryAdmin):
     lists_deleted_records = True
+
+    def deleted_record_label(self, record):
+        # Its history leaves the search fields out (SEARCH_FIELDS).
+        return f"{record.code} {record.title}"
+
     # Says that a revert leaves the occupation's rows as they are.
     object_history_form_template = "admin/occupations/occupation/revert_form.html"
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
@@ -685,6 +690,8 @@ class PublicationFilter(admin.SimpleListFilter):
 @admin.register(CareerPage)
 class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     lists_deleted_records = True
+    # Its resource links are on the page, and in its history's versions.
+    inlines_saving_the_record = (CareerPageResource,)
     list_display = (
         "title",
         "career_name",

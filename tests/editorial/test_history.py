@@ -752,3 +752,33 @@ def test_an_occupations_revert_form_says_its_rows_stay(admin_client):
     assert (
         "Its tasks, skills, technologies, wages and outlook stay as they are now"
     ) in visible_text(form.content)
+
+
+def test_a_change_to_rows_with_their_own_history_dates_no_revision_of_the_record(
+    admin_client,
+):
+    """A page's former address deleted, or an occupation's task edited, saved the
+    page or the occupation too: a revision of no change, and a page re-dated
+    though nothing it shows had changed."""
+    then = timezone.now() - datetime.timedelta(days=10)
+    with time_machine.travel(then, tick=False):
+        page = CareerPageFactory(slug="old-address")
+        page.slug = "new-address"
+        page.save()
+        TaskFactory(occupation=page.occupation, statement="Before.")
+    versions = page.history.count(), page.occupation.history.count()
+
+    url = admin_url(CareerPage, "change", page.pk)
+    data = change_form_data(admin_client.get(url))
+    data["former_slugs-0-DELETE"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    url = admin_url(Occupation, "change", page.occupation_id)
+    data = change_form_data(admin_client.get(url))
+    statement = next(key for key in data if key.endswith("-0-statement"))
+    assert admin_client.post(url, {**data, statement: "After."}).status_code == 302
+
+    page.refresh_from_db()
+    assert not page.former_slugs.exists()
+    assert page.updated_at == then
+    assert (page.history.count(), page.occupation.history.count()) == versions
+    assert Task.objects.get(occupation=page.occupation).statement == "After."
