@@ -65,16 +65,21 @@ class CareerListView(ListView):
         )
 
     def paginate_queryset(self, queryset, page_size):
-        """The page ?page= names; past the end (an old link, a search that now
-        finds fewer careers) or not a number, the nearest page, which says so and
-        is sent as a 404 (Django's list gave a bare "Page not found")."""
+        """The page ?page= names ("last" too, as Django's list reads it); past
+        either end (an old link, a search that now finds fewer careers) the
+        nearest page, not a number the first, either saying so and sent as a 404
+        (Django's list gave a bare "Page not found")."""
         paginator = self.get_paginator(queryset, page_size)
         asked = self.request.GET.get(self.page_kwarg) or "1"
-        page = paginator.get_page(asked)
-        try:
-            self.page_is_missing = int(asked) != page.number
-        except ValueError:
-            self.page_is_missing = True
+        if asked == "last":
+            number = paginator.num_pages
+        else:
+            try:
+                number = int(asked)
+            except ValueError:
+                number = None
+        page = paginator.page(min(max(number or 1, 1), paginator.num_pages))
+        self.page_is_missing = asked != "last" and number != page.number
         return paginator, page, page.object_list, page.has_other_pages()
 
     def render_to_response(self, context, **response_kwargs):
