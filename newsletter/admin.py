@@ -1,4 +1,3 @@
-import idna
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -74,20 +73,27 @@ class SubscriberAdmin(admin.ModelAdmin):
         # Addresses are stored normalised (the domain in ASCII): a search for
         # "ann@bücher.example" looks for what is stored.
         try:
-            search_term = email_stored_form(search_term)
+            stored = email_stored_form(search_term)
         except ValueError:
-            pass  # not a whole address: searched as typed
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        # Part of a domain written in other letters ("bücher") is stored in ASCII
-        # ("xn--bcher-kva"): looked for both ways.
-        if not search_term.isascii():
-            try:
-                stored = idna.encode(search_term.strip(), uts46=True).decode("ascii")
-            except idna.IDNAError:
-                return found, duplicates
-            also, more = super().get_search_results(request, queryset, stored)
-            return found | also, duplicates or more
-        return found, duplicates
+            stored = search_term  # not a whole address: searched as typed
+        found, duplicates = super().get_search_results(request, queryset, stored)
+        if search_term.isascii():
+            return found, duplicates
+        # A domain in other letters is stored in ASCII ("bücher" as
+        # "xn--bcher-kva"), where no part of "bücher" is found: the few such
+        # addresses are read as people write them, each word looked for there.
+        words = search_term.lower().split()
+        written = [
+            pk
+            for pk, email in queryset.filter(email__contains="xn--").values_list(
+                "pk", "email"
+            )
+            if all(
+                word in Subscriber(email=email).email_as_written.lower()
+                for word in words
+            )
+        ]
+        return found | queryset.filter(pk__in=written), duplicates
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -6,6 +6,7 @@ and the consent wording version record what they agreed to and when.
 """
 
 import secrets
+import unicodedata
 
 import idna
 from django.db import models
@@ -97,6 +98,14 @@ def email_stored_form(value):
     return f"{local}@{ascii_domain}".lower()
 
 
+def _is_latin(character):
+    """Whether `character` is a digit, punctuation or a letter of the Latin
+    script ("ü", "ß"; not the Cyrillic "е")."""
+    return not character.isalpha() or unicodedata.name(character, "").startswith(
+        "LATIN"
+    )
+
+
 def link_key_new():
     """A random key that names a subscriber in the links of their emails. The
     row's id would tell each reader how many signed up before them."""
@@ -176,9 +185,14 @@ class Subscriber(models.Model):
     @property
     def email_as_written(self):
         """The address with its domain as people write it: "ann@bücher.example",
-        stored as "ann@xn--bcher-kva.example"."""
+        stored as "ann@xn--bcher-kva.example". A domain in other scripts stays
+        as stored, as browsers show such domains: "еxample" with a Cyrillic "е"
+        would pass for "example"."""
         local, _, domain = self.email.rpartition("@")
         try:
-            return f"{local}@{idna.decode(domain)}"
+            written = idna.decode(domain)
         except idna.IDNAError:  # stored before the rules were what they are
             return self.email
+        if not all(_is_latin(character) for character in written):
+            return self.email
+        return f"{local}@{written}"

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import idna
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
@@ -54,6 +55,21 @@ def test_admin_lists_and_finds_a_domain_as_people_write_it(admin_client):
     ]
     assert "carol@bücher.example" in response.content.decode()
     assert "xn--" not in visible_text(response.content)
+    # Part of a label, and words of the address in any order.
+    for query in ("büch", "carol@bü", "bücher carol"):
+        response = admin_client.get(CHANGELIST, {"q": query})
+        assert [s.email for s in response.context["cl"].result_list] == [
+            "carol@xn--bcher-kva.example"
+        ], query
+
+
+def test_admin_shows_a_domain_in_another_script_as_stored(admin_client):
+    """Shown decoded, a Cyrillic "е" passes for a Latin "e", as browsers know."""
+    lookalike = "eve@" + idna.encode("\u0435xample.org").decode()
+    SubscriberFactory(email=lookalike)
+    response = admin_client.get(CHANGELIST)
+    assert lookalike in response.content.decode()
+    assert "\u0435xample" not in response.content.decode()
 
 
 def test_admin_changelist_filters_by_source_page_and_date(admin_client):
