@@ -493,11 +493,6 @@ EDITED_TEXT_HELP = (
 @admin.register(Occupation)
 class OccupationAdmin(HistoryAdmin):
     lists_deleted_records = True
-
-    def deleted_record_label(self, record):
-        # Its history leaves the search fields out (SEARCH_FIELDS).
-        return f"{record.code} {record.title}"
-
     # Says that a revert leaves the occupation's rows as they are.
     object_history_form_template = "admin/occupations/occupation/revert_form.html"
     list_display = ("code", "title", "job_zone", "release", text_edited, "updated_at")
@@ -528,6 +523,10 @@ class OccupationAdmin(HistoryAdmin):
         OccupationSkillInline,
         OccupationTechnologyInline,
     )
+
+    def deleted_record_label(self, record):
+        # Its history leaves the search fields out (SEARCH_FIELDS).
+        return f"{record.code} {record.title}"
 
 
 @admin.register(Task)
