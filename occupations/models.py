@@ -22,7 +22,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Greatest, Lower, Substr
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
@@ -991,6 +991,16 @@ class JobZone(models.Model):
         return job_zone_short_name(self.name)
 
 
+class SocMajorGroupQuerySet(models.QuerySet):
+    def with_published_pages(self):
+        """The groups with a published career page: a link to one without led to
+        an empty list (no page of the shipped catalogue is a military career)."""
+        pages = CareerPage.objects.published().filter(
+            occupation__code__startswith=Substr(models.OuterRef("code"), 1, 3)
+        )
+        return self.filter(models.Exists(pages))
+
+
 class SocMajorGroup(models.Model):
     """A SOC 2018 major group (15-0000 Computer and Mathematical Occupations)."""
 
@@ -1000,6 +1010,8 @@ class SocMajorGroup(models.Model):
         validators=[RegexValidator(r"^\d{2}-0000$", "Enter a code such as 15-0000.")],
     )
     title = models.CharField(max_length=200)
+
+    objects = SocMajorGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ("code",)

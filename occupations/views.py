@@ -34,7 +34,7 @@ class HomeView(ListView):
         # would look up its filters' choices) and its occupation groups.
         return super().get_context_data(
             search_field=CareerSearchForm.base_fields["q"],
-            groups=SocMajorGroup.objects.all(),
+            groups=SocMajorGroup.objects.with_published_pages(),
             **kwargs,
         )
 
