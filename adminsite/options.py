@@ -181,20 +181,23 @@ class WrittenNumbersMixin:
         if isinstance(db_field, models.IntegerField) and not db_field.choices:
             # The form's bounds are the model's: a positive field's form refused
             # a headline year of -1 as "less than 0", where the model wants 2000.
-            lowest, highest = [], []
-            for validator in db_field.validators:
-                if isinstance(validator, MinValueValidator):
-                    lowest.append(validator.limit_value)
-                elif isinstance(validator, MaxValueValidator):
-                    highest.append(validator.limit_value)
-            # A limit may be a callable, read at each check: left to the model.
-            lowest = [limit for limit in lowest if not callable(limit)]
-            highest = [limit for limit in highest if not callable(limit)]
+            lowest = _limits(db_field, MinValueValidator)
+            highest = _limits(db_field, MaxValueValidator)
             if lowest:
                 kwargs.setdefault("min_value", max(lowest))
             if highest:
                 kwargs.setdefault("max_value", min(highest))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def _limits(db_field, kind):
+    """The limits of `db_field`'s validators of `kind` (a callable limit, read at
+    each check, is left to the model)."""
+    return [
+        validator.limit_value
+        for validator in db_field.validators
+        if isinstance(validator, kind) and not callable(validator.limit_value)
+    ]
 
 
 def _content(queryset, left_out=()):

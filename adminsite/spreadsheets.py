@@ -691,8 +691,8 @@ def record_version(instance, fields):
     its `fields` hold as stored.
 
     A digest of the values rather than the record's `updated_at`: resources have
-    no such date, and a career page's moves on saves that change nothing (its
-    change form saved untouched), which would refuse rows for no change. And only
+    no such date, and a career page's moves with changes the sheet does not hold
+    (its resource links), which would refuse rows for no change. And only
     the fields the sheet's columns hold: a change to another (the dates Django
     sets itself) cannot be undone by importing the row, so it is no reason to
     refuse it."""

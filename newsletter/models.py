@@ -98,6 +98,21 @@ def email_stored_form(value):
     return f"{local}@{ascii_domain}".lower()
 
 
+def email_as_written(address):
+    """A stored `address` with its domain as people write it: "ann@bücher.example",
+    stored as "ann@xn--bcher-kva.example". A domain in other scripts stays as
+    stored, as browsers show such domains: "еxample" with a Cyrillic "е" would
+    pass for "example"."""
+    local, _, domain = address.rpartition("@")
+    try:
+        written = idna.decode(domain)
+    except idna.IDNAError:  # stored before the rules were what they are
+        return address
+    if not all(_is_latin(character) for character in written):
+        return address
+    return f"{local}@{written}"
+
+
 def _is_latin(character):
     """Whether `character` is a digit, punctuation or a letter of the Latin
     script ("ü", "ß"; not the Cyrillic "е")."""
@@ -184,15 +199,4 @@ class Subscriber(models.Model):
 
     @property
     def email_as_written(self):
-        """The address with its domain as people write it: "ann@bücher.example",
-        stored as "ann@xn--bcher-kva.example". A domain in other scripts stays
-        as stored, as browsers show such domains: "еxample" with a Cyrillic "е"
-        would pass for "example"."""
-        local, _, domain = self.email.rpartition("@")
-        try:
-            written = idna.decode(domain)
-        except idna.IDNAError:  # stored before the rules were what they are
-            return self.email
-        if not all(_is_latin(character) for character in written):
-            return self.email
-        return f"{local}@{written}"
+        return email_as_written(self.email)
