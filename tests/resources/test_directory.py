@@ -41,3 +41,22 @@ def test_a_link_typed_without_a_scheme_in_the_admin_is_https(admin_client):
     )
     assert admin_client.post(url, data).status_code == 302
     assert Resource.objects.get(name="BLS Handbook").url == "https://www.bls.gov/ooh/"
+
+
+def test_a_career_pages_resources_text_without_links_shows_without_an_empty_list(
+    client,
+):
+    page = CareerPageFactory(
+        resources_introduction="",
+        resources_conclusion="The [BLS handbook](https://www.bls.gov/ooh/) is a start.",
+    )
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert f"{page.career_name} Career Resources" in visible_text(html)
+    assert "The BLS handbook is a start." in visible_text(html)
+    assert 'class="resources"' not in html
+
+
+def test_a_career_page_without_resources_has_no_resources_section(client):
+    page = CareerPageFactory(resources_introduction="", resources_conclusion="")
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Career Resources" not in text
