@@ -6,8 +6,10 @@ so a <script>, an onerror= or a javascript: link typed in the admin is dropped.
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -17,7 +19,11 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4",
     "blockquote", "code", "pre", "hr",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# `rel` only as `render_markdown` sets it: raw HTML is off, so editors cannot.
+ALLOWED_ATTRIBUTES = {"a": {"href", "rel", "title"}}
+# Outbound links give the site they lead to neither this window (window.opener)
+# nor the address of the page they were followed from.
+OUTBOUND_REL = "noopener noreferrer"
 # What a link may lead to; `validate_markdown` names the others.
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
@@ -43,8 +49,9 @@ LINK_FINDER.validateLink = lambda url: True
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-# A pure function of the text, and the costliest part of rendering a career page:
-# remember recent results (a few hundred sections, a few hundred KB per process).
+# A pure function of the text (and of SITE_URL, set once per process), and the
+# costliest part of rendering a career page: remember recent results (a few
+# hundred sections, a few hundred KB per process).
 @lru_cache(maxsize=512)
 def render_markdown(text: str) -> SafeString:
     text = HTML_COMMENT.sub("", text or "")
@@ -57,16 +64,34 @@ def render_markdown(text: str) -> SafeString:
     for token in tokens:
         # Headings of every level are ones the section keeps.
         token.tag = SECTION_HEADINGS.get(token.tag, token.tag)
+        for child in token.children or ():
+            if child.type == "link_open" and _is_outbound(child.attrGet("href")):
+                child.attrSet("rel", OUTBOUND_REL)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=LINK_SCHEMES,
-        # Outbound links must not get a handle on this window (window.opener).
-        link_rel="noopener noreferrer",
+        # Set above, on outbound links only: nh3's default puts it on every link,
+        # and a link to another page of this site lost its referrer (the site's
+        # own analytics of where readers go next).
+        link_rel=None,
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def _is_outbound(href):
+    """A link to a web page of another site; not one of this site's pages
+    (relative, or absolute to SITE_URL's host), an email address or a phone."""
+    try:
+        address = urlsplit(href or "")
+        host = address.hostname
+    except ValueError:  # "http://[x": no address of this site, whatever it is
+        return True
+    return address.scheme.lower() in ("http", "https") and (
+        host != urlsplit(settings.SITE_URL).hostname
+    )
 
 
 # Deeper than any real text needs, and well within what the parser shows

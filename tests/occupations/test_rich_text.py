@@ -42,7 +42,7 @@ def test_editorial_html_shows_as_typed_and_headings_stay_headings(client):
         "<p>Developers write tags such as &lt;header&gt; and &lt;nav&gt;.</p>" in html
     )
     assert "<h3>Daily work</h3>" in html and "<h3>Tools</h3>" in html
-    assert '<a href="tel:+15551234" rel="noopener noreferrer">us</a>' in html
+    assert '<a href="tel:+15551234">us</a>' in html
 
 
 def test_editorial_markdown_renders_lists_and_safe_links(client):
@@ -52,6 +52,22 @@ def test_editorial_markdown_renders_lists_and_safe_links(client):
     html = client.get(page.get_absolute_url()).content.decode()
     assert "<li><strong>Lead:</strong> text with" in html
     assert '<a href="https://example.com/" rel="noopener noreferrer">a link</a>' in html
+
+
+def test_only_links_to_other_sites_are_sent_without_a_referrer(client):
+    """nh3 put `rel="noopener noreferrer"` on every link: a link to another page
+    of this site lost its referrer too."""
+    page = CareerPageFactory(
+        duties="See [data scientists](/careers/data-scientist/), "
+        "[nurses](http://testserver/careers/registered-nurse/), "
+        "[BLS](https://www.bls.gov/ooh/) and [mail us](mailto:editors@example.com)."
+    )
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert '<a href="/careers/data-scientist/">data scientists</a>' in html
+    assert '<a href="http://testserver/careers/registered-nurse/">nurses</a>' in html
+    outbound = '<a href="https://www.bls.gov/ooh/" rel="noopener noreferrer">BLS</a>'
+    assert outbound in html
+    assert '<a href="mailto:editors@example.com">mail us</a>' in html
 
 
 def test_lists_read_as_editors_write_them(client):
