@@ -6,7 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .forms import SubscriberEmailField
-from .models import Subscriber, email_as_written, email_stored_form
+from .models import (
+    Subscriber,
+    SubscriberExport,
+    email_as_written,
+    email_stored_form,
+)
 from .services import subscriber_subscribe, subscribers_erase, subscribers_export
 
 
@@ -185,3 +190,22 @@ class SubscriberAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"Erased {erased} subscriber(s).", level=messages.SUCCESS
         )
+
+
+@admin.register(SubscriberExport)
+class SubscriberExportAdmin(admin.ModelAdmin):
+    """The record of exports, read-only: written by the export action alone."""
+
+    list_display = ("exported_at", "exported_by_username", "subscriber_count")
+    list_filter = ("exported_at",)
+    search_fields = ("exported_by_username",)
+    date_hierarchy = "exported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

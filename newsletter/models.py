@@ -9,6 +9,7 @@ import secrets
 import unicodedata
 
 import idna
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -200,3 +201,35 @@ class Subscriber(models.Model):
     @property
     def email_as_written(self):
         return email_as_written(self.email)
+
+
+class SubscriberExport(models.Model):
+    """Who took the list of confirmed addresses out of the site, when, and how
+    many: the record a list's owner is asked for. Django's record of changes
+    ("Recent actions") knows only additions, changes and deletions, showed an
+    export as "Changed" and only to the one who made it."""
+
+    exported_at = models.DateTimeField(default=timezone.now, editable=False)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    # As it was then: the account may be renamed or deleted later.
+    exported_by_username = models.CharField(
+        "exported by", max_length=150, editable=False
+    )
+    subscriber_count = models.PositiveIntegerField(
+        "confirmed subscribers", editable=False
+    )
+
+    class Meta:
+        ordering = ("-exported_at",)
+
+    def __str__(self):
+        return (
+            f"{self.subscriber_count} confirmed subscriber(s), exported by "
+            f"{self.exported_by_username}"
+        )

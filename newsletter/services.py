@@ -16,7 +16,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -30,7 +30,12 @@ from django.utils.crypto import salted_hmac
 from operations.spreadsheet_cells import formula_safe
 
 from .consent import CONSENT_TEXT, CONSENT_VERSION
-from .models import Subscriber, email_normalize, email_stored_form
+from .models import (
+    Subscriber,
+    SubscriberExport,
+    email_normalize,
+    email_stored_form,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +230,7 @@ def subscribers_export(*, subscribers, by, out):
     the consent it was given on and its unsubscribe link (for the program that
     sends the issues: its List-Unsubscribe header and the link in each issue, so
     that leaving there reaches this list), and record who took the list away, and
-    when, in the admin's record of changes. Returns how many rows; with none,
+    when (`SubscriberExport`). Returns how many rows; with none,
     nothing is written or recorded."""
     confirmed = list(subscribers.confirmed().order_by("email"))
     if not confirmed:
@@ -244,13 +249,10 @@ def subscribers_export(*, subscribers, by, out):
                 unsubscribe_url(subscriber),
             )
         )
-    LogEntry.objects.create(
-        user=by,
-        content_type=ContentType.objects.get_for_model(Subscriber),
-        object_repr=f"CSV export of {len(confirmed)} confirmed subscriber(s)",
-        # Django's record knows additions, changes and deletions only.
-        action_flag=CHANGE,
-        change_message="Exported; nothing was changed.",
+    SubscriberExport.objects.create(
+        exported_by=by,
+        exported_by_username=by.get_username(),
+        subscriber_count=len(confirmed),
     )
     return len(confirmed)
 

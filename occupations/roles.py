@@ -26,6 +26,7 @@ NEWSLETTER_PERMISSIONS = (
     "change_subscriber",
     "delete_subscriber",
     "export_subscriber",
+    "view_subscriberexport",
 )
 
 

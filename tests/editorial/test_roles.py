@@ -7,10 +7,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from newsletter.models import Subscriber
+from newsletter.models import Subscriber, SubscriberExport
 from occupations.models import CareerPage
 from tests.admin_forms import admin_url, change_form_data
 from tests.factories import CareerPageFactory, SubscriberFactory, UserFactory
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,18 @@ def test_newsletter_manager_exports_subscribers(manager_client):
     )
     assert response["Content-Type"].startswith("text/csv")
     assert subscriber.email in response.content.decode()
+    # The list of exports says who took the list away, and cannot be edited.
+    exports = manager_client.get(admin_url(SubscriberExport, "changelist"))
+    assert exports.status_code == 200
+    assert "nora" in visible_text(exports.content)
+    assert "Add subscriber export" not in visible_text(exports.content)
+    (export_record,) = SubscriberExport.objects.all()
+    change_url = admin_url(SubscriberExport, "change", export_record.pk)
+    assert manager_client.post(change_url, {"subscriber_count": 0}).status_code == 403
+    delete_url = admin_url(SubscriberExport, "delete", export_record.pk)
+    assert manager_client.post(delete_url, {"post": "yes"}).status_code == 403
+    export_record.refresh_from_db()
+    assert export_record.subscriber_count == 1
 
 
 def test_newsletter_manager_adds_an_address_which_its_owner_confirms(

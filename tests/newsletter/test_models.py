@@ -1,10 +1,13 @@
 """The database keeps addresses unique and normalised, whatever writes them."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from newsletter.models import Subscriber
+from newsletter.models import Subscriber, SubscriberExport
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,38 @@ def test_migration_gives_each_subscriber_its_own_link_key():
     keys = list(Subscriber.objects.values_list("link_key", flat=True))
     assert len(set(keys)) == 3
     assert all(len(key) == 22 for key in keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_moves_exports_recorded_as_changes_to_the_exports_record():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    before = [("newsletter", "0005_source_path_help_names_the_admin")]
+    executor.migrate(before)
+    editor = UserFactory(username="nora")
+    subscriber_type = ContentType.objects.get_for_model(Subscriber)
+    exported = LogEntry.objects.create(
+        user=editor,
+        content_type=subscriber_type,
+        object_repr="CSV export of 12 confirmed subscriber(s)",
+        action_flag=CHANGE,
+        change_message="Exported; nothing was changed.",
+    )
+    erased = LogEntry.objects.create(
+        user=editor,
+        content_type=subscriber_type,
+        object_id="7",
+        object_repr="(erased subscriber)",
+        action_flag=DELETION,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("newsletter"))
+
+    (export_record,) = SubscriberExport.objects.all()
+    assert export_record.exported_by == editor
+    assert export_record.exported_by_username == "nora"
+    assert export_record.subscriber_count == 12
+    assert export_record.exported_at == exported.action_time
+    assert list(LogEntry.objects.all()) == [erased]
