@@ -352,6 +352,23 @@ class SpreadsheetMixin(ImportExportMixin):
         )
         return storage.read() is not None
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # The library writes numbers, dates and yes/no as such only for its own
+        # workbook class (`type(file_format) in BINARY_FORMATS`), not for
+        # CheckedXLSX: every cell of an export had been text, a year one Excel
+        # flags and a publish time it would not sort or filter as a date.
+        return super().get_export_data(
+            file_format,
+            request,
+            queryset,
+            native_cells=file_format.is_binary(),
+            **kwargs,
+        )
+
+    def get_data_for_export(self, request, queryset, *, native_cells=False, **kwargs):
+        kwargs["force_native_type"] = kwargs.get("force_native_type") or native_cells
+        return super().get_data_for_export(request, queryset, **kwargs)
+
     def export_action(self, request):
         # The export takes the list's filters from its address, as the list does,
         # but runs its query later, past where the list answers filters it cannot

