@@ -690,6 +690,8 @@ def test_a_catalogue_page_unpublished_by_the_action_keeps_the_version_before(
     before, after = page.history.order_by("history_date", "history_id")
     assert (before.status, after.status) == ("published", "draft")
     assert before.history_change_reason == "As it was before its first recorded change"
+    # Written by the catalogue, not by the editor whose change came next.
+    assert (before.history_user, after.history_user.username) == (None, "admin")
 
 
 def test_deleting_a_page_says_where_to_restore_it_from(admin_client, client):
