@@ -114,10 +114,11 @@ def test_import_with_one_bad_row_shows_it_and_imports_nothing(admin_client):
     assert response.status_code == 200
     content = visible_text(response.content)
     assert "Some rows failed to validate" in content
-    # Row 3 as a spreadsheet shows the file (the header is row 1); 1 error.
-    assert "3 1 headline_year Ensure this value is greater than or equal to 2000." in (
-        content
-    )
+    # Row 3 as a spreadsheet shows the file (the header is row 1); shown as a
+    # line, not only while the pointer is over the row's error count.
+    error = "Row 3, headline_year: Ensure this value is greater than or equal to 2000."
+    assert f"<li>{error}</li>" in response.content.decode()
+    assert "validation-error-container" not in response.content.decode()
     assert "Confirm import" not in content
     assert not CareerPage.objects.filter(slug__in=["good-one", "bad-one"]).exists()
 
@@ -229,7 +230,7 @@ def test_import_title_of_spaces_is_refused(admin_client):
     occupation = OccupationFactory()
     text = pages_csv(occupation, ("spaces", 2025)).replace("spaces Career Path", "   ")
     response = upload(admin_client, CareerPage, text)
-    assert "title This field cannot be blank." in visible_text(response.content)
+    assert "Row 2, title: This field cannot be blank." in visible_text(response.content)
     assert "Confirm import" not in visible_text(response.content)
 
 
@@ -810,7 +811,9 @@ def test_import_cell_with_a_null_character_is_refused(admin_client, column):
         "A\x00B" if column == "title" else "15-2051.00\x00",
     )
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert f"{column} Null characters are not allowed: remove them." in content
+    assert f"Row 2, {column}: Null characters are not allowed: remove them." in (
+        content
+    )
     assert "Confirm import" not in content
     assert "PostgreSQL" not in content
 
@@ -821,7 +824,7 @@ def test_import_text_with_a_control_character_is_refused(admin_client):
     occupation = OccupationFactory()
     text = pages_csv(occupation, ("ctl", 2025)).replace("ctl Career", "A\x0bB")
     content = visible_text(upload(admin_client, CareerPage, text).content)
-    assert "title The text holds a control character (U+000B)" in content
+    assert "Row 2, title: The text holds a control character (U+000B)" in content
     assert "Confirm import" not in content
 
 
@@ -1234,7 +1237,7 @@ def test_import_of_a_row_whose_record_was_saved_since_the_export_is_refused(
     text = visible_text(preview.content)
     assert "Confirm import" not in text
     assert re.search(
-        rf"\b2 1 {re.escape(VERSION_COLUMN)} The career page “actors” was changed "
+        rf"Row 2, {re.escape(VERSION_COLUMN)}: The career page “actors” was changed "
         r"after this file was exported by edna at \d{4}-\d\d-\d\d \d\d:\d\d: "
         "importing this row would undo that change. Export again and redo your "
         "changes in the new file.",
