@@ -1,5 +1,8 @@
 """/careers/feed/: an Atom feed of new and updated career pages."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -11,6 +14,9 @@ from .models import CareerPage
 from .presentation import absolute_url
 
 FEED_LENGTH = 50
+# The year in entries' IDs (RFC 4151 tag URIs): a date the site had its host. Fixed,
+# as the IDs must never change.
+ENTRY_ID_YEAR = 2026
 
 
 class CareerPageFeed(Feed):
@@ -47,6 +53,14 @@ class CareerPageFeed(Feed):
 
     def item_link(self, page):
         return absolute_url(page.get_absolute_url())
+
+    def item_guid(self, page):
+        # An entry's ID must never change (RFC 4287): its address did with the
+        # page's slug, and readers showed a renamed page as a new entry.
+        host = urlsplit(settings.SITE_URL).hostname
+        return f"tag:{host},{ENTRY_ID_YEAR}:career-page:{page.pk}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, page):
         return page.published_at

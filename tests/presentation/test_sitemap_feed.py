@@ -60,6 +60,22 @@ def test_feed_lists_published_pages_newest_first(client, pages):
     assert titles[1] == pages.title
 
 
+def test_a_feed_entrys_id_stays_when_its_page_is_renamed(client, admin_client, pages):
+    """The ID had been the page's address: renamed, the page was a new entry to
+    feed readers, and the old one never updated."""
+
+    def entry_ids():
+        root = ET.fromstring(client.get("/careers/feed/").content)
+        return [entry.find(f"{ATOM}id").text for entry in root.iter(f"{ATOM}entry")]
+
+    (before,) = entry_ids()
+    assert before == f"tag:testserver,2026:career-page:{pages.pk}"
+    url = admin_url(CareerPage, "change", pages.pk)
+    data = change_form_data(admin_client.get(url), slug="renamed-career")
+    assert admin_client.post(url, data).status_code == 302
+    assert entry_ids() == [before]
+
+
 def test_feed_summary_is_text_even_in_a_reader_that_renders_html(client, db):
     CareerPageFactory(summary='Pay & prospects <img src=x onerror="alert(1)">')
     root = ET.fromstring(client.get("/careers/feed/").content)
