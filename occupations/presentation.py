@@ -553,6 +553,10 @@ def sources(page):
 def figures_csv(page):
     """CSV of the page's figures; each row carries its source and release."""
     buffer = io.StringIO()
+    # A byte order mark, by which Excel knows the file is UTF-8: without it, it
+    # read "2024–34" and "O*NET®" as Windows-1252 ("2024â€“34"). CSV readers
+    # that know UTF-8 ("utf-8-sig" in Python) drop it.
+    buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in career_figures(page):

