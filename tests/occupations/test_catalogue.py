@@ -187,6 +187,9 @@ def test_catalogue_page_shows_all_tasks_important_skills_and_related_links(
     assert "Critical Thinking" in text  # importance 4.00
     assert "Repairing" not in text  # importance 1.00: below the threshold
     assert 'Hot<span class="visually-hidden"> technology</span>' in html
+    # The legend's subject is read too: screen readers had heard only "marks a
+    # hot technology".
+    assert '<span class="tag">Hot</span> marks a hot technology' in html
     related = section(html, "related-heading")
     assert 'href="/careers/data-scientists/"' in related
     compare = "/careers/compare/?careers=operations-research-analysts,data-scientists"
