@@ -7,6 +7,7 @@ from django.test import Client
 from newsletter.consent import CONSENT_TEXT
 from newsletter.models import Subscriber
 from tests.factories import SubscriberFactory
+from tests.html_text import visible_text
 
 from .conftest import last_links
 
@@ -91,5 +92,8 @@ def test_email_confirmation_says_what_the_reader_agreed_to(signup):
     signup("reader@example.com")
     (message,) = mail.outbox
     html, _ = message.alternatives[0]
-    assert CONSENT_TEXT in " ".join(message.body.split())
-    assert CONSENT_TEXT in html
+    # The sentence and the wording together: the sentence once read "Confirming,
+    # you agree to this:".
+    agreement = f"By confirming, you agree to this: {CONSENT_TEXT}"
+    assert agreement in " ".join(message.body.split())
+    assert agreement in visible_text(html)
