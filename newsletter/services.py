@@ -178,7 +178,9 @@ def _opt_in_start(email, source_page, source_path=None):
         or reverse("newsletter:signup"),
         "consent_version": CONSENT_VERSION,
         "signed_up_at": timezone.now(),
+        # The record is of this opt-in: an earlier one's dates would read as its own.
         "confirmed_at": None,
+        "unsubscribed_at": None,
     }
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, **opt_in)], ignore_conflicts=True

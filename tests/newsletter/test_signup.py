@@ -60,6 +60,20 @@ def test_signup_whole_path_confirms_unsubscribes_and_resubscribes(client, signup
     assert Subscriber.objects.get().status == "confirmed"
 
 
+def test_signup_again_after_unsubscribing_records_only_the_new_opt_in(client, signup):
+    """The unsubscribe date of the earlier opt-in stayed on the new one until it
+    was confirmed: the record read as pending and unsubscribed at once."""
+    signup("reader@example.com")
+    links = last_links()
+    client.post(links["confirm"])
+    client.post(links["unsubscribe"])
+    signup("reader@example.com")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == "pending"
+    assert subscriber.confirmed_at is None
+    assert subscriber.unsubscribed_at is None
+
+
 def test_signup_from_career_page_records_page_and_consent(client, signup):
     page = CareerPageFactory(slug="machine-learning-engineer")
     html = client.get(page.get_absolute_url()).content.decode()
