@@ -76,9 +76,14 @@ def unsubscribe(request, token):
         if request.method == "POST":
             subscriber_unsubscribe(token=token)
             return redirect("newsletter:unsubscribed")
-        subscriber_from_unsubscribe_token(token)
+        subscriber = subscriber_from_unsubscribe_token(token)
     except InvalidLink:
         return _invalid_link(request)
+    # A pending address gets the button too: pressing it ends the opt-in.
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return render(
+            request, "newsletter/unsubscribed.html", {"already_unsubscribed": True}
+        )
     return render(request, "newsletter/unsubscribe.html")
 
 

@@ -80,6 +80,27 @@ def test_one_click_address_opened_in_a_browser_shows_the_unsubscribe_button(
     assert Subscriber.objects.get().status == "pending"
 
 
+def test_unsubscribe_page_after_one_click_says_already_unsubscribed(client, signup):
+    """The page still offered its button and said the newsletter would stop, as if
+    the one-click unsubscribe had not happened."""
+    signup("reader@example.com")
+    unsubscribe = last_links()["unsubscribe"]
+    client.post(last_links()["confirm"])
+    mail_client = Client(enforce_csrf_checks=True)
+    mail_client.post(one_click_url(mail.outbox[0]), {"List-Unsubscribe": "One-Click"})
+    for response in (
+        client.get(unsubscribe),
+        client.get(one_click_url(mail.outbox[0]), follow=True),
+    ):
+        assert response.status_code == 200
+        text = visible_text(response.content)
+        assert "You are already unsubscribed" in text
+        assert "Press the button" not in text
+        assert b'<form method="post"' not in response.content
+        assert b"reader" not in response.content
+    assert Subscriber.objects.get().status == "unsubscribed"
+
+
 def test_one_click_unsubscribe_tampered_is_refused(client):
     response = client.post(
         "/newsletter/unsubscribe/bad:token/one-click/",
