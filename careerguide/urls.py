@@ -10,6 +10,7 @@ from operations.views import read_only
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",

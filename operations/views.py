@@ -15,6 +15,7 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
     HttpResponseServerError,
     JsonResponse,
 )
@@ -75,6 +76,13 @@ def methods_allowed(methods):
 
 @never_cache
 @read_only
+@read_only
+def favicon(request):
+    """Browsers and crawlers that do not read the pages' <link rel="icon"> ask for
+    /favicon.ico: the site's icon rather than a 404 each time."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def healthz(request):
     """200 when the database and the cache answer, 503 (naming the failure) if not.
 

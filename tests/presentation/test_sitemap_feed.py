@@ -116,6 +116,15 @@ def test_robots_txt_names_the_sitemap(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
 
 
+def test_favicon_ico_leads_to_the_sites_icon(client, db):
+    """Asked for by browsers and crawlers that do not read <link rel="icon">: a
+    404 each time."""
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain[0] == ("/static/favicon.svg", 301)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
+
+
 def test_a_scheduled_page_is_dated_by_its_going_live(client, db):
     """Saved days before it went live, it came after 50 pages saved since and was
     left out of the feed; the sitemap dated it before it existed."""
