@@ -1,7 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from occupations.presentation import canonical_url
 from operations.views import form_page, methods_allowed
 
 from . import ratelimit
@@ -25,7 +27,9 @@ def _invalid_link(request):
 @form_page
 def signup(request):
     if request.method != "POST":
-        return render(request, "newsletter/signup.html", {"form": SignupForm()})
+        url = canonical_url(reverse("newsletter:signup"))
+        context = {"form": SignupForm(), "canonical_url": url}
+        return render(request, "newsletter/signup.html", context)
     form = SignupForm(request.POST)
     valid = form.is_valid()
     # An address counts when an email may go to it: an invalid form sends none.

@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -107,6 +108,18 @@ def _number(value):
 def absolute_url(path):
     """`path` on the site's own address (SITE_URL), never the request's Host."""
     return f"{settings.SITE_URL}{path}"
+
+
+def canonical_url(path, query=None, parameters=()):
+    """The address search engines should index for the page at `path`: on the
+    site's own address, with only the `parameters` of `query` (a QueryDict) the
+    page is made of, not a campaign's ?utm_source=; page 1 without its number."""
+    kept = [
+        (name, value)
+        for name in parameters
+        if (value := query.get(name, "").strip()) and (name, value) != ("page", "1")
+    ]
+    return absolute_url(f"{path}?{urlencode(kept)}" if kept else path)
 
 
 # --- Wages ------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class HomeView(ListView):
         return super().get_context_data(
             search_field=CareerSearchForm.base_fields["q"],
             groups=SocMajorGroup.objects.with_published_pages(),
+            canonical_url=presentation.canonical_url(reverse("occupations:home")),
             **kwargs,
         )
 
@@ -97,6 +98,11 @@ class CareerListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
         context["page_is_missing"] = self.page_is_missing  # known once paginated
+        query = self.request.GET.copy()
+        query["page"] = str(context["page_obj"].number)  # ?page=last: its number
+        context["canonical_url"] = presentation.canonical_url(
+            reverse("occupations:list"), query, self.QUERY_PARAMETERS
+        )
         if context["is_paginated"]:
             # Every page a click away from its neighbours and the ends: 1 … 4 5 6 … 42.
             context["page_range"] = context["paginator"].get_elided_page_range(

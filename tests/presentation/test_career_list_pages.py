@@ -38,3 +38,8 @@ def test_a_page_the_list_has_is_no_404(client, three_pages, asked, shown):
     assert response.status_code == 200
     assert response.context["page_obj"].number == shown
     assert "no such page" not in visible_text(response.content)
+    # Search engines are told the page's own address, by its number.
+    canonical = "/careers/" + (f"?page={shown}" if shown > 1 else "")
+    assert f'rel="canonical" href="http://testserver{canonical}"' in (
+        response.content.decode()
+    )

@@ -168,11 +168,34 @@ def test_career_page_meta_canonical_open_graph_and_twitter(client, career):
     content = client.get(career.get_absolute_url()).content.decode()
     url = f"http://testserver/careers/{career.slug}/"
     assert f'<link rel="canonical" href="{url}">' in content
+    assert content.count('rel="canonical"') == 1
     assert f'<meta property="og:url" content="{url}">' in content
     title = html_lib.escape(career.title, quote=True)
     assert f'<meta property="og:title" content="{title}">' in content
     assert '<meta name="twitter:card" content="summary">' in content
     assert '<meta property="og:description" content="' in content
+
+
+@pytest.mark.parametrize(
+    ("address", "canonical"),
+    [
+        ("/?utm_source=mail", "/"),
+        ("/careers/?utm_source=mail&page=1", "/careers/"),
+        ("/careers/?zone=5&group=29-0000&ref=x", "/careers/?group=29-0000&zone=5"),
+        ("/careers/?q=+nurse+", "/careers/?q=nurse"),
+        ("/resources/?fbclid=abc", "/resources/"),
+        ("/newsletter/?utm_campaign=spring", "/newsletter/"),
+    ],
+)
+def test_public_pages_name_their_address_without_campaign_parameters(
+    client, career, address, canonical
+):
+    """Only career pages named one: a campaign's ?utm_source= made another
+    address of the same page for search engines."""
+    content = client.get(address).content.decode()
+    href = html_lib.escape(f"http://testserver{canonical}")
+    assert f'<link rel="canonical" href="{href}">' in content
+    assert content.count('rel="canonical"') == 1
 
 
 def test_career_pages_titles_and_descriptions_are_unique(client, db):
