@@ -277,14 +277,17 @@ class OccupationQuerySet(models.QuerySet):
         )
 
     def refresh_search_document(self):
-        """Rebuild the occupations' search documents from their titles as stored,
-        then their vectors: what the O*NET import builds from its files, and the
-        editors' search titles besides (`AlternateTitle`). Three queries for up
-        to a thousand occupations, and one on PostgreSQL for the vectors.
+        """Rebuild the occupations' search documents from their titles as stored
+        (`AlternateTitle`: O*NET's and the editors' search titles), then their
+        vectors. The one builder of documents: the O*NET import calls it once
+        for all its occupations after writing their titles, and every alternate
+        title saved or deleted calls it for its occupation. Three queries for up
+        to a thousand occupations, two when no document changed, and one on
+        PostgreSQL for the vectors.
 
-        A document holds the O*NET title, as the import's does, and not `title`,
-        which search reads in its own column: an occupation an editor renames is
-        still found by its O*NET name, and not by the name it had before."""
+        A document holds the O*NET title and not `title`, which search reads in
+        its own column: an occupation an editor renames is still found by its
+        O*NET name, and not by the name it had before."""
         from .search import search_document
 
         titles = defaultdict(list)
@@ -293,12 +296,15 @@ class OccupationQuerySet(models.QuerySet):
             "occupation_id", "title", "short_title"
         ).iterator(chunk_size=5000):
             titles[occupation_id].extend([title, short_title])
-        occupations = [
-            Occupation(
-                pk=pk, search_document=search_document([onet_title, *titles[pk]])
-            )
-            for pk, onet_title in self.values_list("pk", "onet_title")
-        ]
+        occupations = []
+        for pk, onet_title, stored in self.values_list(
+            "pk", "onet_title", "search_document"
+        ):
+            document = search_document([onet_title, *titles[pk]])
+            # Only what changed is written: an O*NET import that changes no
+            # title rewrites no document.
+            if document != stored:
+                occupations.append(Occupation(pk=pk, search_document=document))
         Occupation.objects.bulk_update(
             occupations, ["search_document"], batch_size=1000
         )
