@@ -25,7 +25,6 @@ from ..models import (
     TechnologyCategory,
     search_documents_written_by_caller,
 )
-from ..search import search_document
 from .readers import DataFileError, file_bytes, read_rows
 from .sync import ImportReport, keep_editor_text, sync_rows
 from .values import (
@@ -268,6 +267,11 @@ class _OnetImport:
             if key in self.files:
                 step()
         self.import_titles()
+        # Bulk writes skip Occupation.save() and the alternate titles' signals:
+        # each imported occupation's search document is rebuilt once, from its
+        # titles as now stored (the editors' search titles with O*NET's), and
+        # its vectors with it, as the admin's saves rebuild them.
+        Occupation.objects.filter(pk__in=self.scope).refresh_search_document()
 
     def read_occupations(self, release):
         occupations = {}
@@ -301,7 +305,8 @@ class _OnetImport:
         return code
 
     def extra_occupation_fields(self, occupations):
-        """Job zone, education and search text live on the occupation row."""
+        """Job zone and education live on the occupation row. The titles' files
+        are read here too, into `self.titles`, which `import_titles` writes."""
         if "job_zones" in self.files:
             zones, first_line = {}, {}
             for path, line, row in self.rows("job_zones"):
@@ -363,7 +368,6 @@ class _OnetImport:
                 level, share = most_common_level(shares.get(code, {}), labels)
                 values["education_level"] = level
                 values["education_level_percent"] = share
-        titles = defaultdict(list)
         self.titles = {}
         for kind, key, column in (
             (AlternateTitle.Kind.ALTERNATE, "alternate_titles", "Alternate Title"),
@@ -392,7 +396,6 @@ class _OnetImport:
                         "sources": text(row["Source(s)"])[:50],
                         "shown_in_my_next_move": False,
                     }
-                    titles[code].extend([title, short])
                 else:
                     values = {
                         "short_title": "",
@@ -404,20 +407,7 @@ class _OnetImport:
                             column="Shown in My Next Move",
                         ),
                     }
-                    titles[code].append(title)
                 rows[(code, title)] = values
-        if self.titles:
-            # Editors' search titles are the database's, not the files': the
-            # documents rebuilt here keep them findable (one query for all).
-            editorial = AlternateTitle.objects.filter(
-                kind=AlternateTitle.Kind.EDITORIAL
-            ).values_list("occupation__code", "title", "short_title")
-            for code, title, short in editorial.iterator(chunk_size=5000):
-                titles[code].extend([title, short])
-            for code, values in occupations.items():
-                values["search_document"] = search_document(
-                    [values["title"], *titles.get(code, ())]
-                )
 
     def import_tasks(self):
         importance = {}
@@ -763,9 +753,9 @@ class _OnetImport:
 
     def import_titles(self):
         """Each O*NET kind of title as its file has it; editors' search titles,
-        of their own kind, are left as they are. The search documents were built
-        with the occupations (`extra_occupation_fields`): the rows removed here
-        do not rebuild them again, one by one."""
+        of their own kind, are left as they are. The rows removed here do not
+        rebuild their occupations' search documents, a batch at a time: `run`
+        rebuilds them all once, after the titles are written."""
         with search_documents_written_by_caller():
             for kind, rows in self.titles.items():
                 sync_rows(
@@ -870,8 +860,6 @@ def onet_import(
             )
             release_checked(release, directory).save()
         _OnetImport(files, report).run(release)
-        # Bulk writes skip Occupation.save(): refresh the search vectors at once.
-        Occupation.objects.refresh_search_vectors()
         if release.source_digest != digest:
             release.source_digest = digest
             release.save(update_fields=["source_digest"])
