@@ -246,3 +246,28 @@ def test_a_cached_search_is_not_served_after_an_editor_adds_a_title(client, edit
     response = client.get("/careers/", {"q": "ml"})
     assert response["X-Cache"] == "MISS"
     assert result_links(client, {"q": "ml"}) == ["machine-learning-engineer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_title_its_document_missed_is_found_after_the_deploy_migrates(client):
+    """Alternate titles saved before saves rebuilt their occupation's document
+    waited for the next O*NET import: migration 0025 rebuilds every document,
+    and the deploy's migrate empties the page cache."""
+    page = career_page("Lighthouse Keepers", "harbour-lights")
+    AlternateTitle.objects.create(
+        occupation=page.occupation,
+        kind=AlternateTitle.Kind.EDITORIAL,
+        title="Beacon Tender",
+    )
+    # The document as such a save left it: without the title.
+    Occupation.objects.filter(pk=page.occupation.pk).update(search_document="")
+    Occupation.objects.refresh_search_vectors()
+    assert result_links(client, {"q": "beacon tender"}) == []
+
+    call_command("migrate", "occupations", "0024", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    assert result_links(client, {"q": "beacon tender"}) == ["harbour-lights"]
+    assert Occupation.objects.get().search_document == (
+        "|beacon tender|lighthouse keepers|"
+    )
