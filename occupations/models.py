@@ -1155,8 +1155,8 @@ def occupation_data_changed(sender, instance, raw=False, origin=None, **kwargs):
         Occupation.objects.filter(pk=instance.occupation_id).touch()
 
 
-# Set while a writer of alternate titles builds the search documents itself: the
-# O*NET import, which writes them from its files, and a bulk delete.
+# Set while a writer of alternate titles rebuilds the search documents itself,
+# once after all its writes: the O*NET import and a bulk delete.
 _search_documents_by_caller = ContextVar("search_documents_by_caller", default=False)
 
 
@@ -1175,10 +1175,11 @@ def alternate_title_changed(sender, instance, raw=False, origin=None, **kwargs):
     """Signal receiver (post_save, post_delete) for `AlternateTitle`: search reads
     the occupation's search document, so a title an editor adds, changes or
     deletes changes what visitors find at once; both occupations' when it moved
-    from one to another. Not for the O*NET import, which writes the documents
-    itself (its bulk writes send no signals, its removals are made under
-    `search_documents_written_by_caller`), nor a restored backup (`raw`), which
-    holds its documents, nor rows deleted with their occupation."""
+    from one to another. Not for the O*NET import, which rebuilds its
+    occupations' documents once after writing their titles (its bulk writes send
+    no signals, its removals are made under `search_documents_written_by_caller`),
+    nor a restored backup (`raw`), which holds its documents, nor rows deleted
+    with their occupation."""
     if raw or _search_documents_by_caller.get() or _deleting_occupations(origin):
         return
     occupations = {instance.occupation_id, instance._stored_occupation_id} - {None}
