@@ -74,8 +74,6 @@ def methods_allowed(methods):
     return decorator
 
 
-@never_cache
-@read_only
 @read_only
 def favicon(request):
     """Browsers and crawlers that do not read the pages' <link rel="icon"> ask for
@@ -83,6 +81,8 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
+@never_cache
+@read_only
 def healthz(request):
     """200 when the database and the cache answer, 503 (naming the failure) if not.
 
