@@ -1262,14 +1262,27 @@ class CareerPageQuerySet(models.QuerySet):
             .order_by(*ALPHABETICAL)
         )
 
-    def editorial_first(self):
-        """Pages an editor wrote come before the catalogue's data-only pages."""
-        return self.select_related("occupation").order_by(
-            models.Case(
-                models.When(introduction="", then=models.Value(1)),
-                default=models.Value(0),
-            ),
-            *ALPHABETICAL,
+    def written_by_editors(self):
+        """Pages an editor wrote (an introduction), not the catalogue's data-only
+        pages."""
+        return self.exclude(introduction="")
+
+    def fastest_growing(self):
+        """Pages by their occupation's projected growth in employment in its
+        latest projection, fastest first (those without one left out), each
+        annotated with it: `projected_growth`, `projection_horizon_year`."""
+        latest = EmploymentProjection.objects.filter(
+            occupation=models.OuterRef("occupation_id")
+        ).order_by("-release__reference_date")
+        return (
+            self.annotate(
+                projected_growth=models.Subquery(latest.values("growth_percent")[:1]),
+                projection_horizon_year=models.Subquery(
+                    latest.values("release__horizon_year")[:1]
+                ),
+            )
+            .filter(projected_growth__isnull=False)
+            .order_by("-projected_growth", *ALPHABETICAL)
         )
 
     def search(self, query):

@@ -26,13 +26,25 @@ class HomeView(ListView):
     template_name = "occupations/home.html"
     context_object_name = "career_pages"
 
+    GUIDES_SHOWN = 12
+    FASTEST_GROWING_SHOWN = 6
+
     def get_queryset(self):
-        return CareerPage.objects.published().editorial_first()[:12]
+        return (
+            CareerPage.objects.published()
+            .for_list()
+            .written_by_editors()[: self.GUIDES_SHOWN]
+        )
 
     def get_context_data(self, **kwargs):
-        # Ways into the whole list: its search box (the field alone: the form
-        # would look up its filters' choices) and its occupation groups.
+        # Besides the guides editors wrote, a reason to look at a few of the
+        # catalogue's pages (they had been its first ones by name: Accountants,
+        # Actors, Actuaries…). Then ways into the whole list: its search box (the
+        # field alone: the form would look up its filters' choices) and its
+        # occupation groups.
+        fastest_growing = CareerPage.objects.published().for_list().fastest_growing()
         return super().get_context_data(
+            fastest_growing=fastest_growing[: self.FASTEST_GROWING_SHOWN],
             search_field=CareerSearchForm.base_fields["q"],
             groups=SocMajorGroup.objects.with_published_pages(),
             canonical_url=presentation.canonical_url(reverse("occupations:home")),

@@ -11,6 +11,7 @@ from tests.factories import (
     RelatedOccupationFactory,
     TaskFactory,
     WageEstimateFactory,
+    projections_release,
 )
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +68,6 @@ def test_career_page_query_count_is_constant(
 @pytest.mark.parametrize(
     ("url", "queries", "item", "most_shown"),
     [
-        # The shown pages, and the occupation groups it links to.
-        ("/", 2, '<li class="card">', 12),
         # The pages' ids, the shown rows, and the SOC groups and job zones its
         # filters offer.
         ("/careers/", 4, '<li class="card">', 24),
@@ -93,6 +92,23 @@ def test_career_lists_query_count_is_constant(
     assert response.status_code == 200
     shown = min(size, most_shown or size)
     assert response.content.decode().count(item) == shown
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_home_page_query_count_is_constant(
+    no_page_cache, client, django_assert_num_queries, size
+):
+    # The editors' guides, the fastest-growing pages (their growth and horizon
+    # in the same query), and the occupation groups it links to.
+    release = projections_release()
+    for _ in range(size):
+        page = CareerPageFactory(introduction="Written by an editor.")
+        EmploymentProjectionFactory(occupation=page.occupation, release=release)
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert response.status_code == 200
+    shown = min(size, 12) + min(size, 6)
+    assert response.content.decode().count('<li class="card">') == shown
 
 
 @pytest.mark.parametrize("size", [1, 30])
