@@ -92,7 +92,10 @@ def percent(value):
         return NOT_AVAILABLE
     rounded = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     # -0.3 rounds to Decimal("-0"), which would print as "-0%".
-    return f"{rounded.copy_abs() if rounded.is_zero() else rounded}%"
+    if rounded.is_zero():
+        return "0%"
+    # The minus sign, not a hyphen: as wide as "+", and read as "minus".
+    return f"{rounded}%".replace("-", "\N{MINUS SIGN}")
 
 
 def _whole(value):

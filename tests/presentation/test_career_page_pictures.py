@@ -121,7 +121,7 @@ def test_outlook_band_changes_at_the_bls_cut_offs(client, db, growth, band):
     assert f"Compared with all occupations: {band}" in text
 
 
-@pytest.mark.parametrize(("growth", "shown"), [("22.5", "23%"), ("-2.5", "-3%")])
+@pytest.mark.parametrize(("growth", "shown"), [("22.5", "23%"), ("-2.5", "\u22123%")])
 def test_growth_halfway_between_whole_percents_rounds_away_from_zero(
     client, db, growth, shown
 ):
