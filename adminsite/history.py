@@ -337,8 +337,9 @@ def baseline_revision_record(sender, instance, raw=False, **kwargs):
         return
     stored = sender._default_manager.filter(pk=instance.pk).first()
     if stored is not None:
-        # Written by an import or the catalogue, by no one the request names:
-        # credited to the editor whose change follows, the version read as theirs.
+        # Written by an import or the catalogue, not by the editor whose change
+        # follows: credited to no one (simple-history takes the request's user,
+        # and the version read as that editor's).
         stored._history_user = None
         # Dated when the row was last written, where it says so.
         history.bulk_history_create(
