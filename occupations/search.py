@@ -319,16 +319,21 @@ def _relevance(phrase):
     """How well a page matches: 100 its name or title exactly, 90 the title of the
     field's workers exactly ("physics": Physicists), 80 as whole words, 70 the
     field's workers as whole words ("plumbing": Plumbers, Pipefitters…), 60 an
-    exact alternate title ("RN", "Geologist"), 30 a word starting so, else 10. A
-    plural ranks as its singular would too: "buses" puts "Bus Drivers" among the
-    first."""
-    exact, whole_words, alternate_title = _names([phrase, *singular_forms(phrase)])
+    exact alternate title ("RN", "Geologist"), 50 whole words of one ("nurse":
+    Nursing Assistants, a "Certified Nurse Aide"), 30 a word starting so
+    ("Nursery"), else 10. A plural ranks as its singular would too: "buses" puts
+    "Bus Drivers" among the first."""
+    forms = [phrase, *singular_forms(phrase)]
+    exact, whole_words, alternate_title = _names(forms)
     ranks = {100: exact, 80: whole_words}
     words = phrase.count(" ") + 1
     if words <= MOST_WORDS_GUESSED and (workers := worker_forms(phrase)):
         ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
         alternate_title |= workers_alternate_title
     ranks[60] = alternate_title
+    ranks[50] = Q()
+    for form in forms:
+        ranks[50] |= _whole_words("occupation__search_document", form)
     if not is_short(phrase):  # matched as a whole word: 80 already
         ranks[30] = _word_prefix("career_name", phrase) | _word_prefix(
             "occupation__title", phrase

@@ -50,6 +50,17 @@ def test_search_nurse_finds_nursing_careers_first(client, catalogue):
     assert "data-scientist" not in results
 
 
+def test_search_ranks_whole_words_of_an_alternate_title_above_a_word_begun(client, db):
+    """ "nurse": Nursing Assistants (a "Certified Nurse Aide") came after the
+    farmworkers of "Nursery", whose title only starts a word so."""
+    career("Farmworkers, Nursery and Greenhouse", "Nursery Worker")
+    career("Nursing Assistants", "Certified Nurse Aide")
+    assert result_links(client, {"q": "nurse"}) == [
+        "nursing-assistants",
+        "farmworkers-nursery-and-greenhouse",
+    ]
+
+
 @pytest.mark.parametrize(
     ("plural", "singular"),
     [("nurses", "nurse"), ("nurse practitioners", "nurse practitioner")],
