@@ -224,7 +224,13 @@ def _xlsx_table(workbook, sheet, header_match):
     header in its first rows: the sheet named `sheet` first, then the others in
     order, so a renamed sheet is still found. (None, None, ()) if none has one."""
     for name in sorted(workbook.sheetnames, key=lambda name: name != sheet):
-        rows = enumerate(workbook[name].iter_rows(values_only=True), start=1)
+        worksheet = workbook[name]
+        # The size the sheet declares (<dimension>) is a hint some tools write
+        # wrong: openpyxl stops at it, and rows past it were never read (their
+        # stored figures were removed), or pads to it (A1:XFD1048576: hours of
+        # empty cells). Read as written, each row ends at its last value.
+        worksheet.reset_dimensions()
+        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         for number, row in rows:
             if header_match(row):
                 return number, row, rows

@@ -571,6 +571,24 @@ def test_import_of_a_workbook_without_its_sheet_size_reads_every_row(db, tmp_pat
     assert "Done: 0 created, 0 updated, 0 removed." in run("import_wages", WAGES_2022)
 
 
+def test_import_of_a_workbook_whose_sheet_size_is_wrong_reads_every_row(db, tmp_path):
+    """The size a workbook declares (<dimension>) is a hint some tools write wrong:
+    openpyxl stopped at it, and the rows past it were not read (their figures,
+    stored by an earlier import, were removed) or checked (a repeated row)."""
+    path = wages_copy(tmp_path)
+    _sheet_xml_changed(
+        path,
+        lambda xml: re.sub(
+            rb'<dimension ref="A1:([A-Z]+)\d+"', rb'<dimension ref="A1:\g<1>5"', xml
+        ),
+    )
+    assert b'<dimension ref="A1:AF5" />' in zipfile.ZipFile(path).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    run("import_onet", ONET)
+    assert "16 created" in run("import_wages", path)
+
+
 def test_import_wages_wrong_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match=r"occupation 2024-34.xlsx, line 1: missing"):
         run("import_wages", PROJECTIONS_2024, "--year", "2024")
