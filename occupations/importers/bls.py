@@ -519,10 +519,26 @@ def projections_import(*, path, write=None, allow_removals=False):
             continue
         if code.endswith("-0000"):
             continue  # a major group's total (Table 1.1 holds nothing else)
-        if "type" in columns and text(row[columns["type"]]).lower() != "line item":
-            continue
+        if "type" in columns:
+            kind = text(row[columns["type"]])
+            if kind.lower() == "summary":
+                continue  # a broad group's total
+            if kind.lower() != "line item":
+                raise DataFileError(
+                    path,
+                    f"{columns['type']} is {kind!r}, not “Line item” (an "
+                    "occupation) or “Summary” (a group's total).",
+                    line,
+                )
         if growth is None:
-            continue
+            # Skipped, its stored projection would be removed: no detailed
+            # occupation of a BLS release lacks its percent change.
+            raise DataFileError(
+                path,
+                f"{columns['growth']} is {text(row[columns['growth']])!r}, where "
+                f"the occupation {code} needs its percent change.",
+                line,
+            )
         education = text(row[columns["education"]]) if "education" in columns else ""
         # Indented in the table; followed by "* sample titles" in the CSV export.
         title = (

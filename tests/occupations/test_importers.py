@@ -1470,6 +1470,42 @@ def test_import_wages_of_a_password_protected_workbook_says_so(db, tmp_path):
         run("import_wages", path)
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (
+            8,
+            "—",
+            "line 7: Employment change, percent, 2024–34 is '—', where the "
+            "occupation 15-1252 needs its percent change.",
+        ),
+        (
+            2,
+            "Line-item",
+            "line 7: Occupation type is 'Line-item', not “Line item” (an "
+            "occupation) or “Summary” (a group's total).",
+        ),
+    ],
+)
+def test_import_projections_of_an_occupation_it_cannot_read_is_refused(
+    db, tmp_path, column, value, message
+):
+    """Such a row was skipped without a word, and its stored projection removed."""
+    run("import_onet", ONET)
+    run("import_projections", PROJECTIONS_2024)
+    before = snapshot()
+    workbook = openpyxl.load_workbook(PROJECTIONS_2024)
+    sheet = workbook["Table 1.2"]
+    (line,) = [row for row in sheet.iter_rows() if row[1].value == "15-1252"]
+    line[column].value = value
+    path = tmp_path / "occupation.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError) as error:
+        run("import_projections", path)
+    assert f"occupation.xlsx, {message}" in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_projections_reads_occupation_type_in_any_case(db, tmp_path):
     """ "Line Item" was skipped as no occupation, and its stored row removed."""
     run("import_onet", ONET)
