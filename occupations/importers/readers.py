@@ -221,9 +221,15 @@ def _csv_rows(path, required, header_match):
 
 def _xlsx_table(workbook, sheet, header_match):
     """(line, header, the rows after it as (line, row)) of the first sheet with a
-    header in its first rows: the sheet named `sheet` first, then the others in
-    order, so a renamed sheet is still found. (None, None, ()) if none has one."""
-    for name in sorted(workbook.sheetnames, key=lambda name: name != sheet):
+    header in its first rows: the sheet named `sheet` first, then one whose name
+    starts so ("Table 1.2 (revised)", not the "Table 1.1" before it), then the
+    others in order, so a renamed sheet is still found. (None, None, ()) if none
+    has one."""
+
+    def preference(name):
+        return (name != sheet, not (sheet and name.startswith(sheet)))
+
+    for name in sorted(workbook.sheetnames, key=preference):
         worksheet = workbook[name]
         # The size the sheet declares (<dimension>) is a hint some tools write
         # wrong: openpyxl stops at it, and rows past it were never read (their

@@ -840,6 +840,21 @@ def test_import_projections_table_is_found_on_a_renamed_sheet(db, tmp_path):
     assert EmploymentProjection.objects.filter(release__name="2024–34").exists()
 
 
+def test_import_projections_table_renamed_after_its_name_is_found(db, tmp_path):
+    """Renamed "Table 1.2 (revised)", the table came after BLS's "Table 1.1" of
+    major groups, which was read instead: "no detailed occupation rows"."""
+    run("import_onet", ONET)
+    workbook = openpyxl.load_workbook(PROJECTIONS_2024)
+    table = workbook["Table 1.2"]
+    table.title = "Table 1.2 (revised)"
+    groups = workbook.create_sheet("Table 1.1", 0)
+    for row in table.iter_rows(max_row=3, values_only=True):
+        groups.append(row)  # its title, header and total
+    workbook.save(tmp_path / "occupation.xlsx")
+    run("import_projections", tmp_path / "occupation.xlsx")
+    assert EmploymentProjection.objects.filter(release__name="2024–34").exists()
+
+
 def test_import_onet_same_occupation_twice_names_both_lines(db, onet_copy):
     path = onet_copy / "Occupation Data.txt"
     lines = path.read_text().splitlines(keepends=True)
