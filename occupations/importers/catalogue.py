@@ -175,6 +175,9 @@ def _bls_files(directory, pattern):
 
 
 def _snapshot_sources(directory):
+    if not Path(directory).is_dir():
+        # Else the first thing missing in it was named ("onet: not a folder").
+        raise DataFileError(directory, "not a folder; pass the snapshot's folder.")
     return {
         "onet": Path(directory) / "onet",
         "wages": _bls_files(directory, "national_*"),

@@ -145,6 +145,12 @@ def test_load_catalogue_with_a_bad_file_imports_none_of_it(
     assert not Occupation.objects.exists()  # the O*NET release before it too
 
 
+def test_load_catalogue_from_a_folder_that_is_not_there_names_it(db, tmp_path):
+    """It said "onet: not a folder", the first thing missing inside it."""
+    with pytest.raises(CommandError, match="^no-snapshot: not a folder; pass the"):
+        load_catalogue(tmp_path / "no-snapshot")
+
+
 def test_load_catalogue_with_a_folder_or_broken_link_as_a_bls_file_says_so(
     db, excerpt_snapshot, tmp_path
 ):
