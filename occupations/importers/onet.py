@@ -336,13 +336,19 @@ class _OnetImport:
                         line=line,
                         column="Category Description",
                     )
-            shares = defaultdict(dict)
+            shares, first_line = defaultdict(dict), {}
             for path, line, row in self.rows("education"):
                 if text(row["Scale ID"]) != "RL":
                     continue
                 code = self.known_code(path, line, row[CODE])
                 category = integer(
                     row["Category"], path=path, line=line, column="Category"
+                )
+                once(
+                    f"The RL share of category {category} for {code}",
+                    line,
+                    first_line,
+                    path=path,
                 )
                 share = bounded(
                     decimal(

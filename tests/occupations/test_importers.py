@@ -1343,6 +1343,38 @@ def test_import_onet_occupation_without_a_title_is_refused(db, onet_copy):
     assert not Occupation.objects.exists()
 
 
+def _append_row(path, number, changes=None):
+    """A copy of the workbook's row `number` added under its last, with `changes`
+    ({column: value}) made to it; returns the new row's line."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[number]]
+    for column, value in (changes or {}).items():
+        row[header.index(column)] = value
+    sheet.append(row)
+    workbook.save(path)
+    return sheet.max_row
+
+
+def test_import_onet_repeated_education_share_is_refused(db, onet_copy):
+    """A second share for one level of education replaced the first: a copy of
+    Operations Research Analysts' "less than high school" row saying 99% made
+    that their education."""
+    run("import_onet", ONET)
+    before = snapshot()
+    line = _append_row(
+        onet_copy / "Education, Training, and Experience.xlsx", 38, {"Data Value": 99}
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Education, Training, and Experience.xlsx, line {line}: The RL share of "
+        f"category 1 for 15-2031.00 appears twice, on lines 38 and {line}."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
     db, tmp_path
 ):
