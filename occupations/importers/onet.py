@@ -416,7 +416,7 @@ class _OnetImport:
                 rows[(code, title)] = values
 
     def import_tasks(self):
-        importance = {}
+        importance, first_rating_line = {}, {}
         if "task_ratings" in self.files:
             for path, line, row in self.rows("task_ratings"):
                 if text(row["Scale ID"]) != "IM":
@@ -424,6 +424,12 @@ class _OnetImport:
                 code = self.known_code(path, line, row[CODE])
                 task_id = integer(
                     row["Task ID"], path=path, line=line, column="Task ID"
+                )
+                once(
+                    f"The IM rating of Task ID {task_id} for {code}",
+                    line,
+                    first_rating_line,
+                    path=path,
                 )
                 importance[(code, task_id)] = bounded(
                     decimal(

@@ -1375,6 +1375,39 @@ def test_import_onet_repeated_education_share_is_refused(db, onet_copy):
     assert snapshot() == before
 
 
+def _task_ratings(folder, rows):
+    """A Task Ratings.txt of `rows` ((code, task ID, Scale ID, Data Value)), for
+    Operations Research Analysts' tasks."""
+    lines = ["O*NET-SOC Code\tTitle\tTask ID\tScale ID\tCategory\tData Value"]
+    for code, task_id, scale, value in rows:
+        lines.append(
+            f"{code}\tOperations Research Analysts\t{task_id}\t{scale}\t\t{value}"
+        )
+    (folder / "Task Ratings.txt").write_text("\n".join(lines) + "\n")
+
+
+def test_import_onet_repeated_task_rating_is_refused(db, onet_copy):
+    """A second importance for one task replaced the first, and with it the
+    task's rank."""
+    run("import_onet", ONET)
+    before = snapshot()
+    _task_ratings(
+        onet_copy,
+        [
+            ("15-2031.00", 7377, "IM", "4.90"),
+            ("15-2031.00", 7380, "IM", "4.20"),
+            ("15-2031.00", 7377, "IM", "1.10"),
+        ],
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        "Task Ratings.txt, line 4: The IM rating of Task ID 7377 for 15-2031.00 "
+        "appears twice, on lines 2 and 4."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
     db, tmp_path
 ):
