@@ -382,6 +382,7 @@ class _OnetImport:
             if key not in self.files:
                 continue
             rows = self.titles.setdefault(kind, {})
+            first_line, first_short_title_line = {}, {}
             for path, line, row in self.rows(key):
                 code = self.known_code(path, line, row[CODE])
                 title = limited(
@@ -397,12 +398,37 @@ class _OnetImport:
                         line=line,
                         column="Short Title",
                     )
+                    # O*NET gives a few titles twice, without a Short Title and
+                    # with one (29.3: 21-1014.00's "Licensed Mental Health
+                    # Counselor (LMHC)", sources 04, then short "LMHC", 02,04):
+                    # one title, keeping the short title and both rows' sources.
+                    # Any other repeat is refused, naming both lines: the last
+                    # row would otherwise win.
+                    once(
+                        f"{column} {title!r} of {code}"
+                        + (f" with Short Title {short!r}" if short else ""),
+                        line,
+                        first_line,
+                        path=path,
+                    )
+                    if short:
+                        once(
+                            f"A Short Title for {title!r} of {code}",
+                            line,
+                            first_short_title_line,
+                            path=path,
+                        )
+                    sources = text(row["Source(s)"])[:50]
+                    if earlier := rows.get((code, title)):
+                        short = short or earlier["short_title"]
+                        sources = merged_sources(earlier["sources"], sources)
                     values = {
                         "short_title": short,
-                        "sources": text(row["Source(s)"])[:50],
+                        "sources": sources,
                         "shown_in_my_next_move": False,
                     }
                 else:
+                    once(f"{column} {title!r} of {code}", line, first_line, path=path)
                     values = {
                         "short_title": "",
                         "sources": "",
@@ -786,6 +812,13 @@ class _OnetImport:
                     if kind == AlternateTitle.Kind.ALTERNATE
                     else "Reported titles",
                 )
+
+
+def merged_sources(*sources):
+    """Alternate Titles' Source(s) of rows giving one title, each code once and
+    in order: "04" and "02,04" are "02,04"."""
+    codes = {code.strip() for value in sources for code in value.split(",")}
+    return ",".join(sorted(codes - {""}))
 
 
 def most_common_level(shares, labels):

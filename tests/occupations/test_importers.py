@@ -1408,6 +1408,75 @@ def test_import_onet_repeated_task_rating_is_refused(db, onet_copy):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("copies", "repeated", "first"),
+    [
+        # Two exports pasted together.
+        ([(2, {})], "Alternate Title 'Aeronautics Commission Director'", 2),
+        (
+            [(2, {"Source(s)": "02"})],
+            "Alternate Title 'Aeronautics Commission Director'",
+            2,
+        ),
+        # One title, two abbreviations: a title keeps one.
+        (
+            [(3, {"Short Title": "AO"}), (3, {"Short Title": "ACD"})],
+            "A Short Title for 'Agency Owner'",
+            702,
+        ),
+    ],
+    ids=["identical", "other sources", "two short titles"],
+)
+def test_import_onet_repeated_alternate_title_is_refused(
+    db, onet_copy, copies, repeated, first
+):
+    """The last of a title's rows won: its Short Title and sources replaced the
+    first row's."""
+    run("import_onet", ONET)
+    before = snapshot()
+    for number, changes in copies:
+        line = _append_row(onet_copy / "Alternate Titles.xlsx", number, changes)
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Alternate Titles.xlsx, line {line}: {repeated} of 11-1011.00 appears "
+        f"twice, on lines {first} and {line}."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
+def test_import_onet_alternate_title_given_again_with_its_short_title_is_one(
+    db, onet_copy
+):
+    """O*NET 29.3 gives 21-1014.00's "Licensed Mental Health Counselor (LMHC)"
+    twice: without a Short Title (sources 04), then with "LMHC" (02,04). It is
+    one title, keeping the short title and both rows' sources."""
+    path = onet_copy / "Alternate Titles.xlsx"
+    _append_row(path, 2, {"Short Title": "ACD", "Source(s)": "02"})
+    run("import_onet", onet_copy)
+    title = AlternateTitle.objects.get(
+        occupation__code="11-1011.00", title="Aeronautics Commission Director"
+    )
+    assert (title.short_title, title.sources) == ("ACD", "02,08")
+
+
+def test_import_onet_repeated_reported_title_is_refused(db, onet_copy):
+    """The last row won: a copy saying N hid a title My Next Move shows."""
+    run("import_onet", ONET)
+    before = snapshot()
+    path = onet_copy / "Sample of Reported Titles.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([*lines, lines[1].replace("\tY\n", "\tN\n")]))
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Sample of Reported Titles.txt, line {len(lines) + 1}: Reported Job Title "
+        f"'CEO (Chief Executive Officer)' of 11-1011.00 appears twice, on lines 2 "
+        f"and {len(lines) + 1}."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
     db, tmp_path
 ):
