@@ -40,6 +40,8 @@ from .values import (
 )
 
 CODE = "O*NET-SOC Code"
+# The columns holding an occupation's code, read without the spaces around it.
+CODE_COLUMNS = (CODE, "Related O*NET-SOC Code")
 
 # What the import reads: key -> (the file's name in the release, without its .txt or
 # .xlsx; the columns the import needs, of more the files have).
@@ -215,6 +217,12 @@ class _OnetImport:
         for count, (line, row) in enumerate(read_rows(path, required), start=1):
             if count % PROGRESS_EVERY == 0:
                 self.report.write(f"  {path.name}: {count:,} rows…")
+            # Every file's codes read once, as onet_code() checks them: "11-1011.00 "
+            # passed that check, then was another occupation to the duplicate
+            # checks and the Task Ratings lookup, which used the cell as written.
+            for column in CODE_COLUMNS:
+                if column in row:
+                    row[column] = text(row[column])
             yield path, line, row
         if not count:
             raise DataFileError(path, "no rows under the header; is the file complete?")

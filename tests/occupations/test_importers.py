@@ -1477,6 +1477,77 @@ def test_import_onet_repeated_reported_title_is_refused(db, onet_copy):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("file_name", "repeated"),
+    [
+        ("Task Statements.txt", r"Task ID \d+ of \d\d-\d{4}\.\d\d"),
+        ("Technology Skills.txt", r".+ \(\d+\) for \d\d-\d{4}\.\d\d"),
+        ("Related Occupations.txt", r".+ related to \d\d-\d{4}\.\d\d"),
+    ],
+)
+def test_import_onet_repeated_row_with_a_space_after_its_code_is_refused(
+    db, onet_copy, file_name, repeated
+):
+    """The code was checked without the space, and compared with it: the copy
+    was another row to the duplicate check, and the last won."""
+    run("import_onet", ONET)
+    before = snapshot()
+    path = onet_copy / file_name
+    lines = path.read_text().splitlines(keepends=True)
+    code, rest = lines[2].split("\t", 1)
+    path.write_text("".join([*lines, f"{code} \t{rest}"]))
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert re.search(
+        rf"{re.escape(file_name)}, line {len(lines) + 1}: {repeated} appears twice, "
+        rf"on lines 3 and {len(lines) + 1}\.",
+        str(error.value),
+    ), error.value
+    assert snapshot() == before
+
+
+def test_import_onet_repeated_skill_rating_with_a_space_after_its_code_is_refused(
+    db, onet_copy
+):
+    run("import_onet", ONET)
+    before = snapshot()
+    line = _append_row(onet_copy / "Skills.xlsx", 2, {"O*NET-SOC Code": "11-1011.00 "})
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Skills.xlsx, line {line}: The IM rating of 2.A.1.a for 11-1011.00 appears "
+        f"twice, on lines 2 and {line}."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
+def test_import_onet_task_with_a_space_after_its_code_keeps_its_importance(
+    db, onet_copy
+):
+    """The task's rating was looked up by its code with the space: it had none,
+    and fell to the bottom of the occupation's tasks."""
+    _task_ratings(
+        onet_copy,
+        [("15-2031.00", 7381, "IM", "3.10"), ("15-2031.00", 7377, "IM", "4.90")],
+    )
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(
+        "".join(
+            line.replace("15-2031.00\t", "15-2031.00 \t", 1)
+            if "\t7377\t" in line
+            else line
+            for line in lines
+        )
+    )
+    run("import_onet", onet_copy)
+    ranked = Task.objects.filter(occupation__code="15-2031.00").order_by("rank")
+    assert [(task.onet_task_id, task.importance) for task in ranked[:2]] == [
+        (7377, Decimal("4.90")),
+        (7381, Decimal("3.10")),
+    ]
+
+
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
     db, tmp_path
 ):
