@@ -125,6 +125,12 @@ TASK_TYPES = {
     "Supplemental": Task.Type.SUPPLEMENTAL.value,
     "": "",
 }
+# The Scale IDs of the rated files' rows (O*NET's Scales Reference): Skills rate
+# importance (IM) and level (LV); Task Ratings importance (IM), which the import
+# reads, beside frequency (FT) and relevance (RT). Another is a damaged or
+# shifted row, refused: skipped, its rating was silently missing.
+SKILL_SCALES = ("IM", "LV")
+TASK_RATING_SCALES = ("FT", "IM", "RT")
 TASK_TYPE_ORDER = {Task.Type.CORE: 0, Task.Type.SUPPLEMENTAL: 1, "": 2}
 TIERS = {label: value for value, label in RelatedOccupation.Tier.choices}
 README_RELEASE = re.compile(r"O\*NET\s+(\d+\.\d+)\s+Database")
@@ -453,7 +459,7 @@ class _OnetImport:
         importance, first_rating_line = {}, {}
         if "task_ratings" in self.files:
             for path, line, row in self.rows("task_ratings"):
-                if text(row["Scale ID"]) != "IM":
+                if scale_id(row, TASK_RATING_SCALES, path=path, line=line) != "IM":
                     continue
                 code = self.known_code(path, line, row[CODE])
                 task_id = integer(
@@ -553,9 +559,7 @@ class _OnetImport:
                 )
         ratings, names, first_line = {}, {}, {}
         for path, line, row in self.rows("skills"):
-            scale = text(row["Scale ID"])
-            if scale not in ("IM", "LV"):
-                continue
+            scale = scale_id(row, SKILL_SCALES, path=path, line=line)
             occupation_id = self.occupation_id(path, line, row[CODE])
             element_id = limited(
                 text(row["Element ID"]), 20, path=path, line=line, column="Element ID"
@@ -820,6 +824,15 @@ class _OnetImport:
                     if kind == AlternateTitle.Kind.ALTERNATE
                     else "Reported titles",
                 )
+
+
+def scale_id(row, scales, *, path, line):
+    """The row's Scale ID, one of `scales`."""
+    scale = text(row["Scale ID"])
+    if scale not in scales:
+        expected = f"{', '.join(scales[:-1])} or {scales[-1]}"
+        raise DataFileError(path, f"Scale ID is {scale!r}; expected {expected}.", line)
+    return scale
 
 
 def merged_sources(*sources):

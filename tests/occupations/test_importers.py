@@ -1343,15 +1343,18 @@ def test_import_onet_occupation_without_a_title_is_refused(db, onet_copy):
     assert not Occupation.objects.exists()
 
 
-def _append_row(path, number, changes=None):
+def _append_row(path, number, changes=None, *, cell_inserted_at=None):
     """A copy of the workbook's row `number` added under its last, with `changes`
-    ({column: value}) made to it; returns the new row's line."""
+    ({column: value}) made to it, or an empty cell inserted at the column
+    `cell_inserted_at` (a row pasted one cell off); returns the new row's line."""
     workbook = openpyxl.load_workbook(path)
     sheet = workbook.active
     header = [cell.value for cell in sheet[1]]
     row = [cell.value for cell in sheet[number]]
     for column, value in (changes or {}).items():
         row[header.index(column)] = value
+    if cell_inserted_at:
+        row.insert(header.index(cell_inserted_at), None)
     sheet.append(row)
     workbook.save(path)
     return sheet.max_row
@@ -1546,6 +1549,56 @@ def test_import_onet_task_with_a_space_after_its_code_keeps_its_importance(
         (7377, Decimal("4.90")),
         (7381, Decimal("3.10")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "inserted_at", "scale"),
+    [
+        ({"Scale ID": "im"}, None, "'im'"),
+        # Element Name, one cell to the right, in Scale ID's column.
+        ({}, "Element Name", "'Reading Comprehension'"),
+    ],
+    ids=["lower case", "shifted row"],
+)
+def test_import_onet_skill_rating_of_an_unknown_scale_is_refused(
+    db, onet_copy, changes, inserted_at, scale
+):
+    """A row of another Scale ID than IM or LV was skipped before any check: the
+    rating it held was silently missing from the page."""
+    run("import_onet", ONET)
+    before = snapshot()
+    line = _append_row(
+        onet_copy / "Skills.xlsx", 2, changes, cell_inserted_at=inserted_at
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Skills.xlsx, line {line}: Scale ID is {scale}; expected IM or LV."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
+def test_import_onet_task_rating_of_an_unknown_scale_is_refused(db, onet_copy):
+    """Task Ratings hold FT (frequency) and RT (relevance) rows beside IM, which
+    the import reads; another Scale ID is a damaged row, whose importance was
+    silently missing."""
+    run("import_onet", ONET)
+    before = snapshot()
+    _task_ratings(
+        onet_copy,
+        [
+            ("15-2031.00", 7377, "FT", "12.50"),
+            ("15-2031.00", 7377, "RT", "100.00"),
+            ("15-2031.00", 7377, "IM", "4.90"),
+            ("15-2031.00", 7380, "im", "4.20"),
+        ],
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        "Task Ratings.txt, line 5: Scale ID is 'im'; expected FT, IM or RT."
+    ) in str(error.value)
+    assert snapshot() == before
 
 
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
