@@ -471,16 +471,7 @@ class _OnetImport:
                     first_rating_line,
                     path=path,
                 )
-                importance[(code, task_id)] = bounded(
-                    decimal(
-                        row["Data Value"], path=path, line=line, column="Data Value"
-                    ),
-                    1,
-                    5,
-                    path=path,
-                    line=line,
-                    column="Data Value",
-                )
+                importance[(code, task_id)] = rating(row, 1, 5, path=path, line=line)
         else:
             self.report.note(
                 "No Task Ratings file: tasks are ordered Core first, in file order."
@@ -571,11 +562,8 @@ class _OnetImport:
                     path, f"Element ID {element_id!r} is not a skill.", line
                 )
             names.setdefault(element_id, text(row["Element Name"]))
-            value = decimal(
-                row["Data Value"], path=path, line=line, column="Data Value"
-            )
             low, high = (1, 5) if scale == "IM" else (0, 7)
-            bounded(value, low, high, path=path, line=line, column="Data Value")
+            value = rating(row, low, high, path=path, line=line)
             field = "importance" if scale == "IM" else "level"
             once(
                 f"The {scale} rating of {element_id} for {row[CODE]}",
@@ -833,6 +821,15 @@ def scale_id(row, scales, *, path, line):
         expected = f"{', '.join(scales[:-1])} or {scales[-1]}"
         raise DataFileError(path, f"Scale ID is {scale!r}; expected {expected}.", line)
     return scale
+
+
+def rating(row, low, high, *, path, line):
+    """The row's Data Value, from `low` to `high`. O*NET leaves no rating blank:
+    stored as None, a blank one was a rating silently missing from the page."""
+    value = decimal(row["Data Value"], path=path, line=line, column="Data Value")
+    if value is None:
+        raise DataFileError(path, "Data Value is empty; every rating has one.", line)
+    return bounded(value, low, high, path=path, line=line, column="Data Value")
 
 
 def merged_sources(*sources):

@@ -168,6 +168,19 @@ def _break_number(folder):
     workbook.save(folder / "Skills.xlsx")
 
 
+def _blank_skill_rating(folder):
+    """A rating O*NET never leaves blank: the skill was stored without it."""
+    workbook = openpyxl.load_workbook(folder / "Skills.xlsx")
+    workbook.active["G5"] = None
+    workbook.save(folder / "Skills.xlsx")
+
+
+def _blank_task_rating(folder):
+    _task_ratings(
+        folder, [("15-2031.00", 7377, "IM", "4.90"), ("15-2031.00", 7380, "IM", "")]
+    )
+
+
 def _truncate(folder):
     path = folder / "Technology Skills.txt"
     content = path.read_bytes()
@@ -261,6 +274,14 @@ def _truncate_excel(folder):
     [
         (_break_header, "Task Statements.txt, line 1: missing column 'Task ID'"),
         (_break_number, "Skills.xlsx, line 5: Data Value is 'four', which is not a"),
+        (
+            _blank_skill_rating,
+            "Skills.xlsx, line 5: Data Value is empty; every rating has one.",
+        ),
+        (
+            _blank_task_rating,
+            "Task Ratings.txt, line 3: Data Value is empty; every rating has one.",
+        ),
         (
             _truncate,
             "Technology Skills.txt, line 554: the last line has no line ending",
