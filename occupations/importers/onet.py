@@ -432,13 +432,15 @@ class _OnetImport:
                             first_short_title_line,
                             path=path,
                         )
-                    sources = text(row["Source(s)"])[:50]
+                    sources = text(row["Source(s)"])
                     if earlier := rows.get((code, title)):
                         short = short or earlier["short_title"]
                         sources = merged_sources(earlier["sources"], sources)
                     values = {
                         "short_title": short,
-                        "sources": sources,
+                        "sources": limited(
+                            sources, 50, path=path, line=line, column="Source(s)"
+                        ),
                         "shown_in_my_next_move": False,
                     }
                 else:
@@ -541,12 +543,17 @@ class _OnetImport:
         )
 
     def import_skills(self):
+        # {element ID: (name, description, path, line)}: where a skill's name is
+        # read, to name the line of one too long. Content Model Reference's
+        # names of other elements may be longer (29.3's run to 139 characters).
         elements = {}
         if "content_model" in self.files:
-            for _, _, row in self.rows("content_model"):
+            for path, line, row in self.rows("content_model"):
                 elements[text(row["Element ID"])] = (
                     text(row["Element Name"]),
                     text(row["Description"]),
+                    path,
+                    line,
                 )
         ratings, names, first_line = {}, {}, {}
         for path, line, row in self.rows("skills"):
@@ -561,7 +568,7 @@ class _OnetImport:
                 raise DataFileError(
                     path, f"Element ID {element_id!r} is not a skill.", line
                 )
-            names.setdefault(element_id, text(row["Element Name"]))
+            names.setdefault(element_id, (text(row["Element Name"]), "", path, line))
             low, high = (1, 5) if scale == "IM" else (0, 7)
             value = rating(row, low, high, path=path, line=line)
             field = "importance" if scale == "IM" else "level"
@@ -576,15 +583,15 @@ class _OnetImport:
             )[field] = value
         categories = self.skill_categories()
         skills = {}
-        for element_id, name in names.items():
-            cm_name, description = elements.get(element_id, (name, ""))
+        for element_id, named_in_skills in names.items():
+            name, description, path, line = elements.get(element_id, named_in_skills)
             category = next(
                 categories[label]
                 for prefix, label, _ in SKILL_CATEGORIES
                 if element_id.startswith(prefix)
             )
             skills[(element_id,)] = {
-                "name": cm_name[:100],
+                "name": limited(name, 100, path=path, line=line, column="Element Name"),
                 "description": description,
                 "category_id": category,
             }
@@ -738,7 +745,13 @@ class _OnetImport:
                 "education": text(row["Education"]),
                 "job_training": text(row["Job Training"]),
                 "examples": text(row["Examples"]),
-                "svp_range": text(row["SVP Range"])[:50],
+                "svp_range": limited(
+                    text(row["SVP Range"]),
+                    50,
+                    path=path,
+                    line=line,
+                    column="SVP Range",
+                ),
             }
         sync_rows(
             JobZone,

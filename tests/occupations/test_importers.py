@@ -255,6 +255,39 @@ def _long_job_zone_name(folder):
     )
 
 
+def _long_sources(folder):
+    """Cut at 50 characters, silently, as the next three were at theirs."""
+    workbook = openpyxl.load_workbook(folder / "Alternate Titles.xlsx")
+    workbook.active["E2"] = ",".join(f"{code:02}" for code in range(1, 20))
+    workbook.save(folder / "Alternate Titles.xlsx")
+
+
+def _long_svp_range(folder):
+    _replace(
+        folder,
+        "Job Zone Reference.txt",
+        "(Below 4.0)\n",
+        "(Below 4.0)" + "x" * 40 + "\n",
+    )
+
+
+def _long_skill_name(folder):
+    _replace(
+        folder,
+        "Content Model Reference.txt",
+        "\tReading Comprehension\t",
+        "\tReading Comprehension" + " of written sentences" * 5 + "\t",
+    )
+
+
+def _long_skill_name_in_skills(folder):
+    """Without the Content Model Reference, the name Skills gives."""
+    (folder / "Content Model Reference.txt").unlink()
+    workbook = openpyxl.load_workbook(folder / "Skills.xlsx")
+    workbook.active["D2"] = "Reading Comprehension" + " of written sentences" * 5
+    workbook.save(folder / "Skills.xlsx")
+
+
 def _wrong_encoding(folder):
     path = folder / "Occupation Data.txt"
     path.write_bytes(path.read_bytes().replace(b"Analysts", b"Anal\xe9sts", 1))
@@ -315,6 +348,23 @@ def _truncate_excel(folder):
         ),
         (_huge_related_index, "Related Occupations.txt, line 2: Index is 40000"),
         (_long_job_zone_name, "Job Zone Reference.txt, line 2: Name is longer than"),
+        (
+            _long_sources,
+            "Alternate Titles.xlsx, line 2: Source(s) is longer than 50 characters.",
+        ),
+        (
+            _long_svp_range,
+            "Job Zone Reference.txt, line 2: SVP Range is longer than 50 characters.",
+        ),
+        (
+            _long_skill_name,
+            "Content Model Reference.txt, line 4: Element Name is longer than 100 "
+            "characters.",
+        ),
+        (
+            _long_skill_name_in_skills,
+            "Skills.xlsx, line 2: Element Name is longer than 100 characters.",
+        ),
         (_wrong_encoding, "Occupation Data.txt, line "),
         (_missing_file, "no 'Occupation Data.txt' or '.xlsx' here"),
         (_truncate_excel, "Alternate Titles.xlsx: not a readable Excel file"),
