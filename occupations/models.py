@@ -22,7 +22,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Greatest, Lower, Substr
+from django.db.models.functions import Concat, Greatest, Lower, Substr
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
@@ -1000,11 +1000,15 @@ class JobZone(models.Model):
 class SocMajorGroupQuerySet(models.QuerySet):
     def with_published_pages(self):
         """The groups with a published career page: a link to one without led to
-        an empty list (no page of the shipped catalogue is a military career)."""
-        pages = CareerPage.objects.published().filter(
-            occupation__code__startswith=Substr(models.OuterRef("code"), 1, 3)
+        an empty list (no page of the shipped catalogue is a military career).
+
+        The published pages' groups in one subquery, which the database runs
+        once: a test per group ("a page whose code starts so") ran 23 scans of
+        the pages, ~10 ms of every uncached career list."""
+        pages_groups = CareerPage.objects.published().values(
+            group=Concat(Substr("occupation__code", 1, 3), models.Value("0000"))
         )
-        return self.filter(models.Exists(pages))
+        return self.filter(code__in=pages_groups)
 
 
 class SocMajorGroup(models.Model):
