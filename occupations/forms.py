@@ -38,11 +38,8 @@ class CareerSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Groups without a published page (55-0000, military careers) would
-        # only lead to an empty list.
-        groups = SocMajorGroup.objects.with_published_pages()
         self.fields["group"].choices = [("", "All groups")] + [
-            (group.code, group.title) for group in groups
+            (group.code, group.title) for group in SocMajorGroup.objects.all()
         ]
         self.fields["zone"].choices = [("", "Any preparation")] + [
             (zone.number, f"Job Zone {zone.number}: {zone.short_name}")

@@ -113,17 +113,6 @@ def test_browse_by_major_group_lists_only_that_group(client, catalogue):
     assert "nursing-assistants" not in results  # 31-0000
 
 
-def test_browse_offers_only_groups_with_a_published_page(client, catalogue):
-    """55-0000 (military careers, no page in the catalogue) led to an empty list."""
-    form = client.get("/careers/").context["form"]
-    groups = [code for code, _ in form.fields["group"].choices]
-    assert "29-0000" in groups
-    assert SocMajorGroup.objects.filter(code="55-0000").exists()
-    assert "55-0000" not in groups
-    response = client.get("/careers/", {"group": "55-0000"})
-    assert "Select a valid choice" in visible_text(response.content)
-
-
 def test_browse_by_job_zone_lists_only_that_zone(client, catalogue):
     results = result_links(client, {"zone": "5"})
     assert "machine-learning-engineer" in results
@@ -272,9 +261,6 @@ def test_search_finds_half_a_word_of_an_edited_title(client, db):
 def browse_filters(db):
     SocMajorGroupFactory(code="15-0000", title="Computer and Mathematical Occupations")
     SocMajorGroupFactory(code="29-0000", title="Healthcare Practitioners Occupations")
-    # A group is offered once it has a published page.
-    CareerPageFactory(occupation__code="15-1252.00")
-    CareerPageFactory(occupation__code="29-1141.00")
     for number in range(1, 6):
         JobZone.objects.create(number=number, name=f"Job Zone {number}: Level {number}")
 
