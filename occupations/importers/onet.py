@@ -131,6 +131,11 @@ TASK_TYPES = {
 # shifted row, refused: skipped, its rating was silently missing.
 SKILL_SCALES = ("IM", "LV")
 TASK_RATING_SCALES = ("FT", "IM", "RT")
+# Education, Training, and Experience: required level of education (RL), which
+# the import reads, beside related work experience (RW), on-site or in-plant
+# training (PT), on-the-job training (OJ) and the instructional program's
+# importance (IM).
+EDUCATION_SCALES = ("IM", "OJ", "PT", "RL", "RW")
 TASK_TYPE_ORDER = {Task.Type.CORE: 0, Task.Type.SUPPLEMENTAL: 1, "": 2}
 TIERS = {label: value for value, label in RelatedOccupation.Tier.choices}
 README_RELEASE = re.compile(r"O\*NET\s+(\d+\.\d+)\s+Database")
@@ -352,7 +357,7 @@ class _OnetImport:
                     )
             shares, first_line = defaultdict(dict), {}
             for path, line, row in self.rows("education"):
-                if text(row["Scale ID"]) != "RL":
+                if scale_id(row, EDUCATION_SCALES, path=path, line=line) != "RL":
                     continue
                 code = self.known_code(path, line, row[CODE])
                 category = integer(

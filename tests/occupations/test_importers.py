@@ -1309,6 +1309,24 @@ def test_import_onet_damaged_or_impossible_files_are_clear_errors(
     assert snapshot() == before
 
 
+def test_import_onet_education_row_of_an_unknown_scale_is_refused(db, onet_copy):
+    """Rows not of the RL scale (the level of education) were passed over unread:
+    a damaged "rl" row dropped its share from the occupation's education, and
+    with it maybe the most common level, silently."""
+    run("import_onet", ONET)
+    before = snapshot()
+    line = _append_row(
+        onet_copy / "Education, Training, and Experience.xlsx", 38, {"Scale ID": "rl"}
+    )
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    assert (
+        f"Education, Training, and Experience.xlsx, line {line}: Scale ID is 'rl'; "
+        "expected IM, OJ, PT, RL or RW."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_onet_education_share_over_100_is_a_clear_error(db, onet_copy):
     path = onet_copy / "Education, Training, and Experience.xlsx"
     workbook = openpyxl.load_workbook(path)
