@@ -342,11 +342,18 @@ class _OnetImport:
             for code, values in occupations.items():
                 values["job_zone"] = zones.get(code)
         if "education" in self.files and "education_categories" in self.files:
-            labels = {}
+            labels, first_label_line = {}, {}
             for path, line, row in self.rows("education_categories"):
                 if text(row["Scale ID"]) == "RL":
                     category = integer(
                         row["Category"], path=path, line=line, column="Category"
+                    )
+                    # A second name for a level would rename it silently.
+                    once(
+                        f"The RL category {category}",
+                        line,
+                        first_label_line,
+                        path=path,
                     )
                     labels[category] = limited(
                         text(row["Category Description"]).split(" - ")[0],
@@ -551,10 +558,18 @@ class _OnetImport:
         # {element ID: (name, description, path, line)}: where a skill's name is
         # read, to name the line of one too long. Content Model Reference's
         # names of other elements may be longer (29.3's run to 139 characters).
-        elements = {}
+        elements, first_element_line = {}, {}
         if "content_model" in self.files:
             for path, line, row in self.rows("content_model"):
-                elements[text(row["Element ID"])] = (
+                element_id = text(row["Element ID"])
+                # A second row would rename the skill silently.
+                once(
+                    f"Element ID {element_id}",
+                    line,
+                    first_element_line,
+                    path=path,
+                )
+                elements[element_id] = (
                     text(row["Element Name"]),
                     text(row["Description"]),
                     path,

@@ -1327,6 +1327,33 @@ def test_import_onet_education_row_of_an_unknown_scale_is_refused(db, onet_copy)
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("name", "copied_line", "what"),
+    [
+        ("Education, Training, and Experience Categories.txt", 2, "The RL category 1"),
+        ("Content Model Reference.txt", 4, "Element ID 2.A.1.a"),
+    ],
+)
+def test_import_onet_name_given_twice_is_refused(
+    db, onet_copy, name, copied_line, what
+):
+    """A second row renamed the level of education, or the skill, silently."""
+    run("import_onet", ONET)
+    before = snapshot()
+    path = onet_copy / name
+    lines = path.read_text().splitlines(keepends=True)
+    renamed = lines[copied_line - 1].replace("\t", "\tRenamed ", 1)
+    path.write_text("".join([*lines, renamed]))
+    with pytest.raises(CommandError) as error:
+        run("import_onet", onet_copy)
+    added = len(lines) + 1
+    assert (
+        f"{name}, line {added}: {what} appears twice, on lines {copied_line} and "
+        f"{added}."
+    ) in str(error.value)
+    assert snapshot() == before
+
+
 def test_import_onet_education_share_over_100_is_a_clear_error(db, onet_copy):
     path = onet_copy / "Education, Training, and Experience.xlsx"
     workbook = openpyxl.load_workbook(path)
