@@ -679,6 +679,16 @@ def test_import_wages_bad_number_names_file_and_line(db, tmp_path):
     assert snapshot() == before
 
 
+def assert_refused(command, message):
+    """The import `command` (its arguments) stops with `message` in its error and
+    changes nothing in the database."""
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run(*command)
+    assert message in str(error.value)
+    assert snapshot() == before
+
+
 def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
     """The 2022 excerpt saved as `name`, with `cells` ({"AB10": value}) changed."""
     workbook = openpyxl.load_workbook(WAGES_2022)
@@ -1314,17 +1324,14 @@ def test_import_onet_education_row_of_an_unknown_scale_is_refused(db, onet_copy)
     a damaged "rl" row dropped its share from the occupation's education, and
     with it maybe the most common level, silently."""
     run("import_onet", ONET)
-    before = snapshot()
     line = _append_row(
         onet_copy / "Education, Training, and Experience.xlsx", 38, {"Scale ID": "rl"}
     )
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"Education, Training, and Experience.xlsx, line {line}: Scale ID is 'rl'; "
-        "expected IM, OJ, PT, RL or RW."
-    ) in str(error.value)
-    assert snapshot() == before
+        "expected IM, OJ, PT, RL or RW.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -1339,19 +1346,16 @@ def test_import_onet_name_given_twice_is_refused(
 ):
     """A second row renamed the level of education, or the skill, silently."""
     run("import_onet", ONET)
-    before = snapshot()
     path = onet_copy / name
     lines = path.read_text().splitlines(keepends=True)
     renamed = lines[copied_line - 1].replace("\t", "\tRenamed ", 1)
     path.write_text("".join([*lines, renamed]))
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
     added = len(lines) + 1
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"{name}, line {added}: {what} appears twice, on lines {copied_line} and "
-        f"{added}."
-    ) in str(error.value)
-    assert snapshot() == before
+        f"{added}.",
+    )
 
 
 def test_import_onet_education_share_over_100_is_a_clear_error(db, onet_copy):
@@ -1481,17 +1485,14 @@ def test_import_onet_repeated_education_share_is_refused(db, onet_copy):
     Operations Research Analysts' "less than high school" row saying 99% made
     that their education."""
     run("import_onet", ONET)
-    before = snapshot()
     line = _append_row(
         onet_copy / "Education, Training, and Experience.xlsx", 38, {"Data Value": 99}
     )
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"Education, Training, and Experience.xlsx, line {line}: The RL share of "
-        f"category 1 for 15-2031.00 appears twice, on lines 38 and {line}."
-    ) in str(error.value)
-    assert snapshot() == before
+        f"category 1 for 15-2031.00 appears twice, on lines 38 and {line}.",
+    )
 
 
 def _task_ratings(folder, rows):
@@ -1503,28 +1504,6 @@ def _task_ratings(folder, rows):
             f"{code}\tOperations Research Analysts\t{task_id}\t{scale}\t\t{value}"
         )
     (folder / "Task Ratings.txt").write_text("\n".join(lines) + "\n")
-
-
-def test_import_onet_repeated_task_rating_is_refused(db, onet_copy):
-    """A second importance for one task replaced the first, and with it the
-    task's rank."""
-    run("import_onet", ONET)
-    before = snapshot()
-    _task_ratings(
-        onet_copy,
-        [
-            ("15-2031.00", 7377, "IM", "4.90"),
-            ("15-2031.00", 7380, "IM", "4.20"),
-            ("15-2031.00", 7377, "IM", "1.10"),
-        ],
-    )
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
-        "Task Ratings.txt, line 4: The IM rating of Task ID 7377 for 15-2031.00 "
-        "appears twice, on lines 2 and 4."
-    ) in str(error.value)
-    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -1552,16 +1531,13 @@ def test_import_onet_repeated_alternate_title_is_refused(
     """The last of a title's rows won: its Short Title and sources replaced the
     first row's."""
     run("import_onet", ONET)
-    before = snapshot()
     for number, changes in copies:
         line = _append_row(onet_copy / "Alternate Titles.xlsx", number, changes)
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"Alternate Titles.xlsx, line {line}: {repeated} of 11-1011.00 appears "
-        f"twice, on lines {first} and {line}."
-    ) in str(error.value)
-    assert snapshot() == before
+        f"twice, on lines {first} and {line}.",
+    )
 
 
 def test_import_onet_alternate_title_given_again_with_its_short_title_is_one(
@@ -1582,18 +1558,15 @@ def test_import_onet_alternate_title_given_again_with_its_short_title_is_one(
 def test_import_onet_repeated_reported_title_is_refused(db, onet_copy):
     """The last row won: a copy saying N hid a title My Next Move shows."""
     run("import_onet", ONET)
-    before = snapshot()
     path = onet_copy / "Sample of Reported Titles.txt"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join([*lines, lines[1].replace("\tY\n", "\tN\n")]))
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"Sample of Reported Titles.txt, line {len(lines) + 1}: Reported Job Title "
         f"'CEO (Chief Executive Officer)' of 11-1011.00 appears twice, on lines 2 "
-        f"and {len(lines) + 1}."
-    ) in str(error.value)
-    assert snapshot() == before
+        f"and {len(lines) + 1}.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -1629,15 +1602,12 @@ def test_import_onet_repeated_skill_rating_with_a_space_after_its_code_is_refuse
     db, onet_copy
 ):
     run("import_onet", ONET)
-    before = snapshot()
     line = _append_row(onet_copy / "Skills.xlsx", 2, {"O*NET-SOC Code": "11-1011.00 "})
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
+    assert_refused(
+        ("import_onet", onet_copy),
         f"Skills.xlsx, line {line}: The IM rating of 2.A.1.a for 11-1011.00 appears "
-        f"twice, on lines 2 and {line}."
-    ) in str(error.value)
-    assert snapshot() == before
+        f"twice, on lines 2 and {line}.",
+    )
 
 
 def test_import_onet_task_with_a_space_after_its_code_keeps_its_importance(
@@ -1682,39 +1652,48 @@ def test_import_onet_skill_rating_of_an_unknown_scale_is_refused(
     """A row of another Scale ID than IM or LV was skipped before any check: the
     rating it held was silently missing from the page."""
     run("import_onet", ONET)
-    before = snapshot()
     line = _append_row(
         onet_copy / "Skills.xlsx", 2, changes, cell_inserted_at=inserted_at
     )
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
-        f"Skills.xlsx, line {line}: Scale ID is {scale}; expected IM or LV."
-    ) in str(error.value)
-    assert snapshot() == before
-
-
-def test_import_onet_task_rating_of_an_unknown_scale_is_refused(db, onet_copy):
-    """Task Ratings hold FT (frequency) and RT (relevance) rows beside IM, which
-    the import reads; another Scale ID is a damaged row, whose importance was
-    silently missing."""
-    run("import_onet", ONET)
-    before = snapshot()
-    _task_ratings(
-        onet_copy,
-        [
-            ("15-2031.00", 7377, "FT", "12.50"),
-            ("15-2031.00", 7377, "RT", "100.00"),
-            ("15-2031.00", 7377, "IM", "4.90"),
-            ("15-2031.00", 7380, "im", "4.20"),
-        ],
+    assert_refused(
+        ("import_onet", onet_copy),
+        (f"Skills.xlsx, line {line}: Scale ID is {scale}; expected IM or LV."),
     )
-    with pytest.raises(CommandError) as error:
-        run("import_onet", onet_copy)
-    assert (
-        "Task Ratings.txt, line 5: Scale ID is 'im'; expected FT, IM or RT."
-    ) in str(error.value)
-    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("ratings", "message"),
+    [
+        # A second importance for one task replaced the first, and with it the
+        # task's rank.
+        (
+            [
+                ("15-2031.00", 7377, "IM", "4.90"),
+                ("15-2031.00", 7380, "IM", "4.20"),
+                ("15-2031.00", 7377, "IM", "1.10"),
+            ],
+            "line 4: The IM rating of Task ID 7377 for 15-2031.00 appears twice, "
+            "on lines 2 and 4.",
+        ),
+        # Task Ratings hold FT (frequency) and RT (relevance) rows beside IM,
+        # which the import reads; another Scale ID is a damaged row, whose
+        # importance was silently missing.
+        (
+            [
+                ("15-2031.00", 7377, "FT", "12.50"),
+                ("15-2031.00", 7377, "RT", "100.00"),
+                ("15-2031.00", 7377, "IM", "4.90"),
+                ("15-2031.00", 7380, "im", "4.20"),
+            ],
+            "line 5: Scale ID is 'im'; expected FT, IM or RT.",
+        ),
+    ],
+    ids=["repeated", "unknown-scale"],
+)
+def test_import_onet_damaged_task_ratings_are_refused(db, onet_copy, ratings, message):
+    run("import_onet", ONET)
+    _task_ratings(onet_copy, ratings)
+    assert_refused(("import_onet", onet_copy), f"Task Ratings.txt, {message}")
 
 
 def test_import_projections_reads_employment_by_the_years_its_headers_name(
@@ -1882,17 +1861,13 @@ def test_import_projections_of_an_occupation_it_cannot_read_is_refused(
     """Such a row was skipped without a word, and its stored projection removed."""
     run("import_onet", ONET)
     run("import_projections", PROJECTIONS_2024)
-    before = snapshot()
     workbook = openpyxl.load_workbook(PROJECTIONS_2024)
     sheet = workbook["Table 1.2"]
     (line,) = [row for row in sheet.iter_rows() if row[1].value == "15-1252"]
     line[column].value = value
     path = tmp_path / "occupation.xlsx"
     workbook.save(path)
-    with pytest.raises(CommandError) as error:
-        run("import_projections", path)
-    assert f"occupation.xlsx, {message}" in str(error.value)
-    assert snapshot() == before
+    assert_refused(("import_projections", path), f"occupation.xlsx, {message}")
 
 
 def test_import_projections_reads_occupation_type_in_any_case(db, tmp_path):
