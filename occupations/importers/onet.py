@@ -920,7 +920,17 @@ def onet_import(
     files = find_files(directory)
     readme_name, readme_date = release_from_readme(directory)
     name = release_name or readme_name
-    reference_date = release_date or readme_date
+    stored = DataRelease.objects.filter(kind=DataRelease.Kind.ONET, name=name).first()
+    if stored and release_date and release_date != stored.reference_date:
+        # The stored release keeps its date: the one given was ignored, and the
+        # release was then called "older than" itself.
+        raise DataFileError(
+            directory,
+            f"{name} is in the database dated {stored.reference_date:%B %Y}, not "
+            f"{release_date:%B %Y}: leave --release-date out, or change the "
+            "release's date in the admin (Data releases).",
+        )
+    reference_date = stored.reference_date if stored else release_date or readme_date
     if not name or not reference_date:
         raise DataFileError(
             directory,
@@ -943,9 +953,7 @@ def onet_import(
         report.note(f"Not in the folder: {', '.join(absent)}.")
     digest = files_digest(files.values())
     with page_cache.bulk_write():
-        release = DataRelease.objects.filter(
-            kind=DataRelease.Kind.ONET, name=name
-        ).first()
+        release = stored
         if release is None:
             release = DataRelease(
                 kind=DataRelease.Kind.ONET,

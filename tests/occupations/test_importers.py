@@ -482,6 +482,28 @@ def release_as(folder, number, month):
     return folder
 
 
+def test_import_onet_release_given_another_date_than_its_stored_one_says_so(
+    db, onet_copy
+):
+    """The date given was ignored, and the release was "older than" itself."""
+    run("import_onet", ONET)
+    (onet_copy / "Read Me.txt").unlink()
+    assert_refused(
+        (
+            "import_onet",
+            onet_copy,
+            "--release",
+            "O*NET 29.3",
+            "--release-date",
+            "2020-01",
+        ),
+        "onet: O*NET 29.3 is in the database dated May 2025, not January 2020: "
+        "leave --release-date out, or change the release's date in the admin (Data "
+        "releases).",
+    )
+    run("import_onet", onet_copy, "--release", "O*NET 29.3")
+
+
 def test_import_onet_older_release_is_refused_unless_allowed(db, onet_copy):
     run("import_onet", ONET)
     before = snapshot()
