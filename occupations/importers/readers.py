@@ -258,6 +258,10 @@ def _xlsx_rows(path, required, header_match, sheet):
     line = None  # the last line read
     try:
         line, header, rows = _xlsx_table(workbook, sheet, header_match)
+        if header is None and header_match is not _first_row:
+            # No sheet names the columns: the first row of the first sheet, whose
+            # check then says which columns it lacks.
+            line, header, rows = _xlsx_table(workbook, sheet, _first_row)
         if header is None:
             _check_header(path, [], required)
             return
@@ -304,6 +308,18 @@ def check_is_a_file(path):
         raise DataFileError(path, "the file is empty.")
 
 
+def _first_row(row):
+    return True
+
+
+def _names_columns(required):
+    def names_them(row):
+        names = {str(value or "").strip() for value in row}
+        return all(name in names for name in required)
+
+    return names_them
+
+
 def read_rows(path, required, *, header_match=None, sheet=None):
     """Yield `(line, row)` from a .txt (tab), .csv or .xlsx file, optionally .gz.
 
@@ -311,15 +327,19 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     that is not on the first line (BLS tables open with a title row).
     """
     path = Path(path)
-    header_match = header_match or (lambda row: True)
     suffixes = [suffix.lower() for suffix in path.suffixes]
     kind = suffixes[-2] if suffixes[-1:] == [".gz"] and len(suffixes) > 1 else None
     kind = kind or (suffixes[-1] if suffixes else "")
     check_is_a_file(path)
     if kind == ".xlsx":
+        # A workbook may open with a cover sheet, or field descriptions: its
+        # header is the first row that names the columns, on whichever sheet.
+        header_match = header_match or (
+            _names_columns(required) if required else _first_row
+        )
         return _xlsx_rows(path, required, header_match, sheet)
     if kind == ".csv":
-        return _csv_rows(path, required, header_match)
+        return _csv_rows(path, required, header_match or _first_row)
     if kind == ".txt":
         return _tab_rows(path, required)
     raise DataFileError(path, "expected a .txt, .csv or .xlsx file.")

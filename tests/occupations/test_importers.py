@@ -682,6 +682,19 @@ def test_import_of_a_workbook_whose_sheet_size_is_wrong_reads_every_row(db, tmp_
     assert "16 created" in run("import_wages", path)
 
 
+def test_import_wages_of_a_workbook_opening_with_a_cover_sheet(db, tmp_path):
+    """The first sheet's first row was taken as the header: "line 1: missing
+    columns", naming no sheet."""
+    workbook = openpyxl.load_workbook(WAGES_2022)
+    cover = workbook.create_sheet("Cover", 0)
+    cover.append(["May 2022 National Occupational Employment and Wage Estimates"])
+    cover.append(["Prepared for the careers team"])
+    path = tmp_path / "national_M2022_dl.xlsx"
+    workbook.save(path)
+    run("import_onet", ONET)
+    assert "16 created" in run("import_wages", path)
+
+
 def test_import_wages_wrong_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match=r"occupation 2024-34.xlsx, line 1: missing"):
         run("import_wages", PROJECTIONS_2024, "--year", "2024")
