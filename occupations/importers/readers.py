@@ -257,11 +257,16 @@ def _xlsx_rows(path, required, header_match, sheet):
         raise _damaged_workbook(path, error) from error
     line = None  # the last line read
     try:
-        line, header, rows = _xlsx_table(workbook, sheet, header_match)
-        if header is None and header_match is not _first_row:
-            # No sheet names the columns: the first row of the first sheet, whose
-            # check then says which columns it lacks.
-            line, header, rows = _xlsx_table(workbook, sheet, _first_row)
+        if header_match:
+            line, header, rows = _xlsx_table(workbook, sheet, header_match)
+        else:
+            # A workbook may open with a cover sheet, or field descriptions: the
+            # header is the first row naming the columns, on whichever sheet; if
+            # none does, the first sheet's first row, whose check says which
+            # columns it lacks.
+            line, header, rows = _xlsx_table(workbook, sheet, _names_columns(required))
+            if header is None:
+                line, header, rows = _xlsx_table(workbook, sheet, _first_row)
         if header is None:
             _check_header(path, [], required)
             return
@@ -332,11 +337,6 @@ def read_rows(path, required, *, header_match=None, sheet=None):
     kind = kind or (suffixes[-1] if suffixes else "")
     check_is_a_file(path)
     if kind == ".xlsx":
-        # A workbook may open with a cover sheet, or field descriptions: its
-        # header is the first row that names the columns, on whichever sheet.
-        header_match = header_match or (
-            _names_columns(required) if required else _first_row
-        )
         return _xlsx_rows(path, required, header_match, sheet)
     if kind == ".csv":
         return _csv_rows(path, required, header_match or _first_row)
