@@ -22,7 +22,14 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Concat, Greatest, Lower, Substr
+from django.db.models.functions import (
+    Coalesce,
+    Concat,
+    Greatest,
+    Lower,
+    NullIf,
+    Substr,
+)
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
@@ -1274,7 +1281,11 @@ class CareerPageQuerySet(models.QuerySet):
     def fastest_growing(self):
         """Pages by their occupation's projected growth in employment in its
         latest projection, fastest first (those without one left out), each
-        annotated with it: `projected_growth`, `projection_horizon_year`."""
+        annotated with it: `projected_growth`, `projection_horizon_year`, and
+        `projected_for`, the BLS occupation whose figure it is (its group's code,
+        or its own SOC code, which O*NET's specialties share: 15-2051.01 has
+        15-2051's). Of the pages of one BLS occupation, the SOC occupation's
+        own (15-2051.00) comes first."""
         latest = EmploymentProjection.objects.filter(
             occupation=models.OuterRef("occupation_id")
         ).order_by("-release__reference_date")
@@ -1284,10 +1295,38 @@ class CareerPageQuerySet(models.QuerySet):
                 projection_horizon_year=models.Subquery(
                     latest.values("release__horizon_year")[:1]
                 ),
+                projected_for=Coalesce(
+                    NullIf(
+                        models.Subquery(latest.values("bls_group_code")[:1]),
+                        models.Value(""),
+                    ),
+                    Substr("occupation__code", 1, 7),
+                ),
             )
             .filter(projected_growth__isnull=False)
-            .order_by("-projected_growth", *ALPHABETICAL)
+            .order_by(
+                "-projected_growth",
+                models.Case(
+                    models.When(occupation__code__endswith=".00", then=0), default=1
+                ),
+                *ALPHABETICAL,
+            )
         )
+
+    def fastest_growing_careers(self, count, *, leaving_out=()):
+        """The first `count` pages of `fastest_growing`, one per BLS occupation
+        (three specialties of one were three cards of one figure), and none of
+        the BLS occupations of the pages `leaving_out` (shown already)."""
+        shown = {page.occupation.code[:7] for page in leaving_out}
+        careers = []
+        # In one query: a BLS occupation has a handful of specialties at most.
+        for page in self.fastest_growing()[: 10 * count]:
+            if page.projected_for not in shown:
+                shown.add(page.projected_for)
+                careers.append(page)
+                if len(careers) == count:
+                    break
+        return careers
 
     def search(self, query):
         """Pages matching `query` by title, alternate title or code, best first."""

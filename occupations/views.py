@@ -42,9 +42,14 @@ class HomeView(ListView):
         # Actors, Actuaries…). Then ways into the whole list: its search box (the
         # field alone: the form would look up its filters' choices) and its
         # occupation groups.
-        fastest_growing = CareerPage.objects.published().for_list().fastest_growing()
+        guides = self.object_list
+        fastest_growing = (
+            CareerPage.objects.published()
+            .for_list()
+            .fastest_growing_careers(self.FASTEST_GROWING_SHOWN, leaving_out=guides)
+        )
         return super().get_context_data(
-            fastest_growing=fastest_growing[: self.FASTEST_GROWING_SHOWN],
+            fastest_growing=fastest_growing,
             search_field=CareerSearchForm.base_fields["q"],
             groups=SocMajorGroup.objects.with_published_pages(),
             canonical_url=presentation.canonical_url(reverse("occupations:home")),

@@ -101,8 +101,9 @@ def test_home_page_query_count_is_constant(
     # The editors' guides, the fastest-growing pages (their growth and horizon
     # in the same query), and the occupation groups it links to.
     release = projections_release()
+    CareerPageFactory.create_batch(size, introduction="Written by an editor.")
     for _ in range(size):
-        page = CareerPageFactory(introduction="Written by an editor.")
+        page = CareerPageFactory()
         EmploymentProjectionFactory(occupation=page.occupation, release=release)
     with django_assert_num_queries(3):
         response = client.get("/")

@@ -59,6 +59,33 @@ def test_home_shows_the_editors_guides_then_the_fastest_growing_careers(client):
     assert "Actor" not in growing and "Draft Career" not in growing
 
 
+def test_home_shows_one_fastest_growing_career_per_bls_occupation(client):
+    """O*NET's specialties share their SOC occupation's projection: three of the
+    six cards were 15-2051's 34%, one of them a guide shown above already."""
+    release = projections_release()
+
+    def career(name, code, growth, **fields):
+        page = CareerPageFactory(
+            career_name=name, occupation__code=code, occupation__title=name, **fields
+        )
+        EmploymentProjectionFactory(
+            occupation=page.occupation, release=release, growth_percent=Decimal(growth)
+        )
+
+    career("Business Intelligence Analysts", "15-2051.01", "33.5")
+    career("Clinical Data Managers", "15-2051.02", "33.5")
+    career("Data Scientists", "15-2051.00", "33.5")
+    career("Statistician", "15-2041.00", "8.0", introduction="A guide.")
+    career("Biostatisticians", "15-2041.01", "8.0")
+    career("Actuaries", "15-2011.00", "21.8")
+    growing = section_text(client.get("/").content.decode(), "growing-heading")
+    # The SOC occupation's own page stands for its specialties; none of the
+    # guide's.
+    assert "Data Scientists" in growing and "Actuaries" in growing
+    assert "Business Intelligence" not in growing and "Clinical" not in growing
+    assert "Biostatisticians" not in growing and "Statistician" not in growing
+
+
 def test_home_without_any_page_says_so(client):
     text = visible_text(client.get("/").content)
     assert "No career guides are published yet." in text
