@@ -82,16 +82,14 @@ def render_markdown(text: str) -> SafeString:
 
 
 def _is_outbound(href):
-    """A link to a web page of another site; not one of this site's pages
-    (relative, or absolute to SITE_URL's host), an email address or a phone."""
+    """A link to another site, by its host, with a scheme or without one
+    ("//example.org/"); not one of this site's pages (relative, or on
+    SITE_URL's host), an email address or a phone number."""
     try:
-        address = urlsplit(href or "")
-        host = address.hostname
+        host = urlsplit(href or "").hostname
     except ValueError:  # "http://[x": no address of this site, whatever it is
         return True
-    return address.scheme.lower() in ("http", "https") and (
-        host != urlsplit(settings.SITE_URL).hostname
-    )
+    return host is not None and host != urlsplit(settings.SITE_URL).hostname
 
 
 # Deeper than any real text needs, and well within what the parser shows

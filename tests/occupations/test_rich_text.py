@@ -60,13 +60,17 @@ def test_only_links_to_other_sites_are_sent_without_a_referrer(client):
     page = CareerPageFactory(
         duties="See [data scientists](/careers/data-scientist/), "
         "[nurses](http://testserver/careers/registered-nurse/), "
-        "[BLS](https://www.bls.gov/ooh/) and [mail us](mailto:editors@example.com)."
+        "[BLS](https://www.bls.gov/ooh/), [O*NET](//www.onetonline.org/) and "
+        "[mail us](mailto:editors@example.com)."
     )
     html = client.get(page.get_absolute_url()).content.decode()
     assert '<a href="/careers/data-scientist/">data scientists</a>' in html
     assert '<a href="http://testserver/careers/registered-nurse/">nurses</a>' in html
     outbound = '<a href="https://www.bls.gov/ooh/" rel="noopener noreferrer">BLS</a>'
     assert outbound in html
+    # Without a scheme, another site all the same.
+    onet = '<a href="//www.onetonline.org/" rel="noopener noreferrer">O*NET</a>'
+    assert onet in html
     assert '<a href="mailto:editors@example.com">mail us</a>' in html
 
 
