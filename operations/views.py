@@ -15,7 +15,7 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
-    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     HttpResponseServerError,
     JsonResponse,
 )
@@ -77,8 +77,10 @@ def methods_allowed(methods):
 @read_only
 def favicon(request):
     """Browsers and crawlers that do not read the pages' <link rel="icon"> ask for
-    /favicon.ico: the site's icon rather than a 404 each time."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    /favicon.ico: the site's icon rather than a 404 each time. Not a permanent
+    redirect: the icon's address names its content (`ManifestStaticFilesStorage`),
+    and browsers keep a 301 for good, past the next icon's deploy."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @never_cache
