@@ -196,11 +196,7 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         records = [
             (
                 self.deleted_record_label(record),
-                reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_history",
-                    args=[quote(getattr(record, opts.pk.attname))],
-                    current_app=self.admin_site.name,
-                ),
+                self._history_url(getattr(record, opts.pk.attname)),
                 record,
             )
             for record in self.deleted_records()
@@ -230,28 +226,26 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         user may (`deleted_while_open`)."""
         if not self.has_add_permission(request):
             return None
+        return self._history_url(unquote(object_id))
+
+    def _history_url(self, pk):
+        """The revision history of the record `pk`, deleted or not."""
         return reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_history",
-            args=[quote(unquote(object_id))],
+            args=[quote(pk)],
             current_app=self.admin_site.name,
         )
 
     def response_delete(self, request, obj_display, obj_id):
         """Django's message, and where the deleted record can be restored from:
         its history stays, but no page of the admin links to it any more."""
-        opts = self.opts
-        history_url = reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_history",
-            args=[quote(obj_id)],
-            current_app=self.admin_site.name,
-        )
         response = super().response_delete(request, obj_display, obj_id)
         if self.has_add_permission(request):
             self.message_user(
                 request,
                 format_html(
                     'To restore it, open a version in <a href="{}">its history</a>.',
-                    history_url,
+                    self._history_url(obj_id),
                 ),
                 messages.INFO,
             )
