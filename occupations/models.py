@@ -1635,7 +1635,7 @@ class CareerPage(models.Model):
         )
         if redirect:
             errors["slug"] = ValidationError(
-                f"/careers/{self.slug}/ is the former address of “{redirect.page}” "
+                f"{self.get_absolute_url()} is the former address of “{redirect.page}” "
                 "and redirects there. Choose another address, or first delete it "
                 "from that page's former addresses."
             )
