@@ -12,7 +12,6 @@ import csv
 import datetime
 import logging
 from email.utils import make_msgid
-from enum import Enum
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -45,11 +44,6 @@ UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 
 class InvalidLink(Exception):
     """A link that is tampered with, expired or no longer applies."""
-
-
-class ConfirmResult(Enum):
-    CONFIRMED = "confirmed"
-    ALREADY_CONFIRMED = "already_confirmed"
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -190,19 +184,20 @@ def _opt_in_start(email, source_page, source_path=None):
 
 
 def subscriber_confirm(*, token):
-    """Confirm the opt-in a link names; raises InvalidLink for a bad link."""
+    """Confirm the opt-in a link names; repeating it changes nothing. Raises
+    InvalidLink for a bad link."""
     with transaction.atomic():
         subscriber = subscriber_from_confirm_token(token)
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Subscriber.Status.CONFIRMED:
-            return ConfirmResult.ALREADY_CONFIRMED
+            return subscriber
         if subscriber.status != Subscriber.Status.PENDING:
             raise InvalidLink
         subscriber.status = Subscriber.Status.CONFIRMED
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
         subscriber.save(update_fields=("status", "confirmed_at", "unsubscribed_at"))
-    return ConfirmResult.CONFIRMED
+    return subscriber
 
 
 def subscriber_unsubscribe(*, token):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.signup, name="signup"),
     path("thanks/", read_only(views.thanks), name="thanks"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("confirmed/", read_only(views.confirmed), name="confirmed"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(
         "unsubscribe/<str:token>/one-click/",

@@ -10,7 +10,6 @@ from . import ratelimit
 from .forms import SignupForm
 from .models import Subscriber
 from .services import (
-    ConfirmResult,
     InvalidLink,
     subscriber_confirm,
     subscriber_from_confirm_token,
@@ -64,14 +63,20 @@ def confirm(request, token):
     # A GET only shows a button: mail scanners open links, people press buttons.
     try:
         if request.method == "POST":
-            result = subscriber_confirm(token=token)
-        elif subscriber_from_confirm_token(token).status == Subscriber.Status.CONFIRMED:
-            result = ConfirmResult.ALREADY_CONFIRMED
-        else:
-            return render(request, "newsletter/confirm.html")
+            subscriber_confirm(token=token)
+            # Redirected, as the unsubscribe button is: a reload then shows the
+            # page again instead of asking to send the form again.
+            return redirect("newsletter:confirmed")
+        subscriber = subscriber_from_confirm_token(token)
     except InvalidLink:
         return _invalid_link(request)
-    return render(request, "newsletter/confirmed.html", {"result": result.value})
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return render(request, "newsletter/confirmed.html", {"already_confirmed": True})
+    return render(request, "newsletter/confirm.html")
+
+
+def confirmed(request):
+    return render(request, "newsletter/confirmed.html")
 
 
 @form_page

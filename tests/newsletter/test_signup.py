@@ -36,6 +36,9 @@ def test_signup_whole_path_confirms_unsubscribes_and_resubscribes(client, signup
     assert Subscriber.objects.get().status == "pending"  # GET changes nothing
 
     response = client.post(first["confirm"])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsletter:confirmed")
+    response = client.get(response["Location"])
     assert "Subscription confirmed" in visible_text(response.content)
     subscriber = Subscriber.objects.get()
     assert subscriber.status == "confirmed"
