@@ -5,10 +5,12 @@ occupation's title or alternate titles, or names those who work in the field the
 word names ("physics" finds Physicists, "plumbing" Plumbers); on PostgreSQL,
 full-text search (English stemming, prefix match on each word) finds more. Both
 rank the same way first: an exact name or title, then the title of the field's
-workers, then a title with the words as whole words, then one naming the field's
-workers so, then an exact alternate title ("RN"), then a title with words
-starting so, then the rest; ties are broken by full-text rank on PostgreSQL,
-elsewhere by how often the titles say the words, then the shorter title.
+workers, then a title with the words as whole words (first those an alternate
+title names exactly so), then one naming the field's workers so, then an exact
+alternate title ("RN"), then a title with words starting so, then the rest.
+Among equals BLS's catch-all occupations ("…, All Other") come last; other ties
+are broken by full-text rank on PostgreSQL, elsewhere by how often the titles say
+the words, then the shorter title.
 """
 
 import os
@@ -317,7 +319,9 @@ def _names(forms, words=_whole_words):
 
 def _relevance(phrase):
     """How well a page matches: 100 its name or title exactly, 90 the title of the
-    field's workers exactly ("physics": Physicists), 80 as whole words, 70 the
+    field's workers exactly ("physics": Physicists), 85 as whole words of the title
+    and an exact alternate title ("physician": the physicians O*NET also calls
+    "Physician", not Physician Assistants), 80 as whole words, 70 the
     field's workers as whole words ("plumbing": Plumbers, Pipefitters…), 60 an
     exact alternate title ("RN", "Geologist"), 50 whole words of one ("nurse":
     Nursing Assistants, a "Certified Nurse Aide"), 30 a word starting so
@@ -330,6 +334,9 @@ def _relevance(phrase):
     if words <= MOST_WORDS_GUESSED and (workers := worker_forms(phrase)):
         ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
         alternate_title |= workers_alternate_title
+    # Whole words of the title, and what people call the job exactly: "physician"
+    # puts the physicians O*NET lists as "Physician" before Physician Assistants.
+    ranks[85] = alternate_title & whole_words  # the LIKEs first: few rows pass
     ranks[60] = alternate_title
     ranks[50] = Q()
     for form in forms:
@@ -344,6 +351,16 @@ def _relevance(phrase):
         default=Value(10),
         output_field=IntegerField(),
     )
+
+
+# Among equally relevant pages, BLS's catch-all occupations ("Physicians, All
+# Other", "Managers, All Other") after the named ones: their many alternate titles
+# mention every word of their field.
+CATCH_ALL_LAST = Case(
+    When(occupation__title__endswith="All Other", then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+).asc()
 
 
 def _postgres_match(queryset, terms):
@@ -367,7 +384,7 @@ def _postgres_match(queryset, terms):
             + SearchRank(name, query)
         )
         .filter(Q(occupation__in=by_title) | Q(pk__in=by_name) | _matches_words(terms))
-        .order_by("-relevance", "-text_rank", *ALPHABETICAL)
+        .order_by("-relevance", CATCH_ALL_LAST, "-text_rank", *ALPHABETICAL)
     )
 
 
@@ -399,7 +416,11 @@ def career_pages_search(queryset, query):
         for after in ends
     )
     return queryset.filter(_matches_words(terms)).order_by(
-        "-relevance", mentions.desc(), Length("occupation__title"), *ALPHABETICAL
+        "-relevance",
+        CATCH_ALL_LAST,
+        mentions.desc(),
+        Length("occupation__title"),
+        *ALPHABETICAL,
     )
 
 

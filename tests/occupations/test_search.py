@@ -440,6 +440,37 @@ def test_search_title_with_the_word_ranks_above_an_exact_alternate_title(client,
     ]
 
 
+def test_search_title_with_the_word_and_that_alternate_title_ranks_above_the_title(
+    client, db
+):
+    """ "physician": Physician Assistants (a title with the word, and the
+    alternate titles that mention it most) came before the physicians, whose
+    title says the word and whom O*NET lists as "Physician" exactly."""
+    career(
+        "Physician Assistants",
+        *("Physician Assistant", "Certified Physician Assistant", "Physician Asst"),
+    )
+    career("Family Medicine Physicians", "Physician", "Family Doctor")
+    assert result_links(client, {"q": "physician"}) == [
+        "family-medicine-physicians",
+        "physician-assistants",
+    ]
+
+
+def test_search_among_equal_matches_puts_a_catch_all_occupation_last(client, db):
+    """ "doctor": "Physicians, All Other", whose alternate titles name every kind
+    of doctor, came before the named physicians with "Doctor" too."""
+    career(
+        "Physicians, All Other",
+        *("Doctor", "Doctor of Medicine", "Doctor of Osteopathy", "Doctor (MD)"),
+    )
+    career("Family Medicine Physicians", "Doctor", "Family Doctor")
+    assert result_links(client, {"q": "doctor"}) == [
+        "family-medicine-physicians",
+        "physicians-all-other",
+    ]
+
+
 @pytest.mark.skipif(
     connection.vendor == "postgresql",
     reason="PostgreSQL breaks ties by full-text rank",
