@@ -57,6 +57,7 @@ from .models import (
 )
 from .presentation import words_listed
 from .services import (
+    career_page_publish_time,
     career_pages_publish,
     career_pages_to_publish,
     career_pages_to_unpublish,
@@ -886,6 +887,10 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     # --- Preview ---------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        if obj.status == CareerPage.Status.PUBLISHED and "status" in form.changed_data:
+            obj.published_at = career_page_publish_time(
+                obj, time_chosen="published_at" in form.changed_data
+            )
         super().save_model(request, obj, form, change)
         if obj.is_scheduled:
             # Django says only "added successfully": the page is not live yet.

@@ -61,15 +61,7 @@ def career_pages_publish(*, pages, by):
     live now: a draft's `published_at` is only when it was created."""
     pages = career_pages_to_publish(pages)
     now = now_to_the_second()
-    # Live when a revision was recorded: published, its time come. (A scheduled
-    # page that went live by itself left no such revision: it goes live now.)
-    were_live = set(
-        CareerPage.history.filter(
-            id__in=[page.pk for page in pages],
-            status=CareerPage.Status.PUBLISHED,
-            published_at__lte=F("history_date"),
-        ).values_list("id", flat=True)
-    )
+    were_live = _career_pages_were_live(pages)
 
     def publish(page):
         page.status = CareerPage.Status.PUBLISHED
@@ -83,6 +75,32 @@ def career_pages_publish(*, pages, by):
         by=by,
         reason="Published now (admin action)",
     )
+
+
+def _career_pages_were_live(pages):
+    """The ids of `pages` that were live when a revision of them was recorded:
+    published, their time come. (A scheduled page that went live by itself left
+    no such revision.)"""
+    return set(
+        CareerPage.history.filter(
+            id__in=[page.pk for page in pages if page.pk],
+            status=CareerPage.Status.PUBLISHED,
+            published_at__lte=F("history_date"),
+        ).values_list("id", flat=True)
+    )
+
+
+def career_page_publish_time(page, *, time_chosen):
+    """When `page`, set to published in its form, goes live: as
+    `career_pages_publish` has it, a page never live before goes live now, not
+    when its draft was created, unless the editor chose the time (`time_chosen`)
+    or it lies ahead (a schedule); a page live before keeps its time."""
+    now = now_to_the_second()
+    if time_chosen or page.published_at > now:
+        return page.published_at
+    if page.pk in _career_pages_were_live([page]):
+        return page.published_at
+    return now
 
 
 @transaction.atomic

@@ -292,6 +292,51 @@ def test_a_page_published_again_keeps_the_dates_it_had(admin_client):
     assert draft.published_at == NOW
 
 
+def test_a_draft_published_in_its_form_goes_live_when_it_is_saved(admin_client):
+    """Set to Published in its form with "Publish at" left as shown, a draft went
+    live, to the feed, at the time it was created; the action dated it now."""
+    with time_machine.travel(NOW - datetime.timedelta(days=3), tick=False):
+        draft = CareerPageFactory(status=CareerPage.Status.DRAFT)
+        scheduled = CareerPageFactory(status=CareerPage.Status.DRAFT)
+        chosen = CareerPageFactory(status=CareerPage.Status.DRAFT)
+    url = admin_url(CareerPage, "change", draft.pk)
+    with time_machine.travel(NOW, tick=False):
+        response = admin_client.post(
+            url, change_form_data(admin_client.get(url), status="published")
+        )
+        assert response.status_code == 302
+        # A time typed in the form is the editor's: a schedule, or a back date.
+        for page, when in [
+            (scheduled, NOW + datetime.timedelta(days=1)),
+            (chosen, NOW - datetime.timedelta(days=1)),
+        ]:
+            url = admin_url(CareerPage, "change", page.pk)
+            data = change_form_data(admin_client.get(url), status="published")
+            data["published_at_0"] = when.strftime("%Y-%m-%d")
+            data["published_at_1"] = when.strftime("%H:%M:%S")
+            assert admin_client.post(url, data).status_code == 302
+    for page, when in [
+        (draft, NOW),
+        (scheduled, NOW + datetime.timedelta(days=1)),
+        (chosen, NOW - datetime.timedelta(days=1)),
+    ]:
+        page.refresh_from_db()
+        assert (page.status, page.published_at) == ("published", when)
+
+
+def test_a_page_published_again_in_its_form_keeps_the_time_it_went_live(admin_client):
+    with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
+        page = CareerPageFactory(published_at=timezone.now())
+    url = admin_url(CareerPage, "change", page.pk)
+    with time_machine.travel(NOW, tick=False):
+        for status in ("draft", "published"):
+            data = change_form_data(admin_client.get(url), status=status)
+            assert admin_client.post(url, data).status_code == 302
+    page.refresh_from_db()
+    assert page.is_live
+    assert page.published_at == NOW - datetime.timedelta(days=30)
+
+
 @time_machine.travel(NOW, tick=False)
 def test_unpublish_action_takes_pages_off_the_site(admin_client, client):
     page = CareerPageFactory(published_at=NOW - datetime.timedelta(days=3))
