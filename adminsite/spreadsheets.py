@@ -119,6 +119,10 @@ class CheckedXLSX(XLSX):
     # the sheets' limits never applied to it: 56 KB zipped held a million strings,
     # 25 s of a worker. At most one a text cell of the largest import.
     MOST_SHARED_STRINGS = 100_000
+    # Its style table too, whose every font, fill, border and format it builds an
+    # object for: 0.5 MB zipped held 3 million, and held a worker past its timeout.
+    # Excel itself stops at 64,000 cell formats; workbooks people edit hold tens.
+    MOST_STYLE_RECORDS = 20_000
 
     def create_dataset(self, in_stream):
         import openpyxl
@@ -163,15 +167,25 @@ class CheckedXLSX(XLSX):
                         f"{self.MOST_UNPACKED_BYTES / 2**20:,.1f} MB. Split it into "
                         "smaller files."
                     )
-                # Every part, not the one named sharedStrings.xml: the workbook's
-                # manifest may give the table any name.
-                strings = sum(_shared_strings(archive, member) for member in members)
+                # Every part, not the ones named sharedStrings.xml and styles.xml:
+                # the workbook's manifest may give the tables any name.
+                strings, styles = 0, 0
+                for member in members:
+                    counts = _tags_counted(archive, member)
+                    strings += counts[SHARED_STRING]
+                    styles += counts[STYLE_RECORD]
         except zipfile.BadZipFile:
             return  # openpyxl says what it makes of the file
         if strings > self.MOST_SHARED_STRINGS:
             raise LayoutError(
                 f"The workbook holds {strings:,} different texts; an import reads "
                 f"at most {self.MOST_SHARED_STRINGS:,}. Split it into smaller files."
+            )
+        if styles > self.MOST_STYLE_RECORDS:
+            raise LayoutError(
+                f"The workbook defines {styles:,} styles (fonts, fills, borders and "
+                f"cell formats); an import reads at most {self.MOST_STYLE_RECORDS:,}. "
+                "Paste its rows as values only into a new workbook."
             )
 
     def _rows(self, sheet):
@@ -193,24 +207,32 @@ class CheckedXLSX(XLSX):
 
 
 # A shared string's element (<si>, <x:si/>): the table's entries, however the
-# workbook names its namespace; and the longest such tag's start.
+# workbook names its namespace; a style table's records likewise; and the longest
+# such tag's start.
 SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
-SHARED_STRING_TAG_LENGTH = 40
+STYLE_RECORD = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,31}:)?(?:xf|font|fill|border|numFmt|dxf|cellStyle)[\s/>]"
+)
+COUNTED_TAG_LENGTH = 45
 
 
-def _shared_strings(archive, member):
-    """How many shared strings `member` of the zip `archive` holds, read in pieces
-    of a megabyte: a tag cut between two pieces is counted in the second."""
-    count, carry = 0, b""
+def _tags_counted(archive, member):
+    """How many shared strings and style records `member` of the zip `archive`
+    holds, by pattern, read in pieces of a megabyte: a tag cut between two pieces
+    is counted in the second."""
+    counts, carry = dict.fromkeys((SHARED_STRING, STYLE_RECORD), 0), b""
     with archive.open(member) as stream:
         while piece := stream.read(2**20):
             text = carry + piece
-            kept = max(len(text) - SHARED_STRING_TAG_LENGTH, 0)
-            count += sum(
-                1 for tag in SHARED_STRING.finditer(text) if tag.start() < kept
-            )
+            kept = max(len(text) - COUNTED_TAG_LENGTH, 0)
+            for pattern in counts:
+                counts[pattern] += sum(
+                    1 for tag in pattern.finditer(text) if tag.start() < kept
+                )
             carry = text[kept:]
-    return count + len(SHARED_STRING.findall(carry))
+    for pattern in counts:
+        counts[pattern] += len(pattern.findall(carry))
+    return counts
 
 
 def _holds(rows):
