@@ -153,24 +153,34 @@ def validate_markdown(text):
             "the extra ones, or move part of the text to another section."
         )
     # Last: the parser reads the text, which the checks above keep in bounds.
-    if refused := sorted(_link_schemes(text) - LINK_SCHEMES):
+    schemes, images = _links_and_images(text)
+    if refused := sorted(schemes - LINK_SCHEMES):
         # Shown, such a link was plain text ("javascript:") or a link to nowhere.
         raise ValidationError(
             f"A link may lead to a web page (https://…), an email address (mailto:…) "
             f"or a phone number (tel:…), not “{refused[0]}:…”: change its address, "
             "or remove the link."
         )
+    if images:
+        # The sanitiser drops images, their descriptions with them: the editor's
+        # words were gone from the page without a word.
+        raise ValidationError(
+            f"Pages show no images, and “![{images[0]}](…)” would be left out. "
+            "To link to it instead, remove the “!” before its “[”."
+        )
 
 
-def _link_schemes(text):
-    """The schemes of the addresses `text` links to, as the parser reads them:
-    autolinks and reference definitions too, character references decoded, and
-    nothing in code."""
-    schemes = set()
+def _links_and_images(text):
+    """The schemes of the addresses `text` links to, and the descriptions of the
+    images it shows, as the parser reads them: autolinks and reference
+    definitions too, character references decoded, and nothing in code."""
+    schemes, images = set(), []
     for block in LINK_FINDER.parse(text):
         for token in block.children or ():
             if token.type == "link_open" and (
                 scheme := URL_SCHEME.match(token.attrGet("href") or "")
             ):
                 schemes.add(scheme[1].lower())
-    return schemes
+            elif token.type == "image":
+                images.append(token.content)
+    return schemes, images

@@ -218,6 +218,31 @@ def test_an_address_the_page_cannot_link_is_refused_as_an_autolink_too(
     assert "not “ftp:…”" in visible_text(admin_client.post(url, data).content)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Model accuracy over time: ![accuracy chart](https://example.org/a.png)",
+        "See ![accuracy chart][chart].\n\n[chart]: https://example.org/a.png",
+        "- [![accuracy chart](https://example.org/a.png)](https://example.org/)",
+    ],
+)
+def test_an_image_is_refused_in_the_admin_with_its_description(admin_client, text):
+    """Pages show no images: the sanitiser left "<p>Model accuracy over time:
+    </p>", the image and its description gone without a word to the editor."""
+    page = CareerPageFactory(duties="Before.")
+    url = admin_url(CareerPage, "change", page.pk)
+    response = admin_client.post(
+        url, change_form_data(admin_client.get(url), duties=text)
+    )
+    assert response.status_code == 200
+    assert (
+        "Pages show no images, and “![accuracy chart](…)” would be left out. To "
+        "link to it instead, remove the “!” before its “[”."
+    ) in visible_text(response.content)
+    page.refresh_from_db()
+    assert page.duties == "Before."
+
+
 def test_links_the_page_shows_and_colons_in_text_are_accepted(admin_client, client):
     page = CareerPageFactory(duties="Before.")
     url = admin_url(CareerPage, "change", page.pk)
