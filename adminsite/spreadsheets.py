@@ -659,6 +659,12 @@ class YesNoCell(ie_widgets.BooleanWidget):
             raise ValueError(f"“{value}” is not a yes/no value: write yes or no.")
         return self.WORDS[word]
 
+    def render(self, value, obj=None, **kwargs):
+        # In a CSV, the words a refused cell asks for, not the library's 1 and 0.
+        if kwargs.get("force_native_type") or not isinstance(value, bool):
+            return super().render(value, obj, **kwargs)
+        return "yes" if value else "no"
+
 
 class NumberCellMixin:
     """The library reports "abc" in a number column as "[<class

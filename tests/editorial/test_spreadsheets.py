@@ -63,6 +63,21 @@ def test_export_resources_as_xlsx(admin_client):
     assert values[1][2] == "https://www.bls.gov/ooh/"
 
 
+def test_export_writes_yes_and_no_as_an_import_asks_for_them(admin_client):
+    """The CSV said 1 and 0, while an import refuses a word it does not know with
+    "write yes or no"."""
+    ResourceFactory(name="Shown", show_in_directory=True)
+    ResourceFactory(name="Hidden", show_in_directory=False)
+    response = export(admin_client, Resource, CSV_FORMAT)
+    rows = csv.DictReader(io.StringIO(response.content.decode()))
+    assert {row["name"]: row["show_in_directory"] for row in rows} == {
+        "Shown": "yes",
+        "Hidden": "no",
+    }
+    preview = upload(admin_client, Resource, response.content, "r.csv")
+    assert preview.context["result"].totals["skip"] == 2
+
+
 def upload(client, model, content, name="pages.csv", file_format=CSV_FORMAT):
     """POST the import form with a file: `content` as text (UTF-8) or bytes."""
     if isinstance(content, str):
