@@ -857,6 +857,11 @@ class SheetResource(ie_resources.ModelResource):
             # left to read (3,000 rows took it ~15 s, for nothing).
             del dataset[:]
             raise ValueError(refusal)
+        # A sheet's formatted but empty rows at its end are no records: they were
+        # counted as skipped ones ("51 skipped career pages" of 48). Blank rows
+        # between records stay, so that each row keeps its number.
+        while len(dataset) and all(_is_blank(cell) for cell in dataset[-1]):
+            dataset.rpop()
 
     def get_or_init_instance(self, instance_loader, row):
         instance, new = super().get_or_init_instance(instance_loader, row)

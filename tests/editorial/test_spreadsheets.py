@@ -78,6 +78,17 @@ def test_export_writes_yes_and_no_as_an_import_asks_for_them(admin_client):
     assert preview.context["result"].totals["skip"] == 2
 
 
+def test_import_does_not_count_the_empty_rows_after_the_last_as_records(
+    admin_client,
+):
+    ResourceFactory(name="Shown")
+    exported = export(admin_client, Resource, CSV_FORMAT).content.decode()
+    content = exported.rstrip("\r\n") + "\r\n" + ",,,,\r\n" * 3
+    preview = upload(admin_client, Resource, content, "r.csv")
+    assert preview.context["result"].totals["skip"] == 1
+    assert "; 1 unchanged, not listed." in visible_text(preview.content)
+
+
 def upload(client, model, content, name="pages.csv", file_format=CSV_FORMAT):
     """POST the import form with a file: `content` as text (UTF-8) or bytes."""
     if isinstance(content, str):
