@@ -979,28 +979,23 @@ class CareerPageAdmin(SpreadsheetMixin, HistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting a page reverts its resource links too: they are edited in the
         page's form, so an editor expects them back as they were in that version
-        (until the page's next revision). The form lists them before the revert."""
+        (until the page's next revision, or as it was deleted for its deletion's).
+        The form lists them before the revert."""
         version = self.get_version(object_id, version_id)
         page = version.instance
-        following = version.next_record
+        links_then = page_links_as_of(version)  # None: an existing page's latest
         # As in the page's form, whose links inline needs them.
         may_edit_links = request.user.has_perms(
             f"resources.{action}_careerpageresource"
             for action in ("add", "change", "delete")
         )
-        links = (
-            page_links_as_of(
-                page, since=version.history_date, until=following.history_date
-            )
-            if following and may_edit_links
-            else None  # nothing to put back, or not for this editor to
-        )
+        links = links_then if may_edit_links else None
         deleted = not CareerPage.objects.filter(pk=page.pk).exists()
         request.restoring_deleted_page = deleted
         extra_context = {
             **(extra_context or {}),
             "resource_links_then": links,
-            "resource_links_kept": following is not None and not may_edit_links,
+            "resource_links_kept": links_then is not None and not may_edit_links,
             "restoring_deleted_page": deleted,
         }
         with transaction.atomic():

@@ -25,17 +25,33 @@ def mark_deleted_with_page(sender, instance, origin=None, **kwargs):
         instance._change_reason = DELETED_WITH_PAGE
 
 
-def page_links_as_of(page, *, since, until):
-    """The links `page` had in its version saved at `since`, whose next revision
-    is at `until`: each link's latest revision before `until`, unless that revision
-    deleted it, in the editor's order. Each carries `resource_now`, its resource as
-    it is now: None if deleted since.
+def page_links_as_of(version):
+    """The links a career page had in its revision `version` (a historical career
+    page): each link's latest revision before the page's next one, unless that
+    revision deleted it, in the editor's order. Each carries `resource_now`, its
+    resource as it is now: None if deleted since. None for the latest revision of
+    a page that exists: its links are the page's now.
 
-    Links deleted with the page in between (when the next revision is the page's
-    deletion) are not counted as deleted: restoring the page puts them back."""
+    The revision of the page's deletion is the page as it was deleted: its links
+    are those it had then (it has no next revision, and restoring from it, the
+    newest row of a deleted page's history, had put no link back). Links deleted
+    with the page, just before its deletion is recorded, are not counted as
+    deleted: restoring the page puts them back."""
+    if version.history_type == "-":
+        previous = version.prev_record
+        since = previous.history_date if previous else None
+        until = version.history_date
+    else:
+        following = version.next_record
+        if following is None:
+            return None
+        since, until = version.history_date, following.history_date
+    deleted_with_page = models.Q(history_change_reason=DELETED_WITH_PAGE)
+    if since is not None:
+        deleted_with_page &= models.Q(history_date__gte=since)
     revisions = CareerPageResource.history.filter(
-        page_id=page.pk, history_date__lt=until
-    ).exclude(history_change_reason=DELETED_WITH_PAGE, history_date__gte=since)
+        page_id=version.id, history_date__lt=until
+    ).exclude(deleted_with_page)
     links = list(
         revisions.latest_of_each().exclude(history_type="-").order_by("position", "id")
     )

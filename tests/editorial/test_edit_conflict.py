@@ -283,6 +283,16 @@ def test_a_save_of_a_record_deleted_since_shows_what_was_typed(admin_client):
     assert f'<a href="{history_url}">restore it from its history</a>' in (
         response.content.decode()
     )
+    # Its newest version, the deletion's, brings it back with its links.
+    history = admin_client.get(history_url).content.decode()
+    newest = re.search(rf'href="({re.escape(history_url)}\d+/)"', history)[1]
+    restore = admin_client.post(newest, change_form_data(admin_client.get(newest)))
+    assert restore.status_code == 302
+    restored = CareerPage.objects.get(pk=page_pk)
+    assert restored.duties == "Old duties."
+    assert [link.resource.name for link in restored.page_resources.all()] == [
+        "R Handbook"
+    ]
 
 
 @pytest.mark.parametrize("occupation", ["abc", "99999999999999999999", "-1"])

@@ -1,6 +1,7 @@
 """Revision history: who changed what and when, with a diff, and revert."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -224,6 +225,74 @@ def test_restoring_a_deleted_page_puts_back_its_resource_links(
     restored = CareerPage.objects.get(pk=pk)
     assert restored.duties == "Last duties."
     assert links_of(restored) == [("First", ""), ("Second", "")]
+
+
+def restore_from_the_newest_row(client, history_url):
+    """Open the newest version in a deleted page's history (the row of its
+    deletion) and press Revert, as the message after the delete suggests."""
+    history = client.get(history_url).content.decode()
+    newest = re.search(rf'href="({re.escape(history_url)}\d+/)"', history)[1]
+    form = client.get(newest)
+    response = client.post(newest, change_form_data(form), follow=True)
+    assert response.status_code == 200
+    return form, response
+
+
+def test_restoring_a_deleted_page_from_its_deletions_row_puts_back_its_links(
+    admin_client, client
+):
+    """The deletion's row, at the top of the history, had no next revision to
+    take the links from: the page came back with none, its Resources section an
+    intro and a conclusion with nothing between."""
+    page = CareerPageFactory(slug="restored-with-links", duties="Original duties.")
+    CareerPageResourceFactory(
+        page=page, resource__name="Wrangling Handbook", position=1
+    )
+    CareerPageResourceFactory(page=page, resource__name="Modelling Primer", position=2)
+    edit_page(admin_client, page, duties="Last duties.")
+    deleted = admin_client.post(
+        admin_url(CareerPage, "delete", page.pk), {"post": "yes"}, follow=True
+    )
+    history_url = admin_url(CareerPage, "history", page.pk)
+    assert f'open a version in <a href="{history_url}">' in deleted.content.decode()
+
+    deletion = CareerPage.history.filter(id=page.pk).latest()
+    assert deletion.history_type == "-"
+    form, response = restore_from_the_newest_row(admin_client, history_url)
+    assert form.request["PATH_INFO"].endswith(f"/{deletion.history_id}/")
+    text = visible_text(form.content)
+    assert "resource links back as they were in this version" in text
+    assert "Wrangling Handbook" in text and "Modelling Primer" in text
+    assert "Resource links restored as they were in that version (2 changes)." in (
+        visible_text(response.content)
+    )
+    restored = CareerPage.objects.get(pk=page.pk)
+    assert restored.duties == "Last duties."
+    assert links_of(restored) == [("Wrangling Handbook", ""), ("Modelling Primer", "")]
+    public = visible_text(client.get(restored.get_absolute_url()).content)
+    assert "Wrangling Handbook" in public and "Modelling Primer" in public
+
+
+def test_a_catalogue_page_deleted_unedited_comes_back_with_its_links(
+    admin_client, excerpt_snapshot
+):
+    """A page the catalogue wrote has no revision before its deletion's: the
+    links deleted with it are all it had."""
+    from django.core.management import call_command
+
+    call_command("load_catalogue", "--directory", excerpt_snapshot, verbosity=0)
+    page = CareerPage.objects.order_by("pk").first()
+    CareerPageResourceFactory(page=page, resource__name="Curated", position=1)
+    assert (
+        admin_client.post(
+            admin_url(CareerPage, "delete", page.pk), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert list(page.history.values_list("history_type", flat=True)) == ["-"]
+
+    restore_from_the_newest_row(admin_client, admin_url(CareerPage, "history", page.pk))
+    assert links_of(CareerPage.objects.get(pk=page.pk)) == [("Curated", "")]
 
 
 def restore_url_of(pk):
