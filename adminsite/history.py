@@ -4,6 +4,7 @@ when, a diff per change, revert, restore."""
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,6 +52,20 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
                 request, self.model._meta, object_id
             )
         return super().history_view(request, object_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """Each version with the type of the one before it: a record restored
+        after its deletion is saved as new, and its row read "Created"."""
+        previous = history_manager.filter(
+            **{pk_name: OuterRef(pk_name)}, history_date__lt=OuterRef("history_date")
+        ).order_by("-history_date", "-history_id")
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .annotate(
+                previous_history_type=Subquery(previous.values("history_type")[:1])
+            )
+        )
 
     def has_change_history_permission(self, request, obj=None):
         """Reverting changes the object; restoring a deleted one adds it back, which

@@ -295,6 +295,48 @@ def test_a_catalogue_page_deleted_unedited_comes_back_with_its_links(
     assert links_of(CareerPage.objects.get(pk=page.pk)) == [("Curated", "")]
 
 
+def history_rows(client, obj):
+    """The rows of `obj`'s history list, newest first, each {column: its text}."""
+    html = client.get(admin_url(type(obj), "history", obj.pk)).content.decode()
+    table = re.search(r'<table id="change-history".*?</table>', html, re.S)[0]
+    head, body = table.split("<tbody>")
+    columns = [visible_text(th) for th in re.findall(r"<th[ >].*?</th>", head, re.S)]
+    return [
+        dict(
+            zip(
+                columns,
+                map(visible_text, re.findall(r"<td.*?</td>", row, re.S)),
+                strict=True,
+            )
+        )
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        CareerPageFactory,
+        ResourceFactory,
+        TaskFactory,
+        DataReleaseFactory,
+        WageEstimateFactory,
+    ],
+    ids=lambda factory: factory._meta.model.__name__,
+)
+def test_a_restored_records_history_says_restored_not_created(admin_client, factory):
+    """Restoring saves the deleted record as new: its row read "Created", as if
+    someone had made it anew."""
+    record = factory()
+    model = type(record)
+    deleted = admin_client.post(admin_url(model, "delete", record.pk), {"post": "yes"})
+    assert deleted.status_code == 302 and not model.objects.filter(pk=record.pk)
+    restore_from_the_newest_row(admin_client, admin_url(model, "history", record.pk))
+    assert model.objects.filter(pk=record.pk).exists()
+    comments = [row["Comment"] for row in history_rows(admin_client, record)]
+    assert comments == ["Restored", "Deleted", "Created"]
+
+
 def restore_url_of(pk):
     """The restore form's address of the deleted page `pk`: its last version
     before the delete."""
