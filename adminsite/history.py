@@ -4,7 +4,7 @@ when, a diff per change, revert, restore."""
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -54,16 +54,24 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        """Each version with the type of the one before it: a record restored
-        after its deletion is saved as new, and its row read "Created"."""
+        """Each version with the type of the one before it (a record restored
+        after its deletion is saved as new, and its row read "Created"), and
+        whether an import recorded it (its row read "Changed by: None")."""
         previous = history_manager.filter(
             **{pk_name: OuterRef(pk_name)}, history_date__lt=OuterRef("history_date")
         ).order_by("-history_date", "-history_id")
+        recorded_by_import = Q(
+            history_user__isnull=True,
+            history_change_reason__startswith=IMPORT_REVISION_PREFIX,
+        )
         return (
             super()
             .get_history_queryset(request, history_manager, pk_name, object_id)
             .annotate(
-                previous_history_type=Subquery(previous.values("history_type")[:1])
+                previous_history_type=Subquery(previous.values("history_type")[:1]),
+                recorded_by_import=ExpressionWrapper(
+                    recorded_by_import, output_field=BooleanField()
+                ),
             )
         )
 

@@ -578,6 +578,42 @@ def test_an_import_is_its_own_revision_so_the_editors_next_shows_only_theirs(
     assert "Import of O*NET 29.3" in history
 
 
+def test_changed_by_names_the_editor_or_the_import_never_none(admin_client):
+    """Revisions no one signed in wrote read "Changed by: None", as if "None"
+    were someone's name."""
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET
+
+    occupation = OccupationFactory(code="15-2031.00", title="Operations Analysts")
+    call_command("import_onet", ONET, verbosity=0)
+    url = admin_url(Occupation, "change", occupation.pk)
+    data = change_form_data(admin_client.get(url), title="Decision Scientists")
+    assert admin_client.post(url, data).status_code == 302
+
+    rows = history_rows(admin_client, occupation)
+    assert [(row["Changed by"], row["Change reason"]) for row in rows] == [
+        ("admin", ""),
+        ("Import", "Import of O*NET 29.3"),
+        ("—", ""),  # created by a command (here the test's factory)
+    ]
+
+
+def test_the_version_before_a_first_change_is_credited_to_no_one(
+    admin_client, excerpt_snapshot
+):
+    from django.core.management import call_command
+
+    call_command("load_catalogue", "--directory", excerpt_snapshot, verbosity=0)
+    page = CareerPage.objects.order_by("pk").first()
+    edit_page(admin_client, page, title="A Mistaken Title")
+    rows = history_rows(admin_client, page)
+    assert [(row["Changed by"], row["Change reason"]) for row in rows] == [
+        ("admin", ""),
+        ("—", "As it was before its first recorded change"),
+    ]
+
+
 def test_revert_across_an_import_keeps_the_imports_figures(admin_client):
     """An editor's first version predates the import: reverting to it undoes the
     editor's later rename, not what the import wrote (its title, Job Zone and
