@@ -73,6 +73,12 @@ class HistoryAdmin(EditConflictMixin, SimpleHistoryAdmin):
                     recorded_by_import, output_field=BooleanField()
                 ),
             )
+            .annotate(
+                restored=ExpressionWrapper(
+                    Q(history_type="+", previous_history_type="-"),
+                    output_field=BooleanField(),
+                )
+            )
         )
 
     def has_change_history_permission(self, request, obj=None):
