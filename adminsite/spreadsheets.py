@@ -889,12 +889,25 @@ class SheetResource(ie_resources.ModelResource):
                 "may."
             )
         self._check_version(instance, new, row)
+        if self.stale_row_refusal is not None and self.for_delete(row, instance):
+            raise self.stale_row_refusal
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        unchanged = super().skip_row(instance, original, row, import_validation_errors)
+        # A row of a record saved since the export is refused only if it would
+        # change it: one that matches the record as saved (the same file imported
+        # again, or the same change made meanwhile) undoes nothing.
+        if self.stale_row_refusal is not None and not unchanged:
+            raise self.stale_row_refusal
+        return unchanged
 
     def _check_version(self, instance, new, row):
         """Refuse a row whose record has changed since the file was exported, or
         that was exported from a record no longer there. A file without the
         version column imports as it did before there was one (the preview says
-        so); a new row needs no version."""
+        so); a new row needs no version. A row whose record has changed is
+        refused by `skip_row`, if it changes the record, as `stale_row_refusal`."""
+        self.stale_row_refusal = None
         if VERSION_COLUMN not in row:
             return
         cell = row[VERSION_COLUMN]
@@ -940,12 +953,11 @@ class SheetResource(ie_resources.ModelResource):
         fields = self.versioned_fields()
         if exported != record_version(instance, fields):
             saved = _by_whom_and_when(_saved_since(instance, exported, fields))
-            raise ValidationError(
+            self.stale_row_refusal = ValidationError(
                 {
-                    VERSION_COLUMN: f"The {record} was changed "
-                    f"after this file was exported{saved}: importing this row "
-                    "would undo that change. Export again and redo your changes "
-                    "in the new file."
+                    VERSION_COLUMN: f"Since this file was exported, the {record} "
+                    f"was saved again{saved}: importing this row would undo that "
+                    "change. Export again and redo your changes in the new file."
                 }
             )
 

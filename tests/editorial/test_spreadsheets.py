@@ -1294,15 +1294,31 @@ def test_import_of_a_row_whose_record_was_saved_since_the_export_is_refused(
     text = visible_text(preview.content)
     assert "Confirm import" not in text
     assert re.search(
-        rf"Row 2, {re.escape(VERSION_COLUMN)}: The career page “actors” was changed "
-        r"after this file was exported by edna at \d{4}-\d\d-\d\d \d\d:\d\d: "
-        "importing this row would undo that change. Export again and redo your "
-        "changes in the new file.",
+        rf"Row 2, {re.escape(VERSION_COLUMN)}: Since this file was exported, the "
+        r"career page “actors” was saved again by edna at \d{4}-\d\d-\d\d "
+        r"\d\d:\d\d: importing this row would undo that change. Export again and "
+        "redo your changes in the new file.",
         text,
     ), text
     actors.refresh_from_db()
     actuaries.refresh_from_db()
     assert (actors.summary, actuaries.summary) == ("Edna's summary.", "Exported.")
+
+
+def test_a_file_imported_again_is_unchanged_not_refused(admin_client, two_pages):
+    """Its own import had saved the records since the export: importing it again
+    was refused, "the career page was changed after this file was exported by"
+    the editor who imported it, though it would change nothing."""
+    actors, actuaries = two_pages
+    exported = export(admin_client, CareerPage, CSV_FORMAT).content
+    changed = edited(exported, CSV_FORMAT, [("actuaries", "summary", "Changed.")])
+    confirm(admin_client, CareerPage, upload(admin_client, CareerPage, changed))
+    actuaries.refresh_from_db()
+    assert actuaries.summary == "Changed."
+
+    again = upload(admin_client, CareerPage, changed)
+    assert again.context["result"].totals["skip"] == 2
+    assert not again.context["result"].has_validation_errors()
 
 
 def test_a_record_saved_between_preview_and_confirmation_is_refused_too(
@@ -1317,7 +1333,9 @@ def test_a_record_saved_between_preview_and_confirmation_is_refused_too(
     response = confirm(admin_client, CareerPage, preview)
     (message,) = [str(message) for message in get_messages(response.wsgi_request)]
     assert message.startswith("Nothing was imported")
-    assert "row 2: The career page “actors” was changed after this file" in message
+    assert "row 2: Since this file was exported, the career page “actors” was " in (
+        message
+    )
     actuaries.refresh_from_db()
     assert actuaries.summary == "Exported."
 
