@@ -144,6 +144,38 @@ def projection_growth_check(app_configs, databases=None, **kwargs):
             f"{', …' if contradicted[20:] else ''}.",
             hint="Correct each in the admin (Employment projections), or import "
             "the release again; until then its occupation cannot be saved.",
-            id="occupations.W003",
+            # W003 is the page cache's.
+            id="occupations.W004",
+        )
+    ]
+
+
+@checks.register(checks.Tags.database)
+def wage_annual_hourly_check(app_configs, databases=None, **kwargs):
+    """Wages typed in the admin before an annual wage had to be its hourly one's
+    2,080 hours: each now stops its occupation from being saved in the admin until
+    it is corrected."""
+    from .models import WageEstimate
+
+    contradicted = [
+        f"{wage.occupation.code} ({wage.release})"
+        for database in databases or ()
+        if _migrated(database)
+        for wage in WageEstimate.objects.using(database)
+        .select_related("occupation", "release")
+        .order_by("occupation__code", "release")
+        if wage.annual_wages_contradicted()
+    ]
+    if not contradicted:
+        return []
+    return [
+        checks.Warning(
+            f"{len(contradicted):,} wage "
+            f"{'estimate has' if len(contradicted) == 1 else 'estimates have'} an "
+            "annual wage that is not its hourly wage for 2,080 hours: "
+            f"{', '.join(contradicted[:20])}{', …' if contradicted[20:] else ''}.",
+            hint="Correct each in the admin (Wage estimates), or import the release "
+            "again; until then its occupation cannot be saved.",
+            id="occupations.W005",
         )
     ]

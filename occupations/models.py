@@ -750,6 +750,12 @@ class BlsGroupFigures(models.Model):
         abstract = True
 
 
+# BLS's annual wages are its hourly ones for a year of full-time work, the hourly
+# wage rounded to the cent (up to $10.40 a year off) and the annual to $10.
+HOURS_A_YEAR = 2080
+ANNUAL_WAGE_ROUNDING = HOURS_A_YEAR * Decimal("0.005") + 5
+
+
 class WageEstimate(BlsGroupFigures):
     """BLS OEWS national wages of one occupation in one release; empty = unpublished."""
 
@@ -839,8 +845,40 @@ class WageEstimate(BlsGroupFigures):
                         f"({wage_dollars(previous[1], basis)})."
                     )
                 previous = (field, value)
+        for field, hourly_field, given in self.annual_wages_contradicted():
+            errors.setdefault(
+                field,
+                f"BLS's annual wage is the hourly wage for {HOURS_A_YEAR:,} hours: "
+                f"the {self._meta.get_field(hourly_field).verbose_name} "
+                f"({wage_dollars(getattr(self, hourly_field), 'hourly')}) gives "
+                f"{wage_dollars(given, 'annual')} a year, not "
+                f"{wage_dollars(getattr(self, field), 'annual')}. Check both.",
+            )
         if errors:
             raise ValidationError(errors)
+
+    def annual_wages_contradicted(self):
+        """(annual field, hourly field, the annual wage the hourly one gives) for
+        each percentile whose annual wage is not its hourly one's for a year of
+        work, as BLS computes it, give or take BLS's rounding (each release's
+        13,000 figures do); a figure at its top code says only "or more"."""
+        contradicted = []
+        for percentile in WAGE_PERCENTILES:
+            annual_field, hourly_field = f"annual_{percentile}", f"hourly_{percentile}"
+            annual, hourly = getattr(self, annual_field), getattr(self, hourly_field)
+            # Not figures yet: `clean_fields` says what is wrong with them.
+            figures = isinstance(annual, Decimal) and isinstance(hourly, Decimal)
+            if not figures or (
+                self.release_id
+                and (self.is_top_coded(annual_field) or self.is_top_coded(hourly_field))
+            ):
+                continue
+            given = hourly * HOURS_A_YEAR
+            if abs(annual - given) > ANNUAL_WAGE_ROUNDING:
+                contradicted.append(
+                    (annual_field, hourly_field, given.quantize(Decimal("1")))
+                )
+        return contradicted
 
 
 # BLS rounds employment (thousands) and its percent change to one decimal each: a

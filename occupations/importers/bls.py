@@ -362,7 +362,8 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
         }
         values["annual_only"] = _only(row, "ANNUAL", path=path, line=line)
         values["hourly_only"] = _only(row, "HOURLY", path=path, line=line)
-        checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
+        # The top codes first: a figure above one breaks the model's checks too
+        # (its annual wage no longer its hourly one's), less plainly.
         _check_under_top_codes(
             row,
             values,
@@ -370,6 +371,7 @@ def wages_import(*, path, year=None, write=None, allow_removals=False):
             path=path,
             line=line,
         )
+        checked(WageEstimate, values, path=path, line=line, columns=WAGE_COLUMNS)
         once(code, line, seen, path=path)
         rows.append((code, _title(row["OCC_TITLE"], path, line), values))
     report.timed(f"read {path.name}", count, time.perf_counter() - started)

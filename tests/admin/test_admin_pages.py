@@ -157,11 +157,37 @@ def test_admin_figures_may_be_typed_as_people_write_them(
     wage = WageEstimate.objects.first()
     url = admin_url(WageEstimate, "change", wage.pk)
     response = admin_client.post(
-        url, change_form_data(admin_client.get(url), annual_pct90=typed)
+        url,
+        # Without the hourly figure, which 2,080 hours would have to give it.
+        change_form_data(admin_client.get(url), annual_pct90=typed, hourly_pct90=""),
     )
     assert response.status_code == 302
     wage.refresh_from_db()
     assert wage.annual_pct90 == Decimal(saved)
+
+
+def test_admin_refuses_an_annual_wage_its_hourly_wage_does_not_give(admin_client, demo):
+    """BLS's annual wage is its hourly wage for 2,080 hours: an annual median of
+    $99,999 beside $43.89 an hour ($91,291 a year) was saved without a word."""
+    wage = WageEstimate.objects.first()
+    url = admin_url(WageEstimate, "change", wage.pk)
+    data = change_form_data(
+        admin_client.get(url), annual_median="99,999", hourly_median="43.89"
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "BLS's annual wage is the hourly wage for 2,080 hours: the hourly median "
+        "($43.89) gives $91,291 a year, not $99,999. Check both."
+    ) in visible_text(response.content)
+    # BLS rounds the annual wage to $10 and the hourly to the cent.
+    data.update(annual_median="91,290")
+    assert admin_client.post(url, data).status_code == 302
+    wage.refresh_from_db()
+    assert (wage.annual_median, wage.hourly_median) == (
+        Decimal(91290),
+        Decimal("43.89"),
+    )
 
 
 def test_admin_figures_in_an_occupations_rows_may_have_thousands_commas(

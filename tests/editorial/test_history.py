@@ -809,7 +809,9 @@ def test_a_mistyped_figure_an_import_wrote_can_be_seen_and_reverted(
     page = CareerPage.objects.get(slug="machine-learning-engineer")
     wage = page.occupation.wage_estimates.get(release__name="May 2024")
     url = admin_url(WageEstimate, "change", wage.pk)
-    data = change_form_data(admin_client.get(url), annual_median="92,345")
+    data = change_form_data(
+        admin_client.get(url), annual_median="92,345", hourly_median="44.40"
+    )
     assert admin_client.post(url, data).status_code == 302
     assert "$92,345" in visible_text(client.get(page.get_absolute_url()).content)
     history = admin_client.get(admin_url(WageEstimate, "history", wage.pk))

@@ -744,10 +744,11 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             "line 10: A_MEDIAN is -5.00: Ensure this value is greater than or "
             "equal to 0.",
         ),
+        # Too many digits for the field is above the top code first.
         (
             {"AB10": "12345678901"},
-            "line 10: A_MEDIAN is 12345678901.00: Ensure that there are no more "
-            "than 9 digits in total.",
+            "line 10: A_MEDIAN is 12,345,678,901.00, at or above the top code "
+            "(239,200), which BLS writes as #.",
         ),
         (
             {"AA10": 200000},
@@ -755,6 +756,13 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             "25th percentile ($200,000).",
         ),
         ({"AB10": "1e400"}, "line 10: A_MEDIAN is '1e400', far too large a number."),
+        # BLS's annual wage is its hourly one's for 2,080 hours (H_MEDIAN 49.76).
+        (
+            {"AB10": 93500},
+            "line 10: A_MEDIAN is 93500.00: BLS's annual wage is the hourly wage "
+            "for 2,080 hours: the hourly median ($49.76) gives $103,501 a year, not "
+            "$93,500. Check both.",
+        ),
         # Shown as the top code "or more": BLS writes such a figure as "#".
         (
             {"AB10": 250000, "AC10": 260000, "AD10": 270000},
@@ -1196,7 +1204,7 @@ def test_figures_bls_publishes_for_a_group_reach_its_occupations_and_name_it(
     wages.write_text(
         f"{OEWS_HEADER}\n"
         "21-1012,Educational Counselors,detailed,"
-        "40000,45000,50000,55000,60000,19,21,24,26,29,,\n"
+        "40000,45000,50000,55000,60000,19.23,21.63,24.04,26.44,28.85,,\n"
         f'21-1018,"{COUNSELORS}",detailed,'
         "39090,47170,59190,76230,98210,18.79,22.68,28.46,36.65,47.22,,\n"
     )

@@ -108,6 +108,22 @@ def test_database_check_lists_projections_whose_growth_their_figures_deny():
     ) in str(raised.value)
 
 
+def test_database_check_lists_wages_whose_annual_figure_the_hourly_one_denies():
+    wage = WageEstimateFactory(
+        annual_median=Decimal("91290"), hourly_median=Decimal("43.89")
+    )
+    call_command("check", databases=["default"], fail_level="WARNING")
+
+    WageEstimate.objects.filter(pk=wage.pk).update(annual_median=99999)
+    with pytest.raises(SystemCheckError) as raised:
+        call_command("check", databases=["default"], fail_level="WARNING")
+    assert (
+        "1 wage estimate has an annual wage that is not its hourly wage for 2,080 "
+        f"hours: {wage.occupation.code} ({wage.release})."
+    ) in str(raised.value)
+    assert "occupations.W005" in str(raised.value)
+
+
 def test_career_page_slug_is_unique_both_ways():
     page = CareerPageFactory(slug="data-scientist")
     copy = CareerPageFactory.build(slug="data-scientist", occupation=page.occupation)
