@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from operations.spreadsheet_cells import FORMULA_START
+
 # RFC 5321, 4.5.3.1.1: longer local parts are not delivered.
 LOCAL_PART_MAX_LENGTH = 64
 # RFC 5321's longest path, less its angle brackets; and `Subscriber.email`'s length.
@@ -46,7 +48,10 @@ def email_normalize(value):
 
     Refused: a local part longer than 64 characters; a quoted or escaped one
     ('"ann"@x.org', 'a\\nn@x.org': the same inbox in many spellings, and no
-    reader's real address); one in other letters than ASCII's ("İda@x.org"); an
+    reader's real address); one that starts as a spreadsheet formula does
+    ("=cmd|'/Ccalc'!A0@x.org", "-ann@x.org": the list is exported as CSV, where
+    such a cell would run, or with an apostrophe in front be the wrong address);
+    one in other letters than ASCII's ("İda@x.org"); an
     address over 254 characters as stored (the domain in ASCII); an IP-address
     domain ("ann@[10.0.0.1]"), which would have the mail server deliver wherever a
     visitor points it; and a domain of one label ("ann@localhost"), which is no
@@ -62,6 +67,11 @@ def email_normalize(value):
         )
     if '"' in local or "\\" in local:
         raise RefusedAddress("Write the address without quotation marks or “\\”.")
+    if local.startswith(FORMULA_START):
+        raise RefusedAddress(
+            "An address cannot start with “=”, “+”, “-” or “@” here: spreadsheets, "
+            "where the list of subscribers is opened, would read it as a formula."
+        )
     if not local.isascii():
         # Django's mail sends such an address as "=?utf-8?b?…?=@domain", which
         # reaches no one; and lower-cased, "İda" would become "i̇da" (two letters).

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from operations.spreadsheet_cells import formula_safe
+from operations.spreadsheet_cells import FORMULA_START, formula_safe
 
 from .consent import CONSENT_TEXT, CONSENT_VERSION
 from .models import (
@@ -236,14 +236,18 @@ def subscribers_export(*, subscribers, by, out):
     writer.writerow(EXPORT_HEADER)
     for subscriber in confirmed:
         writer.writerow(
-            formula_safe(value)
-            for value in (
-                subscriber.email,
-                subscriber.confirmed_at.isoformat(),
-                subscriber.signed_up_at.isoformat(),
-                subscriber.source_path,
-                subscriber.consent_version,
-                unsubscribe_url(subscriber),
+            (
+                _address_cell(subscriber.email),
+                *(
+                    formula_safe(value)
+                    for value in (
+                        subscriber.confirmed_at.isoformat(),
+                        subscriber.signed_up_at.isoformat(),
+                        subscriber.source_path,
+                        subscriber.consent_version,
+                        unsubscribe_url(subscriber),
+                    )
+                ),
             )
         )
     SubscriberExport.objects.create(
@@ -252,6 +256,15 @@ def subscribers_export(*, subscribers, by, out):
         subscriber_count=len(confirmed),
     )
     return len(confirmed)
+
+
+def _address_cell(address):
+    """An address as the export writes it: as it is, for the program that sends
+    the issues; an apostrophe in front made "-ann@x.org" another address.
+    `email_normalize` refuses addresses that start as a spreadsheet formula does,
+    so only one stored before that refusal gets `formula_safe`'s apostrophe: it may
+    be an attacker's "=cmd|…"@, which must not run where the export is opened."""
+    return formula_safe(address) if address.startswith(FORMULA_START) else address
 
 
 ERASED_REPR = "(erased subscriber)"

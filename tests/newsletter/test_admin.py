@@ -127,6 +127,24 @@ def test_admin_csv_export_lists_only_confirmed(admin_client):
     assert not LogEntry.objects.exists()
 
 
+def test_admin_csv_export_writes_addresses_as_they_are(admin_client, client, signup):
+    """Every cell went through formula_safe, and an address that starts with an
+    apostrophe came out with a second one: the program that sends the issues got
+    another address. Addresses that start as a formula are refused at signup; one
+    stored before that refusal keeps the apostrophe that stops it running."""
+    signup("'ann@example.com")
+    client.post(last_links()["confirm"])
+    stored_before_the_refusal = SubscriberFactory(email="=cmd|'/ccalc'!a0@x.example")
+    response = export(
+        admin_client, list(Subscriber.objects.values_list("pk", flat=True))
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[0] for row in rows[1:]] == [
+        "'ann@example.com",
+        "'" + stored_before_the_refusal.email,
+    ]
+
+
 def test_admin_csv_export_of_no_confirmed_subscriber_says_so(admin_client):
     """It downloaded a file of just the header, and logged an export of 0."""
     pending = SubscriberFactory(email="p@example.com", status="pending")
@@ -251,6 +269,7 @@ def test_admin_add_sends_double_opt_in_email(
     [
         ("ann@[10.0.0.1]", "not at an IP address"),
         ("a" * 65 + "@x.example", "The part before the @ can be 64 characters"),
+        ("=1+1@x.example", "spreadsheets, where the list of subscribers is opened"),
         (
             "a" * 64 + "@" + ".".join(["中"] * 30) + ".com",
             "mail servers count it as 308 characters",

@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from newsletter.models import Subscriber
+from operations.spreadsheet_cells import FORMULA_START
 from tests.security.test_hostile_input import VALUE
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def test_hostile_input_signup_never_500_and_stores_only_valid_addresses(
     for address in Subscriber.objects.values_list("email", flat=True):
         validate_email(address)
         assert address == address.strip().lower()
+        assert not address.startswith(FORMULA_START)  # a formula in the export
 
 
 @FUZZ

@@ -172,6 +172,10 @@ def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
         # these as "=?utf-8?b?…?=@example.org", and the confirmation reached no one.
         ("İda@example.org", "in plain Latin letters"),
         ("ſam@example.com", "in plain Latin letters"),
+        # A spreadsheet runs such a cell of the subscriber export as a formula.
+        ("=cmd|'/Ccalc'!A0@attacker.example", "cannot start with “=”, “+”, “-”"),
+        ("-ann@example.com", "would read it as a formula"),
+        ("+ann@example.com", "would read it as a formula"),
         # 128 characters as typed, 308 with the domain in ASCII: a 500 on
         # PostgreSQL, and stored past the column's length on SQLite.
         (
