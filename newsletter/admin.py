@@ -67,6 +67,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "signed_up_at",
         "confirmed_at",
         "unsubscribed_at",
+        "previously_confirmed_at",
         "created_at",
     )
 

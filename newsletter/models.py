@@ -2,7 +2,8 @@
 
 One row per address. A row moves pending → confirmed (double opt-in) →
 unsubscribed, and back to pending when the person signs up again; the timestamps
-and the consent wording version record what they agreed to and when.
+and the consent wording version record what they agreed to and when. A pending
+row that is unsubscribed without being confirmed is an opt-in its owner declined.
 """
 
 import secrets
@@ -143,8 +144,17 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(status=Subscriber.Status.CONFIRMED)
 
     def unconfirmed_since_before(self, moment):
-        """Pending addresses whose opt-in was requested before `moment`."""
-        return self.filter(status=Subscriber.Status.PENDING, signed_up_at__lt=moment)
+        """Addresses no one ever confirmed, whose last event came before `moment`:
+        an opt-in requested then and still pending, or one its owner declined then
+        (unsubscribed from without confirming it). A former subscriber's row is not
+        one of them, even while a later opt-in is unconfirmed: it is the record of
+        the consent the issues they were sent had."""
+        return self.filter(
+            Q(status=Subscriber.Status.PENDING, signed_up_at__lt=moment)
+            | Q(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at__lt=moment),
+            confirmed_at__isnull=True,
+            previously_confirmed_at__isnull=True,
+        )
 
 
 class Subscriber(models.Model):
@@ -179,6 +189,15 @@ class Subscriber(models.Model):
         default=timezone.now, help_text="When the current opt-in was requested."
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A new opt-in clears `confirmed_at` (its record is of that opt-in alone); this
+    # keeps what tells a former subscriber from an address that only ever declined.
+    previously_confirmed_at = models.DateTimeField(
+        "earlier opt-in confirmed at",
+        null=True,
+        blank=True,
+        help_text="When the latest opt-in before the current one was confirmed, "
+        "if one was: a former subscriber's row is kept, not erased as unconfirmed.",
+    )
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     link_key = models.CharField(

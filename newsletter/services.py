@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -179,7 +180,12 @@ def _opt_in_start(email, source_page, source_path=None):
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, **opt_in)], ignore_conflicts=True
     )
-    Subscriber.objects.filter(NEW_OPT_IN, email=email).update(**opt_in)
+    Subscriber.objects.filter(NEW_OPT_IN, email=email).update(
+        **opt_in,
+        # The confirmation the new opt-in's record no longer shows: a former
+        # subscriber stays one. (SQL reads the row as it was, whatever the order.)
+        previously_confirmed_at=Coalesce("confirmed_at", "previously_confirmed_at"),
+    )
     return Subscriber.objects.get(email=email)
 
 
@@ -300,8 +306,9 @@ def subscribers_erase(subscribers, *, by=None, why="on request"):
 
 
 def unconfirmed_erase():
-    """Erase the addresses whose opt-in was requested more than
-    NEWSLETTER_UNCONFIRMED_DAYS ago and never confirmed; returns how many."""
+    """Erase the addresses no one ever confirmed, NEWSLETTER_UNCONFIRMED_DAYS
+    after their opt-in was requested or, if their owner declined it, after that;
+    returns how many."""
     days = settings.NEWSLETTER_UNCONFIRMED_DAYS
     before = timezone.now() - datetime.timedelta(days=days)
     return subscribers_erase(

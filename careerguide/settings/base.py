@@ -209,9 +209,10 @@ SITE_URL = (
 # --- Newsletter (newsletter app) ---------------------------------------------------
 # How long a confirmation link works; unsubscribe links never expire.
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 86400)
-# Days an address whose opt-in was never confirmed is kept (`erase_unconfirmed`):
-# no one consented, and someone else may have typed it. Long after its link
-# expired, so that a reader who asks why no email came can still be looked up.
+# Days an address whose opt-in was never confirmed is kept (`erase_unconfirmed`)
+# after it was requested, or after its owner declined it: no one consented, and
+# someone else may have typed it. Long after its link expired, so that a reader
+# who asks why no email came can still be looked up.
 NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=30)
 # Signup attempts allowed per client address in each window (seconds), and per
 # email address in each of its own, longer windows (each attempt may email it).

@@ -417,3 +417,56 @@ def test_erase_unconfirmed_command_erases_opt_ins_never_confirmed_in_time(
     time_machine.move_to("2026-03-01 13:00:00+00:00", tick=False)
     call_command("erase_unconfirmed", stdout=out)
     assert "Erased 2 addresses unconfirmed after 30 days." in out.getvalue()
+
+
+def test_erase_unconfirmed_command_erases_an_opt_in_its_owner_declined(
+    client, signup, time_machine
+):
+    """Someone else signed Ann up; she pressed Unsubscribe in the confirmation
+    email. Only pending rows were erased, so her address, which no one consented
+    to, was kept for ever. It goes the days after her answer, as a pending one
+    goes the days after its signup."""
+    time_machine.move_to("2026-01-01 12:00:00+00:00", tick=False)
+    signup("ann@example.com")
+    client.post(last_links()["unsubscribe"])
+    signup("late@example.com")
+    late_unsubscribe = last_links()["unsubscribe"]
+    time_machine.move_to("2026-01-20 12:00:00+00:00", tick=False)
+    client.post(late_unsubscribe)
+
+    time_machine.move_to("2026-01-31 13:00:00+00:00", tick=False)
+    call_command("erase_unconfirmed", stdout=io.StringIO())
+    assert list(Subscriber.objects.values_list("email", flat=True)) == [
+        "late@example.com"
+    ]
+    time_machine.move_to("2026-02-19 13:00:00+00:00", tick=False)
+    call_command("erase_unconfirmed", stdout=io.StringIO())
+    assert not Subscriber.objects.exists()
+
+
+def test_erase_unconfirmed_command_keeps_former_subscribers_who_sign_up_again(
+    admin_client, client, signup, time_machine
+):
+    """A signup clears the confirmation date of a former subscriber's row (its
+    record is of the new opt-in): left pending or declined, it read as an address
+    no one had consented to, and was erased with the record of the consent the
+    issues they were sent had; anyone could have it so by signing them up."""
+    time_machine.move_to("2026-01-01 12:00:00+00:00", tick=False)
+    for email in ("left-pending@example.com", "declined@example.com"):
+        signup(email)
+        client.post(last_links()["confirm"])
+        client.post(last_links()["unsubscribe"])
+    time_machine.move_to("2026-01-02 12:00:00+00:00", tick=False)
+    signup("left-pending@example.com")
+    signup("declined@example.com")
+    client.post(last_links()["unsubscribe"])
+
+    time_machine.move_to("2026-03-01 12:00:00+00:00", tick=False)
+    call_command("erase_unconfirmed", stdout=io.StringIO())
+    kept = Subscriber.objects.get(email="declined@example.com")
+    assert (kept.status, kept.confirmed_at) == ("unsubscribed", None)
+    assert Subscriber.objects.filter(email="left-pending@example.com").exists()
+    change = reverse("admin:newsletter_subscriber_change", args=[kept.pk])
+    text = visible_text(admin_client.get(change).content)
+    assert "Earlier opt-in confirmed at:" in text
+    assert "Jan. 1, 2026" in text

@@ -6,9 +6,11 @@ from newsletter.services import unconfirmed_erase
 
 class Command(BaseCommand):
     help = (
-        "Delete the newsletter addresses whose opt-in was never confirmed, "
-        "NEWSLETTER_UNCONFIRMED_DAYS after it was requested: no one consented to "
-        "them being kept. Run it daily (cron, a systemd timer)."
+        "Delete the newsletter addresses no one ever confirmed, "
+        "NEWSLETTER_UNCONFIRMED_DAYS after their opt-in was requested or, if their "
+        "owner declined it (unsubscribed without confirming), after that: no one "
+        "consented to them being kept. Former subscribers stay. Run it daily "
+        "(cron, a systemd timer)."
     )
 
     def handle(self, *args, **options):
