@@ -18,9 +18,15 @@ from .services import subscriber_subscribe, subscribers_erase, subscribers_expor
 class SubscriberAddForm(forms.ModelForm):
     """Adding an address in the admin sends it the double opt-in email, as the
     signup form does: again to a pending or unsubscribed address (whose row is
-    there already), never to a subscribed one."""
+    there already), never to a subscribed one. Also to one whose owner declined an
+    opt-in lately, which the signup form sends nothing: a manager adding it is a
+    deliberate act, the way back for an owner who changed their mind."""
 
-    email = SubscriberEmailField()
+    email = SubscriberEmailField(
+        help_text="It is sent the confirmation email, even if its owner said no to "
+        "one lately (the signup form then sends none): add such an address only "
+        "at its owner's request."
+    )
 
     class Meta:
         model = Subscriber
@@ -117,6 +123,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         obj.pk = subscriber_subscribe(
             email=obj.email,
             source_path=f"admin: added by {request.user.get_username()}",
+            despite_decline=True,
         ).pk
         obj.refresh_from_db()
 

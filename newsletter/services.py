@@ -125,16 +125,31 @@ def subscriber_from_unsubscribe_token(token):
     return subscriber
 
 
-# A signup of an address in such a row starts a new opt-in: an unsubscribed one,
-# or a pending one to consent wording that has changed since (the person has just
-# agreed to the new wording, so the record must say so, and the link in the
-# earlier email, for the old wording, must no longer confirm).
-NEW_OPT_IN = Q(status=Subscriber.Status.UNSUBSCRIBED) | (
-    Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
-)
+def _new_opt_in(*, despite_decline=False):
+    """The rows a signup of their address starts a new opt-in in: an unsubscribed
+    one, or a pending one to consent wording that has changed since (the person has
+    just agreed to the new wording, so the record must say so, and the link in the
+    earlier email, for the old wording, must no longer confirm).
+
+    Not, unless `despite_decline`, a row whose owner declined its opt-in in the
+    last NEWSLETTER_UNCONFIRMED_DAYS (unsubscribed from it without confirming):
+    the confirmation email promised them no more emails, and anyone could
+    otherwise have one sent again at once, every day."""
+    reopened = Q(status=Subscriber.Status.UNSUBSCRIBED)
+    if not despite_decline:
+        days = settings.NEWSLETTER_UNCONFIRMED_DAYS
+        reopened &= ~Q(
+            confirmed_at__isnull=True,
+            unsubscribed_at__gte=timezone.now() - datetime.timedelta(days=days),
+        )
+    return reopened | (
+        Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
+    )
 
 
-def subscriber_subscribe(*, email, source_page=None, source_path=None):
+def subscriber_subscribe(
+    *, email, source_page=None, source_path=None, despite_decline=False
+):
     """Start (or repeat) an opt-in; the caller's response must not depend on it.
     `source_path` says where it was started, when not on a page of the site (the
     signup page, or `source_page`).
@@ -142,24 +157,30 @@ def subscriber_subscribe(*, email, source_page=None, source_path=None):
     New or unsubscribed address: pending, with a confirmation email. Pending: the
     confirmation email again, whose link stays the same opt-in. Confirmed: nothing
     changes and the address alone is told it is already subscribed, so whoever
-    typed it learns nothing.
+    typed it learns nothing. Declined lately (`_new_opt_in`): nothing changes and
+    nothing is sent; `despite_decline` (a newsletter manager adding the address)
+    starts a new opt-in all the same.
     """
     email = email_normalize(email)
+    new_opt_in = _new_opt_in(despite_decline=despite_decline)
     # A repeat (pending or confirmed) changes nothing: a read answers it. The write
     # transaction would take SQLite's database-wide write lock for nothing.
-    subscriber = Subscriber.objects.filter(email=email).exclude(NEW_OPT_IN).first()
+    subscriber = Subscriber.objects.filter(email=email).exclude(new_opt_in).first()
     if subscriber is None:
-        subscriber = _opt_in_start(email, source_page, source_path)
+        subscriber = _opt_in_start(email, source_page, source_path, new_opt_in)
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
-    else:
+    elif subscriber.status == Subscriber.Status.PENDING:
         kind = "confirm"
+    else:
+        return subscriber  # declined lately
     transaction.on_commit(lambda: _email_send(subscriber, kind))
     return subscriber
 
 
-def _opt_in_start(email, source_page, source_path=None):
-    """Start a pending opt-in for `email`: a new row, or its unsubscribed row again.
+def _opt_in_start(email, source_page, source_path, new_opt_in):
+    """Start a pending opt-in for `email`: a new row, or its row again if it is
+    one of `new_opt_in`'s.
 
     Each write is a single statement: the database's write lock (on SQLite, the
     whole file's) is held while the statement runs, not from a read to a write,
@@ -180,7 +201,7 @@ def _opt_in_start(email, source_page, source_path=None):
     Subscriber.objects.bulk_create(
         [Subscriber(email=email, **opt_in)], ignore_conflicts=True
     )
-    Subscriber.objects.filter(NEW_OPT_IN, email=email).update(
+    Subscriber.objects.filter(new_opt_in, email=email).update(
         **opt_in,
         # The confirmation the new opt-in's record no longer shows: a former
         # subscriber stays one. (SQL reads the row as it was, whatever the order.)
@@ -359,6 +380,8 @@ def _email_send(subscriber, kind):
         "confirm_url": _absolute("newsletter:confirm", confirm_token_make(subscriber)),
         "unsubscribe_url": _absolute("newsletter:unsubscribe", unsubscribe_token),
         "site_url": settings.SITE_URL,
+        # How long a declined opt-in holds back a signup's confirmation email.
+        "declined_days": settings.NEWSLETTER_UNCONFIRMED_DAYS,
         # What the reader agreed to, in the words the form showed them.
         "consent_text": CONSENT_TEXT,
     }

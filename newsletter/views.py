@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,8 +55,14 @@ def signup(request):
     return redirect("newsletter:thanks")
 
 
+def _declined_days():
+    """How long a declined opt-in holds back a signup's confirmation email, for
+    the pages that tell whoever waits for one."""
+    return {"declined_days": settings.NEWSLETTER_UNCONFIRMED_DAYS}
+
+
 def thanks(request):
-    return render(request, "newsletter/thanks.html")
+    return render(request, "newsletter/thanks.html", _declined_days())
 
 
 @form_page
@@ -91,13 +98,21 @@ def unsubscribe(request, token):
     # A pending address gets the button too: pressing it ends the opt-in.
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         return render(
-            request, "newsletter/unsubscribed.html", {"already_unsubscribed": True}
+            request,
+            "newsletter/unsubscribed.html",
+            {"already_unsubscribed": True, **_declined_days()},
         )
-    return render(request, "newsletter/unsubscribe.html")
+    # Pending: the reader is saying no to an opt-in they may never have asked for.
+    declining = subscriber.status == Subscriber.Status.PENDING
+    return render(
+        request,
+        "newsletter/unsubscribe.html",
+        {"declining": declining, **_declined_days()},
+    )
 
 
 def unsubscribed(request):
-    return render(request, "newsletter/unsubscribed.html")
+    return render(request, "newsletter/unsubscribed.html", _declined_days())
 
 
 @csrf_exempt

@@ -318,6 +318,26 @@ def test_admin_add_known_address_starts_its_opt_in_again(
     assert "Confirm" in mail.outbox[0].subject
 
 
+def test_admin_add_address_whose_owner_declined_sends_the_confirmation(
+    admin_client, client, signup, django_capture_on_commit_callbacks
+):
+    """The signup form sends such an address nothing for a while; a manager
+    adding it, at its owner's request, is the way back."""
+    signup("ann@example.com")
+    client.post(last_links()["unsubscribe"])
+    add = reverse("admin:newsletter_subscriber_add")
+    assert "only at its owner's request" in visible_text(admin_client.get(add).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(add, {"email": "ann@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.status, subscriber.source_path) == (
+        "pending",
+        "admin: added by admin",
+    )
+
+
 def test_admin_add_records_who_added_the_address(
     admin_client, django_capture_on_commit_callbacks
 ):

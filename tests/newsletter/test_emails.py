@@ -118,3 +118,14 @@ def test_email_confirmation_says_what_the_reader_agreed_to(signup):
     agreement = f"By confirming, you agree to this: {CONSENT_TEXT}"
     assert agreement in " ".join(message.body.split())
     assert agreement in visible_text(html)
+
+
+def test_email_confirmation_says_what_unsubscribing_from_it_stops(signup):
+    """It promised "stop all emails to this address", though anyone could sign
+    the address up again at once and have another confirmation sent."""
+    signup("reader@example.com")
+    (message,) = mail.outbox
+    promise = "no more emails unless someone signs it up again after 30 days"
+    assert promise in " ".join(message.body.split())
+    assert promise in visible_text(message.alternatives[0][0])
+    assert "stop all emails" not in message.body

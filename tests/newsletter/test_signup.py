@@ -398,3 +398,60 @@ def test_signup_post_without_a_csrf_token_is_still_refused(csrf_checked_client):
     )
     assert response.status_code == 403
     assert not Subscriber.objects.exists()
+
+
+def test_signup_of_an_address_whose_owner_declined_sends_nothing(client, signup):
+    """Someone signs Ann up; she presses Unsubscribe in the confirmation email,
+    which promised no more emails. Anyone could sign her up again at once, and
+    she was sent a confirmation again, up to the per-inbox limit every day. The
+    form still answers as for any address."""
+    signup("ann@example.com")
+    client.post(last_links()["unsubscribe"])
+    new = signup("new@example.com")
+    again = signup("ann@example.com")
+    assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
+    assert again.content == new.content
+    assert [message.to for message in mail.outbox] == [
+        ["ann@example.com"],
+        ["new@example.com"],
+    ]
+    ann = Subscriber.objects.get(email="ann@example.com")
+    assert (ann.status, ann.confirmed_at) == ("unsubscribed", None)
+
+
+def test_signup_of_a_declined_address_sends_a_confirmation_again_after_the_days(
+    client, signup, time_machine
+):
+    time_machine.move_to("2026-01-01 12:00:00+00:00", tick=False)
+    signup("ann@example.com")
+    client.post(last_links()["unsubscribe"])
+    time_machine.move_to("2026-01-31 11:00:00+00:00", tick=False)  # 30 days less 1 h
+    signup("ann@example.com")
+    assert len(mail.outbox) == 1
+    time_machine.move_to("2026-01-31 13:00:00+00:00", tick=False)
+    signup("ann@example.com")
+    assert len(mail.outbox) == 2
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_signup_of_a_former_subscriber_sends_a_confirmation_at_once(client, signup):
+    """Only an opt-in said no to holds the next one back: a subscriber who left
+    may come back when they like."""
+    signup("reader@example.com")
+    client.post(last_links()["confirm"])
+    client.post(last_links()["unsubscribe"])
+    signup("reader@example.com")
+    assert len(mail.outbox) == 2
+    assert Subscriber.objects.get().status == "pending"
+
+
+def test_signup_pages_tell_whoever_declined_why_no_email_comes(client, signup):
+    signup("ann@example.com")
+    unsubscribe = last_links()["unsubscribe"]
+    text = visible_text(client.get(unsubscribe).content)
+    assert "no more emails, unless someone signs it up again after 30 days" in text
+    text = visible_text(client.post(unsubscribe, follow=True).content)
+    assert "we send this address no other for 30 days" in text
+    thanks = signup("ann@example.com")["Location"]
+    text = visible_text(client.get(thanks).content)
+    assert "in the last 30 days, we send this address no other" in text
