@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import PYTHON, ROOT, catalogue_database, production_env, say
+from bench import PYTHON, ROOT, catalogue_database, manage, production_env, say
 
 SLUGS = ["machine-learning-engineer", "software-developers"]
 
@@ -111,6 +111,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="careerguide-render-") as workdir:
         env = production_env(Path(workdir), PAGE_CACHE_SECONDS="0")
         say(f"Database: {env['DATABASE_URL'].split('@')[-1]}")
+        # Production settings name static files by the manifest that this writes:
+        # without it every page is a 500 (`make test` writes none).
+        manage(env, "collectstatic", "--noinput")
         catalogue_database(env)
         command = [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)]
         return subprocess.run([*command, *args.slugs], env=env, check=False).returncode
