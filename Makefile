@@ -93,13 +93,16 @@ restore: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata "$(FILE)"
 
+## lint: ruff's checks and formatting check, as make test runs them
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: fix what ruff can and format the code
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## clean: delete .venv, collected static files and tool caches (not the database)
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -197,7 +197,8 @@ STORAGES = {
     },
 }
 
-ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# Written "backstage", "/backstage" or "backstage/": the admin at /backstage/.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # The site's own address, for every absolute link: canonical links, the sitemap, the
 # feed, robots.txt and the links in emails, which may be sent outside a request. Never
