@@ -348,6 +348,9 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler, which prints what DEBUG logs: every
+        # message of Django's was printed twice, once more through the root's.
+        "django": {"level": "INFO"},
         # django-axes announces itself at every start and logs every sign-in at
         # INFO; its warnings (failed sign-ins, lockouts) are what an operator wants.
         "axes": {"level": "WARNING"},

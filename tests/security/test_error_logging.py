@@ -135,3 +135,31 @@ def test_access_log_keeps_no_query_strings_tokens_or_referers(tmp_path):
     assert '"GET /newsletter/confirm/…/ HTTP/1.1" 301' in lines
     for secret in ("SeCrEtToKeN", "NoSlAsHtOkEn", "ReFeRrErToKeN", "reader@"):
         assert secret not in lines
+
+
+def test_a_message_of_djangos_is_logged_once_in_development():
+    """With DEBUG on, Django's own console handler printed each of its messages
+    (a 429's "Too Many Requests") again beside the site's stderr handler."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import logging; "
+            "logging.getLogger('django.request').warning('marker-7f3a')",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "DJANGO_ENV_FILE": "",
+            "DJANGO_SETTINGS_MODULE": "careerguide.settings.base",
+            "DEBUG": "true",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("marker-7f3a") == 1, result.stderr
