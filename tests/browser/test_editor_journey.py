@@ -20,6 +20,7 @@ EDITED_TASK = "Validate and stress-test models before they reach production."
 # Typed as people write figures; between the 25th (64,060) and 75th (113,980)
 # percentiles.
 EDITED_MEDIAN = "$91,230"
+EDITED_HOURLY_MEDIAN = "43.86"  # BLS's annual wage is the hourly for 2,080 hours
 DRAFT_TITLE = "Quantitative Analyst Career Path in 2025"
 DRAFT_PATH = "/careers/quantitative-analyst/"
 
@@ -104,6 +105,7 @@ def test_editor_edits_a_career_then_drafts_previews_and_publishes_a_page(
     page.get_by_role("heading", name="Change occupation").wait_for()
     find_inline_field(page, "-statement", TASK).fill(EDITED_TASK)
     find_inline_field(page, "-annual_median", "85720").fill(EDITED_MEDIAN)
+    find_inline_field(page, "-hourly_median", "41.21").fill(EDITED_HOURLY_MEDIAN)
     save(page)
 
     visitor.goto(MLE_PATH)
@@ -112,6 +114,7 @@ def test_editor_edits_a_career_then_drafts_previews_and_publishes_a_page(
     assert TASK not in tasks.inner_text()
     salary = visitor.get_by_role("region", name=re.compile("U.S. Salary"))
     assert "Annual Median Salary:\n$91,230" in salary.inner_text()
+    assert "Hourly Median Wage:\n$43.86" in salary.inner_text()
 
     # A new page, written as a draft.
     open_changelist(page, "careerpage")
