@@ -110,6 +110,22 @@ def _migrated(database):
     return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
+def _stored(figures_model, databases):
+    """The figures of `figures_model` (wages, projections) in each of `databases`
+    that is migrated, by occupation and release."""
+    for database in databases or ():
+        if _migrated(database):
+            yield from (
+                figures_model.objects.using(database)
+                .select_related("occupation", "release")
+                .order_by("occupation__code", "release")
+            )
+
+
+def _named(figures):
+    return f"{figures.occupation.code} ({figures.release})"
+
+
 @checks.register(checks.Tags.database)
 def projection_growth_check(app_configs, databases=None, **kwargs):
     """Projections typed in the admin before growth had to follow from the two
@@ -118,15 +134,8 @@ def projection_growth_check(app_configs, databases=None, **kwargs):
     from .models import EmploymentProjection, growth_contradicted
 
     contradicted = [
-        f"{projection.occupation.code} ({projection.release})"
-        for database in databases or ()
-        if _migrated(database)
-        for projection in EmploymentProjection.objects.using(database)
-        .select_related("occupation", "release")
-        .exclude(employment_base=None)
-        .exclude(employment_projected=None)
-        .exclude(growth_percent=None)
-        .order_by("occupation__code", "release")
+        _named(projection)
+        for projection in _stored(EmploymentProjection, databases)
         if growth_contradicted(
             projection.employment_base,
             projection.employment_projected,
@@ -158,12 +167,8 @@ def wage_annual_hourly_check(app_configs, databases=None, **kwargs):
     from .models import WageEstimate
 
     contradicted = [
-        f"{wage.occupation.code} ({wage.release})"
-        for database in databases or ()
-        if _migrated(database)
-        for wage in WageEstimate.objects.using(database)
-        .select_related("occupation", "release")
-        .order_by("occupation__code", "release")
+        _named(wage)
+        for wage in _stored(WageEstimate, databases)
         if wage.annual_wages_contradicted()
     ]
     if not contradicted:
