@@ -6,6 +6,7 @@ from import_export import widgets as ie_widgets
 from adminsite.spreadsheets import SheetResource, refuse_null
 
 from .models import CareerPage, Occupation
+from .services import career_page_publish_time
 
 
 class OccupationCodeCell(ie_widgets.ForeignKeyWidget):
@@ -52,3 +53,20 @@ class CareerPageSheet(SheetResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """A draft a row publishes goes live as it would from its form: now, unless
+        the row changes its publish time or that time lies ahead. Left as exported
+        (the draft's creation), it went live, and into the feed, dated then."""
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk is None or instance.status != CareerPage.Status.PUBLISHED:
+            return
+        stored = (
+            CareerPage.objects.filter(pk=instance.pk)
+            .values("status", "published_at")
+            .first()
+        )
+        if stored and stored["status"] != CareerPage.Status.PUBLISHED:
+            instance.published_at = career_page_publish_time(
+                instance, time_chosen=instance.published_at != stored["published_at"]
+            )

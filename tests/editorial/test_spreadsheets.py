@@ -1321,6 +1321,32 @@ def test_a_file_imported_again_is_unchanged_not_refused(admin_client, two_pages)
     assert not again.context["result"].has_validation_errors()
 
 
+def test_a_draft_published_by_import_goes_live_when_it_is_imported(admin_client):
+    """Its status set to published, the publish time left as exported (when the
+    draft was created), a draft went live, and into the feed, dated then: as from
+    its form, it goes live now; a time the row changes is kept."""
+    created = timezone.now().replace(microsecond=0) - datetime.timedelta(days=10)
+    draft = CareerPageFactory(slug="draft-one", status="draft", published_at=created)
+    dated = CareerPageFactory(slug="draft-two", status="draft", published_at=created)
+    exported = export(admin_client, CareerPage, CSV_FORMAT).content
+    chosen = (created + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    changed = edited(
+        exported,
+        CSV_FORMAT,
+        [
+            ("draft-one", "status", "published"),
+            ("draft-two", "status", "published"),
+            ("draft-two", "published_at", chosen),
+        ],
+    )
+    before = timezone.now().replace(microsecond=0)
+    confirm(admin_client, CareerPage, upload(admin_client, CareerPage, changed))
+    draft.refresh_from_db()
+    dated.refresh_from_db()
+    assert draft.is_live and draft.published_at >= before
+    assert dated.is_live and dated.published_at == created + datetime.timedelta(days=1)
+
+
 def test_a_record_saved_between_preview_and_confirmation_is_refused_too(
     admin_client, edna_client, two_pages
 ):
