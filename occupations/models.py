@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -861,23 +861,30 @@ class WageEstimate(BlsGroupFigures):
         """(annual field, hourly field, the annual wage the hourly one gives) for
         each percentile whose annual wage is not its hourly one's for a year of
         work, as BLS computes it, give or take BLS's rounding (each release's
-        13,000 figures do); a figure at its top code says only "or more"."""
+        13,000 figures do). A figure at its top code says only "or more": the
+        other must give at least as much."""
         contradicted = []
         for percentile in WAGE_PERCENTILES:
             annual_field, hourly_field = f"annual_{percentile}", f"hourly_{percentile}"
             annual, hourly = getattr(self, annual_field), getattr(self, hourly_field)
             # Not figures yet: `clean_fields` says what is wrong with them.
-            figures = isinstance(annual, Decimal) and isinstance(hourly, Decimal)
-            if not figures or (
-                self.release_id
-                and (self.is_top_coded(annual_field) or self.is_top_coded(hourly_field))
-            ):
+            if not (isinstance(annual, Decimal) and isinstance(hourly, Decimal)):
                 continue
+            annual_top_coded = bool(self.release_id) and self.is_top_coded(annual_field)
+            hourly_top_coded = bool(self.release_id) and self.is_top_coded(hourly_field)
             given = hourly * HOURS_A_YEAR
-            if abs(annual - given) > ANNUAL_WAGE_ROUNDING:
-                contradicted.append(
-                    (annual_field, hourly_field, given.quantize(Decimal("1")))
-                )
+            if annual_top_coded and hourly_top_coded:
+                continue
+            if annual_top_coded:
+                agrees = given >= annual - ANNUAL_WAGE_ROUNDING
+            elif hourly_top_coded:
+                agrees = annual >= given - ANNUAL_WAGE_ROUNDING
+            else:
+                agrees = abs(annual - given) <= ANNUAL_WAGE_ROUNDING
+            if not agrees:
+                # To the $10 BLS rounds annual wages to, as the editor reads them.
+                shown = (given / 10).quantize(Decimal("1"), ROUND_HALF_UP) * 10
+                contradicted.append((annual_field, hourly_field, shown))
         return contradicted
 
 

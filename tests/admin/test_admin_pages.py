@@ -168,7 +168,7 @@ def test_admin_figures_may_be_typed_as_people_write_them(
 
 def test_admin_refuses_an_annual_wage_its_hourly_wage_does_not_give(admin_client, demo):
     """BLS's annual wage is its hourly wage for 2,080 hours: an annual median of
-    $99,999 beside $43.89 an hour ($91,291 a year) was saved without a word."""
+    $99,999 beside $43.89 an hour ($91,290 a year) was saved without a word."""
     wage = WageEstimate.objects.first()
     url = admin_url(WageEstimate, "change", wage.pk)
     data = change_form_data(
@@ -178,7 +178,7 @@ def test_admin_refuses_an_annual_wage_its_hourly_wage_does_not_give(admin_client
     assert response.status_code == 200
     assert (
         "BLS's annual wage is the hourly wage for 2,080 hours: the hourly median "
-        "($43.89) gives $91,291 a year, not $99,999. Check both."
+        "($43.89) gives $91,290 a year, not $99,999. Check both."
     ) in visible_text(response.content)
     # BLS rounds the annual wage to $10 and the hourly to the cent.
     data.update(annual_median="91,290")
@@ -188,6 +188,31 @@ def test_admin_refuses_an_annual_wage_its_hourly_wage_does_not_give(admin_client
         Decimal(91290),
         Decimal("43.89"),
     )
+
+
+@pytest.mark.parametrize(
+    ("annual", "hourly", "refused"),
+    [
+        # At its top code a figure reads "or more": the other must give as much.
+        ("239,200", "100.00", "the hourly 75th percentile ($100.00) gives $208,000"),
+        ("220,000", "115.00", "the hourly 75th percentile ($115.00) gives $239,200"),
+        ("239,200", "115.00", None),
+        ("239,190", "115.00", None),  # BLS's rounding
+    ],
+)
+def test_admin_wage_beside_a_top_coded_one_gives_at_least_as_much(
+    admin_client, annual, hourly, refused
+):
+    wage = WageEstimateFactory(release=wages_release())
+    url = admin_url(WageEstimate, "change", wage.pk)
+    data = change_form_data(
+        admin_client.get(url), annual_pct75=annual, hourly_pct75=hourly
+    )
+    response = admin_client.post(url, data)
+    if refused is None:
+        assert response.status_code == 302
+    else:
+        assert refused in visible_text(response.content)
 
 
 def test_admin_figures_in_an_occupations_rows_may_have_thousands_commas(

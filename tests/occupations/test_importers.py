@@ -760,7 +760,7 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
         (
             {"AB10": 93500},
             "line 10: A_MEDIAN is 93500.00: BLS's annual wage is the hourly wage "
-            "for 2,080 hours: the hourly median ($49.76) gives $103,501 a year, not "
+            "for 2,080 hours: the hourly median ($49.76) gives $103,500 a year, not "
             "$93,500. Check both.",
         ),
         # Shown as the top code "or more": BLS writes such a figure as "#".
