@@ -862,6 +862,11 @@ class SheetResource(ie_resources.ModelResource):
         # between records stay, so that each row keeps its number.
         while len(dataset) and all(_is_blank(cell) for cell in dataset[-1]):
             dataset.rpop()
+        if not len(dataset):
+            # Else an empty preview, offering to confirm an import of nothing.
+            raise ValueError(
+                "The file has no rows below its column names: nothing to import."
+            )
 
     def get_or_init_instance(self, instance_loader, row):
         instance, new = super().get_or_init_instance(instance_loader, row)

@@ -70,8 +70,8 @@ def email_normalize(value):
         raise RefusedAddress("Write the address without quotation marks or “\\”.")
     if local.startswith(FORMULA_START):
         raise RefusedAddress(
-            "An address cannot start with “=”, “+”, “-” or “@” here: spreadsheets, "
-            "where the list of subscribers is opened, would read it as a formula."
+            "An address starting with “=”, “+”, “-” or “@” cannot be taken "
+            "(spreadsheets read it as a formula): please use another address."
         )
     if not local.isascii():
         # Django's mail sends such an address as "=?utf-8?b?…?=@domain", which

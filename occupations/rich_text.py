@@ -165,8 +165,9 @@ def validate_markdown(text):
         # The sanitiser drops images, their descriptions with them: the editor's
         # words were gone from the page without a word.
         raise ValidationError(
-            f"Pages show no images, and “![{images[0]}](…)” would be left out. "
-            "To link to it instead, remove the “!” before its “[”."
+            f"Pages show no images, and the image “{images[0]}” would be left out: "
+            "write what it shows as text, or link to it (its “[…](…)” without the "
+            "“!” before it, and not inside another link)."
         )
 
 

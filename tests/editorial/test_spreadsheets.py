@@ -87,6 +87,12 @@ def test_import_does_not_count_the_empty_rows_after_the_last_as_records(
     preview = upload(admin_client, Resource, content, "r.csv")
     assert preview.context["result"].totals["skip"] == 1
     assert "; 1 unchanged, not listed." in visible_text(preview.content)
+    # Nothing but them below the column names: no preview of nothing to confirm.
+    header = exported.splitlines()[0]
+    preview = upload(admin_client, Resource, header + "\r\n" + ",,,,\r\n" * 3, "r.csv")
+    text = visible_text(preview.content)
+    assert "The file has no rows below its column names: nothing to import." in text
+    assert "Confirm import" not in text
 
 
 def upload(client, model, content, name="pages.csv", file_format=CSV_FORMAT):

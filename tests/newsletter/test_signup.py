@@ -173,9 +173,12 @@ def test_signup_invalid_email_shows_error_and_sends_nothing(signup, email):
         ("İda@example.org", "in plain Latin letters"),
         ("ſam@example.com", "in plain Latin letters"),
         # A spreadsheet runs such a cell of the subscriber export as a formula.
-        ("=cmd|'/Ccalc'!A0@attacker.example", "cannot start with “=”, “+”, “-”"),
-        ("-ann@example.com", "would read it as a formula"),
-        ("+ann@example.com", "would read it as a formula"),
+        (
+            "=cmd|'/Ccalc'!A0@attacker.example",
+            "starting with “=”, “+”, “-” or “@” cannot be taken",
+        ),
+        ("-ann@example.com", "please use another address"),
+        ("+ann@example.com", "please use another address"),
         # 128 characters as typed, 308 with the domain in ASCII: a 500 on
         # PostgreSQL, and stored past the column's length on SQLite.
         (

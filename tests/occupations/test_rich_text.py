@@ -236,8 +236,9 @@ def test_an_image_is_refused_in_the_admin_with_its_description(admin_client, tex
     )
     assert response.status_code == 200
     assert (
-        "Pages show no images, and “![accuracy chart](…)” would be left out. To "
-        "link to it instead, remove the “!” before its “[”."
+        "Pages show no images, and the image “accuracy chart” would be left out: "
+        "write what it shows as text, or link to it (its “[…](…)” without the “!” "
+        "before it, and not inside another link)."
     ) in visible_text(response.content)
     page.refresh_from_db()
     assert page.duties == "Before."
