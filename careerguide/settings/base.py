@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -199,6 +200,8 @@ STORAGES = {
 
 # Written "backstage", "/backstage" or "backstage/": the admin at /backstage/.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":  # the site's pages are at the root: the admin was at //
+    raise ImproperlyConfigured("ADMIN_URL must name a path, such as backstage/.")
 
 # The site's own address, for every absolute link: canonical links, the sitemap, the
 # feed, robots.txt and the links in emails, which may be sent outside a request. Never

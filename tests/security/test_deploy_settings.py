@@ -148,6 +148,14 @@ def test_deploy_settings_admin_url_moved_by_environment(written):
     assert result.stdout.split()[-1] == "/back-office-7f3a/login/"
 
 
+@pytest.mark.parametrize("written", ["", "/"])
+def test_deploy_settings_admin_url_of_no_path_refuses_to_start(written):
+    """The site's pages are at the root: the admin had gone to "//"."""
+    result = run_manage("check", ADMIN_URL=written)
+    assert result.returncode != 0
+    assert "ADMIN_URL must name a path, such as backstage/." in result.stderr
+
+
 def test_settings_read_the_env_file_named_and_the_tests_read_none(tmp_path):
     env_file = tmp_path / "developer.env"
     env_file.write_text(
