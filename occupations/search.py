@@ -334,9 +334,6 @@ def _relevance(phrase):
     if words <= MOST_WORDS_GUESSED and (workers := worker_forms(phrase)):
         ranks[90], ranks[70], workers_alternate_title = _names(workers, _names_workers)
         alternate_title |= workers_alternate_title
-    # Whole words of the title, and what people call the job exactly: "physician"
-    # puts the physicians O*NET lists as "Physician" before Physician Assistants.
-    ranks[85] = alternate_title & whole_words  # the LIKEs first: few rows pass
     ranks[60] = alternate_title
     ranks[50] = Q()
     for form in forms:
@@ -346,8 +343,14 @@ def _relevance(phrase):
             "occupation__title", phrase
         )
     # The first condition a page meets gives its rank: the highest first.
+    ranked = {rank: Value(rank) for rank in ranks}
+    # Whole words of the title, and what people call the job exactly: "physician"
+    # puts the physicians O*NET lists as "Physician" before Physician Assistants.
+    # Asked only of titles with the words (reading every page's alternate titles
+    # again cost the search ~1 ms).
+    ranked[80] = Case(When(alternate_title, then=Value(85)), default=Value(80))
     return Case(
-        *(When(ranks[rank], then=Value(rank)) for rank in sorted(ranks, reverse=True)),
+        *(When(ranks[rank], then=ranked[rank]) for rank in sorted(ranks, reverse=True)),
         default=Value(10),
         output_field=IntegerField(),
     )
