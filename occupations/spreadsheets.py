@@ -54,19 +54,27 @@ class CareerPageSheet(SheetResource):
         skip_unchanged = True
         report_skipped = True
 
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        # The page as stored, before the row's cells are set on it, for
+        # `before_save_instance` (the library keeps no copy it passes on).
+        self.stored_publication = (
+            None if new else (instance.status, instance.published_at)
+        )
+        return instance, new
+
     def before_save_instance(self, instance, row, **kwargs):
         """A draft a row publishes goes live as it would from its form: now, unless
         the row changes its publish time or that time lies ahead. Left as exported
         (the draft's creation), it went live, and into the feed, dated then."""
         super().before_save_instance(instance, row, **kwargs)
-        if instance.pk is None or instance.status != CareerPage.Status.PUBLISHED:
+        if self.stored_publication is None:
             return
-        stored = (
-            CareerPage.objects.filter(pk=instance.pk)
-            .values("status", "published_at")
-            .first()
-        )
-        if stored and stored["status"] != CareerPage.Status.PUBLISHED:
+        status, published_at = self.stored_publication
+        if (
+            instance.status == CareerPage.Status.PUBLISHED
+            and status != CareerPage.Status.PUBLISHED
+        ):
             instance.published_at = career_page_publish_time(
-                instance, time_chosen=instance.published_at != stored["published_at"]
+                instance, time_chosen=instance.published_at != published_at
             )
