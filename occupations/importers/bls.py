@@ -9,6 +9,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from adminsite.history import IMPORT_REVISION_PREFIX
+
 from .. import page_cache
 from ..models import (
     WAGE_FIELDS,
@@ -156,6 +158,7 @@ def _match(rows, index):
 def _sync_release_figures(model, release, rows, *, value_fields, report, label):
     """Make `release`'s rows of `model` (wage estimates, projections) those of
     `rows`, [(SOC code, BLS title, values), …], matched to O*NET occupations."""
+    report.revision_reason = f"{IMPORT_REVISION_PREFIX}{release.short_label}"
     matched, unmatched = _match(rows, _soc_index())
     sync_rows(
         model,

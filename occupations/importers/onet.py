@@ -251,6 +251,7 @@ class _OnetImport:
 
     def run(self, release):
         self.revision_reason = f"{IMPORT_REVISION_PREFIX}{release.name}"
+        self.report.revision_reason = self.revision_reason
         occupations = self.read_occupations(release)
         self.extra_occupation_fields(occupations)
         fields = list(next(iter(occupations.values())).keys()) if occupations else []

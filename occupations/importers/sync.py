@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from ..models import OCCUPATION_DATA_MODELS, Occupation
 
@@ -26,11 +27,16 @@ class ImportReport:
     """Created/updated/removed counts per kind of row, and progress output.
 
     `allow_removals`: remove rows the files no longer hold even when
-    `removals_check` would refuse."""
+    `removals_check` would refuse.
+
+    `revision_reason`: what revision histories call the import ("Import of O*NET
+    29.3"), set by the importer once it knows its release; the revisions of rows it
+    removes carry it."""
 
     def __init__(self, write=None, *, allow_removals=False):
         self.counts = {}
         self.allow_removals = allow_removals
+        self.revision_reason = ""
         self.write = write or (lambda message: None)
         self.timings = []  # (what, rows, seconds): files read, tables written
 
@@ -120,8 +126,11 @@ def sync_rows(
         model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     if to_update:
         model.objects.bulk_update(to_update, value_fields, batch_size=BATCH_SIZE)
+    removed_since = timezone.now()
     for start in range(0, len(removed_ids), BATCH_SIZE):
         model.objects.filter(pk__in=removed_ids[start : start + BATCH_SIZE]).delete()
+    if removed_ids and report.revision_reason and hasattr(model, "history"):
+        _removals_named(model, removed_ids, report.revision_reason, removed_since)
     _occupations_touch(model, key_fields, changed_keys, to_update)
     if history_reason:
         # The revisions' change reason column holds 100 characters.
@@ -173,6 +182,20 @@ def _history_record(model, key_fields, created, updated, reason):
         model.history.bulk_history_create(
             list(rows), update=True, default_change_reason=reason
         )
+
+
+def _removals_named(model, removed_ids, reason, since):
+    """Name the import in the revisions its deletes left: simple-history's
+    post_delete signal records each deleted row, but with no user and no reason,
+    so its history read "Changed by: —" as if someone unknown had deleted it."""
+    id_in = f"{model._meta.pk.attname}__in"
+    for start in range(0, len(removed_ids), BATCH_SIZE):
+        model.history.filter(
+            **{id_in: removed_ids[start : start + BATCH_SIZE]},
+            history_type="-",
+            history_date__gte=since,
+            history_user__isnull=True,
+        ).update(history_change_reason=reason[:100])
 
 
 def _key(row, key_fields):

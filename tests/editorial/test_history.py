@@ -599,6 +599,38 @@ def test_changed_by_names_the_editor_or_the_import_never_none(admin_client):
     ]
 
 
+def test_rows_an_import_removes_are_credited_to_it(admin_client):
+    """A task a new O*NET release no longer lists, or a wage row a BLS file no
+    longer holds, is deleted by the import; the deletion's revision read "Changed
+    by: —", as if someone unknown had deleted it."""
+    from django.core.management import call_command
+
+    from tests.occupations.test_importers import ONET, WAGES_2024
+
+    call_command("import_onet", ONET, verbosity=0)
+    call_command("import_wages", WAGES_2024, verbosity=0)
+    chief_executives = Occupation.objects.get(code="11-1011.00")
+    dropped_task = TaskFactory(occupation=chief_executives)
+    dropped_wage = WageEstimateFactory(
+        occupation=OccupationFactory(),
+        release=DataRelease.objects.get(kind="wages", name="May 2024"),
+    )
+    call_command("import_onet", ONET, "--force", verbosity=0)
+    call_command("import_wages", WAGES_2024, verbosity=0)
+
+    assert not Task.objects.filter(pk=dropped_task.pk).exists()
+    assert not WageEstimate.objects.filter(pk=dropped_wage.pk).exists()
+    for dropped, reason in (
+        (dropped_task, "Import of O*NET 29.3"),
+        (dropped_wage, "Import of BLS OEWS, May 2024"),
+    ):
+        deletion, *_ = history_rows(admin_client, dropped)
+        assert (deletion["Changed by"], deletion["Change reason"]) == (
+            "Import",
+            reason,
+        )
+
+
 def test_the_version_before_a_first_change_is_credited_to_no_one(
     admin_client, excerpt_snapshot
 ):
