@@ -38,6 +38,8 @@ from .rich_text import validate_markdown
 
 # A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole,
 # and so does an initial's full stop, as in "license issued by U.S. Coast Guard".
+# A year in a page's title: "Machine Learning Engineer Career Path in 2024".
+TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SENTENCE_BREAK = re.compile(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])")
 
 # O*NET OnLine lists a skill as important from 50 on its 0-100 scale, i.e. 3 of 5.
@@ -1683,6 +1685,20 @@ class CareerPage(models.Model):
                 f"{self.get_absolute_url()} is the former address of “{redirect.page}” "
                 "and redirects there. Choose another address, or first delete it "
                 "from that page's former addresses."
+            )
+        # A title moved on to a new year over headings left in the old one
+        # ("…Career Path in 2025" over "U.S. Salary in 2024"). A title may name
+        # another year besides ("…in 2025: Outlook to 2034").
+        title_years = list(dict.fromkeys(TITLE_YEAR.findall(self.title)))
+        if (
+            title_years
+            and self.headline_year is not None
+            and str(self.headline_year) not in title_years
+        ):
+            errors["headline_year"] = ValidationError(
+                f"The title says {' and '.join(title_years)}, the headings "
+                f"{self.headline_year} (“U.S. Salary in {self.headline_year}”). "
+                "Give them the same year."
             )
         if errors:
             raise ValidationError(errors)

@@ -746,3 +746,30 @@ def test_a_figure_out_of_range_names_the_models_bounds(admin_client, typed, boun
     assert response.context["adminform"].form.errors["headline_year"] == [
         f"Ensure this value is {bound}."
     ]
+
+
+def test_a_title_moved_to_a_new_year_needs_the_headings_year_too(admin_client, client):
+    """An editor who made the title "…Career Path in 2025" and left the headline
+    year published "U.S. Salary in 2024" under it."""
+    page = CareerPageFactory(career_name="Actuary", headline_year=2024)
+    url = admin_url(CareerPage, "change", page.pk)
+    form = admin_client.get(url)
+    response = admin_client.post(
+        url, change_form_data(form, title="Actuary Career Path in 2025")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["headline_year"] == [
+        "The title says 2025, the headings 2024 (“U.S. Salary in 2024”). "
+        "Give them the same year."
+    ]
+    page.refresh_from_db()
+    assert page.title == "Actuary Career Path in 2024"
+
+    # Another year besides the headings' is the editor's to name.
+    title = "Actuary Career Path in 2025: Outlook to 2034"
+    response = admin_client.post(
+        url, change_form_data(form, title=title, headline_year="2025")
+    )
+    assert response.status_code == 302
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert title in text and "Actuary U.S. Salary in 2025" in text

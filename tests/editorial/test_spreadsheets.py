@@ -155,6 +155,20 @@ def test_import_with_one_bad_row_shows_it_and_imports_nothing(admin_client):
     assert not CareerPage.objects.filter(slug__in=["good-one", "bad-one"]).exists()
 
 
+def test_import_refuses_a_title_and_headings_of_different_years(admin_client):
+    occupation = OccupationFactory()
+    header = "slug,title,career_name,career_name_plural,headline_year,occupation"
+    text = f"{header}\nactuary,Actuary Career Path in 2026,Actuary,Actuaries,2025,"
+    response = upload(admin_client, CareerPage, text + f"{occupation.code}\n")
+    error = (
+        "Row 2, headline_year: The title says 2026, the headings 2025 (“U.S. "
+        "Salary in 2025”). Give them the same year."
+    )
+    assert error in visible_text(response.content)
+    assert "Confirm import" not in visible_text(response.content)
+    assert not CareerPage.objects.filter(slug="actuary").exists()
+
+
 def test_import_resource_with_script_link_is_refused(admin_client):
     text = "name,url\nGood,https://example.org/\nEvil,javascript:alert(1)\n"
     response = upload(admin_client, Resource, text, name="resources.csv")
