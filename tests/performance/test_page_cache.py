@@ -292,6 +292,30 @@ def test_signed_in_staff_always_get_a_fresh_page(admin_client, demo):
     assert "X-Cache" not in admin_client.get(REFERENCE_URL)
 
 
+@pytest.mark.parametrize(
+    "visit",
+    [
+        pytest.param(lambda client: client.get("/careers/feed/"), id="signed-in"),
+        pytest.param(
+            lambda client: Client().get("/careers/feed/", {"utm_source": "x"}),
+            id="campaign-link",
+        ),
+    ],
+)
+def test_a_public_page_the_cache_does_not_keep_is_still_revalidated(
+    admin_client, demo, visit
+):
+    """Every answer of a public page tells browsers to ask before reusing it, not
+    only those the page cache stores: with no Cache-Control, the feed's
+    Last-Modified let a browser reuse its copy unasked (for a tenth of its age)
+    after an editor had published a page."""
+    response = visit(admin_client)
+    assert response.status_code == 200 and "X-Cache" not in response
+    assert "Last-Modified" in response
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= directives
+
+
 def test_unknown_page_is_not_cached(client, db):
     assert client.get("/careers/nope/").status_code == 404
     assert "X-Cache" not in client.get("/careers/nope/")
