@@ -35,6 +35,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm, ImportForm
 from import_export.tmp_storages import CacheStorage
 
+from occupations import page_cache
 from operations.spreadsheet_cells import formula_safe, formula_unsafe
 
 from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_characters
@@ -844,7 +845,13 @@ class SheetResource(ie_resources.ModelResource):
         # confirmation, the refusal was followed by "the preview is no longer on
         # record".
         self.previewing = dry_run
-        return super().import_data(dataset, dry_run, *args, **kwargs)
+        if not dry_run:
+            return super().import_data(dataset, dry_run, *args, **kwargs)
+        # The preview saves each row in a transaction always rolled back: as the
+        # career page's preview, it must not retire every cached page (each
+        # upload of a changed file had had the whole site rendered again).
+        with page_cache.invalidation_suspended():
+            return super().import_data(dataset, dry_run, *args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

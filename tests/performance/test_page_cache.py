@@ -14,6 +14,8 @@ from django.utils.crypto import get_random_string
 
 from newsletter.models import Subscriber
 from occupations.models import CareerPage, WageEstimate
+from resources.models import Resource
+from tests.editorial.test_spreadsheets import CSV_FORMAT, confirm, export, upload
 from tests.factories import CareerPageFactory, UserFactory
 from tests.html_text import visible_text
 from tests.newsletter.conftest import links as newsletter_links
@@ -237,6 +239,25 @@ def test_import_invalidates_cached_pages(client, demo):
     call_command("import_wages", data / "national_M2024_dl.xlsx", verbosity=0)
     text = visible_text(client.get(REFERENCE_URL).content)
     assert "Annual Median Salary: $91,290" in text
+
+
+def test_a_spreadsheet_import_preview_leaves_cached_pages_cached(admin_client, demo):
+    """The preview saves the file's rows in a transaction always rolled back:
+    visitors never see them, so (as with a career page's preview) it must not
+    retire every cached page. Confirmed, the import does."""
+    visitor = Client()
+    assert visitor.get("/resources/")["X-Cache"] == "MISS"
+    exported = export(admin_client, Resource, CSV_FORMAT).content.decode()
+    resource = Resource.objects.first()
+    changed = exported.replace(resource.url, f"{resource.url}guides/")
+    preview = upload(admin_client, Resource, changed, "resources.csv")
+    assert preview.context["result"].totals["update"] == 1
+    assert visitor.get("/resources/")["X-Cache"] == "HIT"
+
+    confirm(admin_client, Resource, preview)
+    response = visitor.get("/resources/")
+    assert response["X-Cache"] == "MISS"
+    assert f"{resource.url}guides/" in response.content.decode()
 
 
 def test_a_page_cached_before_the_save_commits_is_not_served_after(client, demo):
