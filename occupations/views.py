@@ -162,7 +162,11 @@ def follows_former_slugs(view):
             request.resolver_match.view_name, kwargs={**kwargs, "slug": page.slug}
         )
         query = request.META.get("QUERY_STRING")
-        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        redirect = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        # Browsers keep a 301 without a word for good, but an address a page left
+        # may be freed and given to another, or taken back by the page.
+        patch_cache_control(redirect, no_cache=True)
+        return redirect
 
     return view_or_redirect
 

@@ -104,6 +104,17 @@ def test_downloads_and_query_strings_follow_the_page(admin_client, client):
     assert client.get("/careers/never-was/data.csv").status_code == 404
 
 
+@pytest.mark.parametrize("download", ["", "data.csv", "data.json"])
+def test_a_redirect_from_an_old_address_is_asked_again(admin_client, client, download):
+    """The address may be freed and given to another page: a 301 sent without
+    Cache-Control (the downloads') is kept by browsers for good."""
+    page = CareerPageFactory(slug="old-name")
+    rename(admin_client, page, "new-name")
+    response = client.get(f"/careers/old-name/{download}")
+    assert response.status_code == 301
+    assert "no-cache" in response["Cache-Control"]
+
+
 def test_a_catalogue_page_does_not_take_an_address_a_page_left(admin_client, client):
     from occupations.importers.catalogue import career_pages_create
     from tests.factories import OccupationFactory, TaskFactory
