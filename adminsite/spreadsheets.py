@@ -36,7 +36,7 @@ from import_export.forms import ExportForm, ImportForm
 from import_export.tmp_storages import CacheStorage
 
 from occupations import page_cache
-from operations.spreadsheet_cells import formula_safe, formula_unsafe
+from operations.spreadsheet_cells import FORMULA_START, formula_safe, formula_unsafe
 
 from .options import BAD_LOOKUP_ERRORS, savepoint, validate_no_control_characters
 
@@ -103,6 +103,16 @@ class CheckedCSV(CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
+def _texts(dataset):
+    return (value for row in dataset for value in row if isinstance(value, str))
+
+
+def _escaped_formula(text):
+    """`text` is a formula's text with `formula_safe`'s apostrophe in front (not an
+    apostrophe's: "''quoted" stays as it is, so that it reads back so)."""
+    return text.startswith("'") and text[1:].startswith(FORMULA_START)
+
+
 class CheckedXLSX(XLSX):
     """A workbook whose values are on one sheet, read whichever sheet that is.
     The library reads the sheet that was open when the workbook was saved: rows
@@ -155,6 +165,27 @@ class CheckedXLSX(XLSX):
         for row in rows[1:]:
             dataset.append([*row, *[None] * (width - len(row))])
         return dataset
+
+    def export_data(self, dataset, **kwargs):
+        """The workbook, text a spreadsheet would run as a formula written as text
+        with Excel's quote prefix: shown as typed, and kept as text when a cell is
+        edited. Exported values carry `formula_safe`'s apostrophe, which a CSV
+        needs, but a workbook showed it ("'- a Markdown list item")."""
+        workbook = super().export_data(dataset, **kwargs)
+        if not any(map(_escaped_formula, _texts(dataset))):
+            return workbook
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(workbook))
+        for row in book.active.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and _escaped_formula(cell.value):
+                    cell.value = cell.value[1:]
+                    cell.data_type = "s"  # not "f", which "=…" made it
+                    cell.quotePrefix = True
+        stream = io.BytesIO()
+        book.save(stream)
+        return stream.getvalue()
 
     def _check_archive(self, in_stream):
         try:

@@ -241,13 +241,20 @@ def test_export_text_a_spreadsheet_would_run_is_kept_as_text(admin_client, file_
     )
     exported = export(admin_client, CareerPage, file_format).content
     if file_format == XLSX_FORMAT:
+        # Text with Excel's quote prefix: shown as typed, and still text when
+        # the cell is edited (the apostrophe a CSV needs showed in Excel).
         sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
-        header, row = ([cell.value for cell in line] for line in sheet.iter_rows())
-        cells = dict(zip(header, row, strict=True))
+        header, row = sheet.iter_rows()
+        cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
+        for name in ("summary", "duties"):
+            assert cells[name].data_type == "s" and cells[name].quotePrefix, name
+        cells = {name: cell.value for name, cell in cells.items()}
+        assert cells["summary"] == formula
+        assert cells["duties"] == "- a Markdown list item"
     else:
         (cells,) = csv.DictReader(io.StringIO(exported.decode()))
-    assert cells["summary"] == f"'{formula}"
-    assert cells["duties"] == "'- a Markdown list item"
+        assert cells["summary"] == f"'{formula}"
+        assert cells["duties"] == "'- a Markdown list item"
     assert cells["outlook"] == "''-' quoted"  # one apostrophe comes off again
     # The apostrophe comes off on the way back: the file imports unchanged.
     name = "pages.xlsx" if file_format == XLSX_FORMAT else "pages.csv"
