@@ -299,7 +299,14 @@ def _wage(value, top_code, *, path, line, column, year):
                 line,
             )
         return top_code
-    return decimal(value, path=path, line=line, column=column, blank=NOT_AVAILABLE)
+    return decimal(
+        value,
+        path=path,
+        line=line,
+        column=column,
+        blank=NOT_AVAILABLE,
+        empty="* (not available) or # (top-coded)",
+    )
 
 
 def _check_under_top_codes(row, values, top_codes, *, path, line):
@@ -491,6 +498,9 @@ def _number(row, columns, key, *, path, line):
         column=columns[key],
         places="0.1",
         blank=NOT_AVAILABLE,
+        # Table 1.2 marks a figure BLS does not publish with an em dash; the CSV
+        # export has none to mark.
+        empty="— or N/A",
     )
 
 

@@ -27,8 +27,13 @@ def text(value):
     return as_written(value).strip()
 
 
-def decimal(value, *, path, line, column, places="0.01", blank=None):
-    """A cell as a Decimal; `blank` values (e.g. "", "*", "—") become None."""
+def decimal(value, *, path, line, column, places="0.01", blank=None, empty=None):
+    """A cell as a Decimal; `blank` values (e.g. "", "*", "—") become None.
+
+    `empty`: how the file marks a figure it does not publish ("*"), for a file
+    that never leaves such a cell empty: an empty one is refused as a value lost
+    (deleted in a spreadsheet program), not read as no figure, which removed the
+    stored one from the page without a word."""
     if isinstance(value, bool):  # a TRUE/FALSE cell
         raise DataFileError(
             path, f"{column} is {str(value).upper()}, which is not a number.", line
@@ -37,6 +42,13 @@ def decimal(value, *, path, line, column, places="0.01", blank=None):
         number = Decimal(str(value))
     else:
         raw = text(value)
+        if raw == "" and empty:
+            raise DataFileError(
+                path,
+                f"{column} is empty, where the file writes {empty} for a figure "
+                "it does not have: was the value deleted?",
+                line,
+            )
         if raw == "" or (blank and raw in blank):
             return None
         if "," in raw and not THOUSANDS.match(raw):

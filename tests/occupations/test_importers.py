@@ -786,6 +786,13 @@ def wages_copy(folder, name="national_M2022_dl.xlsx", cells=None, sheet=None):
             {"AB10": "Infinity"},
             "line 10: A_MEDIAN is 'Infinity', which is not a number.",
         ),
+        # BLS writes "*" where it publishes no wage: an empty cell is a value
+        # lost, and had removed the stored median from the page without a word.
+        (
+            {"AB10": None},
+            "line 10: A_MEDIAN is empty, where the file writes * (not available) "
+            "or # (top-coded) for a figure it does not have: was the value deleted?",
+        ),
         # A row level OEWS does not use would be skipped as "not detailed".
         (
             {"K10": "detialed"},
@@ -905,6 +912,19 @@ def test_import_projections_truncated_csv_is_a_clear_error(db, tmp_path):
         (
             lambda lines: [*lines, lines[0]],
             "line 16: 15-2051 appears twice, on lines 5 and 16.",
+        ),
+        # Emptied cells: read as "not available", they removed the stored
+        # openings and 2031 employment, and the growth check with them.
+        (
+            lambda lines: [lines[0].replace('"13.5"', '""'), *lines[1:]],
+            "line 5: Occupational Openings, 2021-2031 Annual Average is empty, "
+            "where the file writes — or N/A for a figure it does not have: was "
+            "the value deleted?",
+        ),
+        (
+            lambda lines: [lines[0].replace('"153.9"', '""'), *lines[1:]],
+            "line 5: Employment 2031 is empty, where the file writes — or N/A "
+            "for a figure it does not have: was the value deleted?",
         ),
         (
             lambda lines: [lines[0].replace('"35.8"', '"3.8"'), *lines[1:]],
@@ -1278,9 +1298,9 @@ def test_figures_of_a_split_occupation_reach_its_all_other_occupation(db, tmp_pa
     wages.write_text(
         f"{OEWS_HEADER}\n"
         '25-9044,"Teaching Assistants, Postsecondary",detailed,'
-        "30000,35000,40000,45000,50000,,,,,,TRUE,\n"
+        "30000,35000,40000,45000,50000,*,*,*,*,*,TRUE,\n"
         '25-9045,"Teaching Assistants, Except Postsecondary",detailed,'
-        "25000,28000,33000,38000,45000,,,,,,TRUE,\n"
+        "25000,28000,33000,38000,45000,*,*,*,*,*,TRUE,\n"
     )
     run("import_wages", wages)
     medians = dict(
@@ -2163,7 +2183,7 @@ def test_import_wages_csv_of_a_year_whose_top_code_is_not_known(db, tmp_path):
     assert snapshot() == before
 
     def no_top_coded_wages(rows):
-        return [[None if cell == "#" else cell for cell in row] for row in rows]
+        return [["*" if cell == "#" else cell for cell in row] for row in rows]
 
     run("import_wages", wages_csv(path, no_top_coded_wages))
     release = DataRelease.objects.get(name="May 2019")
