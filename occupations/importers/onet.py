@@ -273,6 +273,7 @@ class _OnetImport:
             remove=False,
             history_reason=self.revision_reason,
         )
+        self.note_occupations_left_out(occupations, release)
         self.occupation_ids = dict(
             Occupation.objects.filter(code__in=occupations).values_list("code", "pk")
         )
@@ -292,6 +293,26 @@ class _OnetImport:
         # titles as now stored (the editors' search titles with O*NET's), and
         # its vectors with it, as the admin's saves rebuild them.
         Occupation.objects.filter(pk__in=self.scope).refresh_search_document()
+
+    def note_occupations_left_out(self, occupations, release):
+        """Name the stored occupations the release does not list (O*NET retires
+        some codes). They are kept, with their pages and an earlier release's
+        data, which their pages credit; the report had not said so, and a
+        retired code lived on unnoticed."""
+        left_out = list(
+            Occupation.objects.exclude(code__in=occupations)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        if left_out:
+            named = ", ".join(left_out[:10])
+            more = f" and {len(left_out) - 10:,} more" if len(left_out) > 10 else ""
+            self.report.note(
+                f"{len(left_out):,} occupation{'s' if len(left_out) > 1 else ''} "
+                f"in the database {'are' if len(left_out) > 1 else 'is'} not in "
+                f"{release.name}, kept with the data of the release that last "
+                f"had {'them' if len(left_out) > 1 else 'it'}: {named}{more}."
+            )
 
     def read_occupations(self, release):
         occupations = {}

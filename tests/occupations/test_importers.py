@@ -157,6 +157,28 @@ def test_import_onet_reports_rows_gone_from_the_release(db, onet_copy):
     assert not Task.objects.filter(onet_task_id=7381).exists()
 
 
+def test_import_onet_names_the_occupations_the_release_no_longer_lists(db, onet_copy):
+    """O*NET retires codes: their occupations stay, with the earlier release's
+    data and pages, and the import says which they are (it had said nothing)."""
+    run("import_onet", onet_copy)
+    retired = Occupation.objects.get(code="15-2031.00")
+    tasks = retired.tasks.count()
+    for path in onet_copy.glob("*.txt"):
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if "15-2031.00" not in line))
+    for path in onet_copy.glob("*.xlsx"):  # optional files, which list it too
+        path.unlink()
+    release_as(onet_copy, "30.0", "November 2025")
+    output = run("import_onet", onet_copy)
+    assert (
+        "1 occupation in the database is not in O*NET 30.0, kept with the data of "
+        "the release that last had it: 15-2031.00." in output
+    )
+    retired.refresh_from_db()
+    assert retired.release.name == "O*NET 29.3"
+    assert retired.tasks.count() == tasks
+
+
 def _break_header(folder):
     path = folder / "Task Statements.txt"
     path.write_text(path.read_text().replace("Task ID", "Task Number", 1))
