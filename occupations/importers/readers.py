@@ -171,6 +171,11 @@ def _tab_rows(path, required):
         raise DataFileError(path, "the file is empty.") from None
     header = _check_header(path, first.split("\t"), required)
     for number, line in lines:
+        if not line.strip():
+            # An empty line (an editor's extra line break, or one left at the
+            # end) holds nothing to import, as an empty CSV or sheet row: it was
+            # refused as "1 fields where the header has 8 … damaged or truncated".
+            continue
         fields = [_unquoted(field) for field in line.split("\t")]
         yield number, _row(path, header, fields, number)
 

@@ -179,6 +179,16 @@ def test_import_onet_names_the_occupations_the_release_no_longer_lists(db, onet_
     assert retired.tasks.count() == tasks
 
 
+def test_import_onet_passes_over_empty_lines(db, onet_copy):
+    """Between rows and at the end: they were refused as "1 fields where the
+    header has 8; the file is damaged or truncated"."""
+    path = onet_copy / "Task Statements.txt"
+    header, first, *rest = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([header, first, "\n", "\t\t\n", *rest, "\n"]))
+    run("import_onet", onet_copy)
+    assert Task.objects.count() == 1 + len(rest)
+
+
 def _break_header(folder):
     path = folder / "Task Statements.txt"
     path.write_text(path.read_text().replace("Task ID", "Task Number", 1))
