@@ -296,11 +296,23 @@ def _xlsx_rows(path, required, header_match, sheet):
 
 
 def _damaged_workbook(path, error):
-    if file_bytes(path).startswith(WORKBOOK_SIGNATURES[1]):
+    raw = file_bytes(path)
+    if Path(path).suffix == ".gz":
+        raw = _read_bytes(path)
+    if raw.startswith(WORKBOOK_SIGNATURES[1]):
         return DataFileError(
             path,
             "an Excel file with a password or in the old .xls format: save it as "
             ".xlsx without a password.",
+        )
+    if not raw.startswith(WORKBOOK_SIGNATURES[0]):
+        # Not cut short: another kind of file under an .xlsx name. "Is it
+        # truncated?" sent one looking for the wrong fault.
+        return DataFileError(
+            path,
+            "not an Excel workbook: it does not begin as one (a CSV, PDF or "
+            "other file renamed .xlsx?). Give the workbook as BLS or O*NET "
+            "publishes it, or a CSV under a .csv name.",
         )
     return DataFileError(path, f"not a readable Excel file ({error}); is it truncated?")
 

@@ -1924,6 +1924,20 @@ def test_import_wages_of_a_workbook_named_csv_says_what_it_is(db, tmp_path):
         run("import_wages", path)
 
 
+def test_import_of_another_kind_of_file_named_xlsx_says_so(db, tmp_path):
+    """A CSV or PDF renamed .xlsx was "not a readable Excel file (File is not a
+    zip file); is it truncated?": it is whole, only not a workbook."""
+    path = tmp_path / "occupation.xlsx"
+    shutil.copy(PROJECTIONS_2021, path)
+    with pytest.raises(CommandError) as error:
+        run("import_projections", path)
+    assert str(error.value) == (
+        "occupation.xlsx: not an Excel workbook: it does not begin as one (a CSV, "
+        "PDF or other file renamed .xlsx?). Give the workbook as BLS or O*NET "
+        "publishes it, or a CSV under a .csv name. Nothing was changed."
+    )
+
+
 def test_import_wages_of_a_password_protected_workbook_says_so(db, tmp_path):
     """Excel writes a protected workbook (as an old .xls) in its older container,
     which was called a truncated zip."""
