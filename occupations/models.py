@@ -1776,9 +1776,9 @@ class CareerPage(models.Model):
             )
         return groups
 
-    def skills_by_category(self):
-        """[(category, [skill's words, …]), …], worded by `skill_words`; all-data
-        pages list the important skills."""
+    def _worded_skills(self):
+        """[(row, skill's words), …] of the skills the page lists, in their order:
+        all-data pages list the important ones, worded by `skill_words`."""
         rows = self._listed(self.occupation.occupation_skills.all())
         if not self.is_curated:
             rows = [
@@ -1787,20 +1787,27 @@ class CareerPage(models.Model):
                 if row.importance is None or row.importance >= IMPORTANT_SKILL
             ]
         rows = list(rows)
-        worded = zip(rows, skill_words([row.skill for row in rows]), strict=True)
+        return list(zip(rows, skill_words([row.skill for row in rows]), strict=True))
+
+    def skills_by_category(self):
+        """[(category, [skill's words, …]), …] of the skills the page lists."""
         return [
             (category, [words for _, words in group])
             for category, group in groupby(
-                worded, key=lambda pair: pair[0].skill.category
+                self._worded_skills(), key=lambda pair: pair[0].skill.category
             )
         ]
 
     def top_skills(self, count=5):
-        """The listed skills O*NET rates most important, most important first,
-        worded by `skill_words`."""
-        rows = self._listed(self.occupation.occupation_skills.all())
-        rows = sorted(rows, key=lambda row: -(row.importance or 0))
-        return skill_words([row.skill for row in rows[:count]])
+        """Of the skills the page lists, worded as it words them, those O*NET
+        rates most important, most important first. (The compare table had
+        ranked every rated skill, worded apart: a column could name skills the
+        career's page leaves out as unimportant, or name the ones it shows by
+        their other words.)"""
+        worded = sorted(
+            self._worded_skills(), key=lambda pair: -(pair[0].importance or 0)
+        )
+        return [words for _, words in worded[:count]]
 
     def top_technologies(self, count=6):
         """Listed technologies, hot technologies and in-demand ones first."""

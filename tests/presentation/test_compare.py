@@ -1,11 +1,12 @@
 """/careers/compare/: two or three careers side by side."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
 from occupations.models import CareerPage
-from tests.factories import full_career
+from tests.factories import OccupationSkillFactory, full_career
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,37 @@ def test_compare_two_careers_side_by_side(client, db):
     assert "Bright Outlook (O*NET criteria) Bright Outlook No" in text
     assert "Top skills" in text and "Technologies" in text
     assert "BLS OEWS credit." in text
+
+
+def test_compare_top_skills_are_those_the_career_page_lists_in_its_words(client, db):
+    """An all-data page lists the skills O*NET rates important (3 of 5 or more);
+    the compare column had ranked every rated skill, naming "Speaking" (2.88)
+    beside a page that leaves it out, and by O*NET's names where the page shows
+    the one it lists by its summary."""
+    first = full_career(size=0)
+    occupation = first.occupation
+    for name, summary, importance in (
+        ("Critical Thinking", "Weighing the options", "3.00"),
+        ("Speaking", "", "2.88"),
+        ("Monitoring", "", "2.62"),
+    ):
+        OccupationSkillFactory(
+            occupation=occupation,
+            skill__name=name,
+            skill__summary=summary,
+            importance=Decimal(importance),
+        )
+    second = full_career()
+    page_text = visible_text(client.get(first.get_absolute_url()).content)
+    assert "Basic Skills Weighing the options" in page_text
+    assert "Speaking" not in page_text
+
+    response = client.get(f"/careers/compare/?careers={first.slug},{second.slug}")
+    first_column = response.context["columns"][0]
+    assert first_column["skills"] == ["Weighing the options"]
+    text = visible_text(response.content)
+    assert "Top skills Weighing the options Doing skilful thing" in text
+    assert "Speaking" not in text and "Critical Thinking" not in text
 
 
 def test_compare_repeated_parameters_work_like_a_list(client, db):
