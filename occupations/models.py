@@ -1757,6 +1757,25 @@ class CareerPage(models.Model):
     def tasks(self):
         return self._listed(self.occupation.tasks.all())
 
+    @property
+    def onet_lists_no_tasks(self):
+        """An all-data page whose occupation O*NET gives no task (as for most of
+        its "All Other" occupations): the page says so where the tasks would be,
+        as it does for wages it lacks, rather than leave the section out unsaid.
+        (A curated page that features none is its editor's choice.)"""
+        return not self.is_curated and not self.occupation.tasks.all()
+
+    @property
+    def onet_lists_no_technologies_or_skills(self):
+        """An all-data page whose occupation O*NET gives no technology and no
+        skill, the like of `onet_lists_no_tasks`."""
+        occupation = self.occupation
+        return (
+            not self.is_curated
+            and not occupation.occupation_technologies.all()
+            and not occupation.occupation_skills.all()
+        )
+
     def technologies_by_category(self):
         """[(category, shown, more), …] from the prefetched, ordered rows: `shown`
         all of a category's technologies, or for a long list its hot ones (its

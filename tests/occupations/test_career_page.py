@@ -148,6 +148,42 @@ def test_career_page_without_figures_says_they_are_not_published(client, db):
     assert "Employment projections for this occupation are not published." in text
 
 
+def test_career_page_without_onet_lists_says_they_are_not_published(client, db):
+    """O*NET gives most "All Other" occupations no task, technology or skill: the
+    page left both sections out without a word, where it says so of wages."""
+    from tests.factories import CareerPageFactory
+
+    page = CareerPageFactory(career_name_plural="Computer Workers, All Other")
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert (
+        "Typical Tasks for Computer Workers, All Other "
+        "O*NET publishes no tasks for this occupation."
+    ) in text
+    assert (
+        "Technologies and Skills Used by Computer Workers, All Other "
+        "O*NET publishes no technologies or skills for this occupation."
+    ) in text
+
+
+def test_curated_page_featuring_no_rows_does_not_blame_onet(client, db):
+    """A curated page lists the rows its editor featured: none featured says
+    nothing about what O*NET publishes."""
+    from tests.factories import (
+        CareerPageFactory,
+        OccupationSkillFactory,
+        OccupationTechnologyFactory,
+        TaskFactory,
+    )
+
+    page = CareerPageFactory(data_lists=CareerPage.DataLists.CURATED)
+    TaskFactory(occupation=page.occupation, statement="Unfeatured task.")
+    OccupationTechnologyFactory(occupation=page.occupation)
+    OccupationSkillFactory(occupation=page.occupation)
+    text = visible_text(client.get(page.get_absolute_url()).content)
+    assert "Unfeatured task." not in text
+    assert "O*NET publishes no" not in text
+
+
 @pytest.fixture
 def shared_occupation(db):
     """One occupation with featured and other rows, shown by a curated page and by
