@@ -1828,6 +1828,12 @@ class CareerPage(models.Model):
         )
         return [words for _, words in worded[:count]]
 
+    def lists_a_hot_technology(self):
+        """Whether the page marks any technology "Hot" (a long list keeps its hot
+        ones in view), and so needs the mark's legend."""
+        rows = self._listed(self.occupation.occupation_technologies.all())
+        return any(row.technology.is_hot_technology for row in rows)
+
     def top_technologies(self, count=6):
         """Listed technologies, hot technologies and in-demand ones first."""
         rows = self._listed(self.occupation.occupation_technologies.all())

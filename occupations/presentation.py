@@ -828,4 +828,9 @@ def compare_context(values, query):
         "query": query,
         "matches": matches,
         "can_add": len(pages) < COMPARE_MAX,
+        "marks_a_hot_technology": any(
+            technology.is_hot_technology
+            for column in columns
+            for technology in column["technologies"]
+        ),
     }

@@ -6,7 +6,11 @@ from decimal import Decimal
 import pytest
 
 from occupations.models import CareerPage
-from tests.factories import OccupationSkillFactory, full_career
+from tests.factories import (
+    OccupationSkillFactory,
+    OccupationTechnologyFactory,
+    full_career,
+)
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +65,30 @@ def test_compare_top_skills_are_those_the_career_page_lists_in_its_words(client,
     text = visible_text(response.content)
     assert "Top skills Weighing the options Doing skilful thing" in text
     assert "Speaking" not in text and "Critical Thinking" not in text
+
+
+HOT_LEGEND = "Hot marks a hot technology"
+
+
+def test_hot_legend_only_where_a_technology_is_marked_hot(client, db):
+    """The legend had explained a mark shown nowhere: 19 of the catalogue's pages
+    list no hot technology (Commercial Divers)."""
+    plain, other_plain = full_career(), full_career()  # factory tools: none hot
+    page_text = visible_text(client.get(plain.get_absolute_url()).content)
+    assert "Tool" in page_text and HOT_LEGEND not in page_text
+    assert HOT_LEGEND not in compare(
+        client, f"?careers={plain.slug},{other_plain.slug}"
+    )
+
+    OccupationTechnologyFactory(
+        occupation=other_plain.occupation,
+        technology__name="Spreadsheets",
+        technology__is_hot_technology=True,
+    )
+    page_text = visible_text(client.get(other_plain.get_absolute_url()).content)
+    assert "Spreadsheets Hot technology" in page_text and HOT_LEGEND in page_text
+    text = compare(client, f"?careers={plain.slug},{other_plain.slug}")
+    assert "Spreadsheets Hot technology" in text and HOT_LEGEND in text
 
 
 def test_compare_repeated_parameters_work_like_a_list(client, db):
