@@ -292,6 +292,24 @@ def test_a_page_published_again_keeps_the_dates_it_had(admin_client):
     assert draft.published_at == NOW
 
 
+def test_publish_now_brings_forward_a_page_once_live_then_scheduled(
+    admin_client, client
+):
+    """A page live before keeps the time it went live only if that time has
+    come: one its editor had since scheduled for later, "Publish now" must put
+    on the site now, not leave scheduled for its old time."""
+    with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
+        page = CareerPageFactory(published_at=timezone.now())
+    with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
+        page.published_at = NOW + datetime.timedelta(days=3)
+        page.save()
+    with time_machine.travel(NOW, tick=False):
+        changelist_action(admin_client, "publish_now", [page])
+        assert client.get(page.get_absolute_url()).status_code == 200
+    page.refresh_from_db()
+    assert page.published_at == NOW
+
+
 def test_a_draft_published_in_its_form_goes_live_when_it_is_saved(admin_client):
     """Set to Published in its form with "Publish at" left as shown, a draft went
     live, to the feed, at the time it was created; the action dated it now."""
