@@ -15,6 +15,7 @@ from django.utils.crypto import get_random_string
 from newsletter.models import Subscriber
 from occupations.models import CareerPage, WageEstimate
 from resources.models import Resource
+from tests.admin_forms import admin_url, change_form_data
 from tests.editorial.test_spreadsheets import CSV_FORMAT, confirm, export, upload
 from tests.factories import CareerPageFactory, UserFactory
 from tests.html_text import visible_text
@@ -229,6 +230,20 @@ def test_figure_change_invalidates_the_page(client, demo):
     WageEstimate.objects.filter(occupation__code="15-2031.00").first().delete()
     text = visible_text(client.get(REFERENCE_URL).content)
     assert "Wage estimates for this occupation are not published." in text
+
+
+def test_resource_edit_in_the_admin_invalidates_the_page(admin_client, demo):
+    """Resources are career content too: a link renamed by an editor showed on
+    the cached resources page, the old name, until the cache's time ran out."""
+    visitor = Client()  # pytest-django's admin_client is the `client` signed in
+    assert visitor.get("/resources/")["X-Cache"] == "MISS"
+    resource = Resource.objects.in_directory().first()
+    url = admin_url(Resource, "change", resource.pk)
+    data = change_form_data(admin_client.get(url), name="Renamed Handbook")
+    assert admin_client.post(url, data).status_code == 302
+    response = visitor.get("/resources/")
+    assert response["X-Cache"] == "MISS"
+    assert "Renamed Handbook" in visible_text(response.content)
 
 
 def test_import_invalidates_cached_pages(client, demo):
