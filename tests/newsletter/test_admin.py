@@ -467,6 +467,26 @@ def test_erase_unconfirmed_command_erases_an_opt_in_its_owner_declined(
     assert not Subscriber.objects.exists()
 
 
+def test_erase_unconfirmed_command_holds_a_declined_address_back_all_its_days(
+    client, signup, time_machine
+):
+    """Whoever said no to a confirmation email was promised no other for
+    NEWSLETTER_UNCONFIRMED_DAYS; the hold is the row, so erasing it a day early
+    (the command runs daily) let a signup on the last day email them again."""
+    time_machine.move_to("2026-01-01 12:00:00+00:00", tick=False)
+    signup("ann@example.com")
+    client.post(last_links()["unsubscribe"])
+    mail.outbox.clear()
+
+    time_machine.move_to("2026-01-31 11:00:00+00:00", tick=False)  # 30 days less 1 h
+    call_command("erase_unconfirmed", stdout=io.StringIO())
+    signup("ann@example.com")
+    assert mail.outbox == []
+    time_machine.move_to("2026-01-31 13:00:00+00:00", tick=False)
+    call_command("erase_unconfirmed", stdout=io.StringIO())
+    assert not Subscriber.objects.exists()
+
+
 def test_erase_unconfirmed_command_keeps_former_subscribers_who_sign_up_again(
     admin_client, client, signup, time_machine
 ):
