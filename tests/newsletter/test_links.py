@@ -123,6 +123,10 @@ def test_link_unsubscribe_while_pending_ends_the_opt_in(client, signup):
     client.post(links["unsubscribe"])
     assert client.post(links["confirm"]).status_code == 400
     assert Subscriber.objects.get().status == "unsubscribed"
+    # Opened, the link says so at once, not with a button that then fails.
+    response = client.get(links["confirm"])
+    assert response.status_code == 400
+    assert INVALID in visible_text(response.content)
 
 
 def test_link_confirm_page_button_needs_csrf_token(signup):
