@@ -209,6 +209,16 @@ def test_a_link_the_page_cannot_show_is_refused_in_the_admin(
     assert page.duties == "Before."
 
 
+def test_a_link_stored_before_the_refusal_is_shown_without_its_address(client):
+    """Text saved before the admin refused such links (or written another way)
+    shows the link's words, but no link to an address the page does not lead to
+    (nh3 would keep "ftp:", "sms:"… of its own accord)."""
+    page = CareerPageFactory(duties="See [the files](ftp://files.example.org/a).")
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "See the files." in visible_text(html)
+    assert "ftp://files.example.org" not in html
+
+
 def test_an_address_the_page_cannot_link_is_refused_as_an_autolink_too(
     admin_client,
 ):
