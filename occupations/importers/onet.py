@@ -416,8 +416,15 @@ class _OnetImport:
                     line=line,
                     column="Recommend Suppress",
                 )
-                if share is not None:
-                    shares[code][category] = (share, suppress)
+                if share is None:
+                    # A share left out would move the most common level to
+                    # another category without a word.
+                    raise DataFileError(
+                        path,
+                        "Data Value is empty; every education share has one.",
+                        line,
+                    )
+                shares[code][category] = (share, suppress)
             for code, values in occupations.items():
                 level, share = most_common_level(shares.get(code, {}), labels)
                 values["education_level"] = level

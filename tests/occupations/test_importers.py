@@ -213,6 +213,15 @@ def _blank_task_rating(folder):
     )
 
 
+def _blank_education_share(folder):
+    """A share O*NET never leaves blank: the most common level was read without
+    it, and could be another."""
+    path = folder / "Education, Training, and Experience.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["H3"] = None
+    workbook.save(path)
+
+
 def _truncate(folder):
     path = folder / "Technology Skills.txt"
     content = path.read_bytes()
@@ -346,6 +355,11 @@ def _truncate_excel(folder):
         (
             _blank_task_rating,
             "Task Ratings.txt, line 3: Data Value is empty; every rating has one.",
+        ),
+        (
+            _blank_education_share,
+            "Education, Training, and Experience.xlsx, line 3: Data Value is empty; "
+            "every education share has one.",
         ),
         (
             _truncate,
