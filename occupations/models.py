@@ -36,10 +36,10 @@ from simple_history.models import HistoricalRecords
 
 from .rich_text import validate_markdown
 
-# A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole,
-# and so does an initial's full stop, as in "license issued by U.S. Coast Guard".
 # A year in a page's title: "Machine Learning Engineer Career Path in 2024".
 TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A sentence ends at a full stop followed by a capital: "e.g. surveys" stays whole,
+# and so does an initial's full stop, as in "license issued by U.S. Coast Guard".
 SENTENCE_BREAK = re.compile(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])")
 
 # O*NET OnLine lists a skill as important from 50 on its 0-100 scale, i.e. 3 of 5.

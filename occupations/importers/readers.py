@@ -296,9 +296,7 @@ def _xlsx_rows(path, required, header_match, sheet):
 
 
 def _damaged_workbook(path, error):
-    raw = file_bytes(path)
-    if Path(path).suffix == ".gz":
-        raw = _read_bytes(path)
+    raw = _read_bytes(path)
     if raw.startswith(WORKBOOK_SIGNATURES[1]):
         return DataFileError(
             path,
