@@ -72,6 +72,11 @@ def _read_bytes(path):
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as error:
             raise DataFileError(path, f"not a readable gzip file ({error}).") from error
+        if not raw:
+            # As an empty file is (`read_rows` checks its size): a workbook that
+            # unpacks to nothing was called a renamed CSV or PDF, a CSV one
+            # short of every column.
+            raise DataFileError(path, "the file is empty.")
     return raw
 
 

@@ -642,6 +642,20 @@ def test_import_wages_empty_workbook_says_so(db, tmp_path):
         run("import_wages", path)
 
 
+@pytest.mark.parametrize(
+    "name", ["national_M2024_dl.xlsx.gz", "national_M2024_dl.csv.gz"]
+)
+def test_import_wages_gzip_of_an_empty_file_says_so(db, tmp_path, name):
+    """A .gz that unpacks to nothing is as empty as an empty file: it was "not an
+    Excel workbook (a CSV, PDF … renamed .xlsx?)" or "missing columns 'OCC_CODE',
+    … is this the right file?"."""
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(b""))
+    with pytest.raises(CommandError) as error:
+        run("import_wages", path)
+    assert str(error.value) == f"{name}: the file is empty. Nothing was changed."
+
+
 def test_import_onet_wrong_encoding_names_the_line(db, onet_copy):
     _wrong_encoding(onet_copy)
     with pytest.raises(CommandError, match=r"line 6: not UTF-8 text"):
