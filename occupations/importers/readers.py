@@ -317,7 +317,29 @@ def _damaged_workbook(path, error):
             "other file renamed .xlsx?). Give the workbook as BLS or O*NET "
             "publishes it, or a CSV under a .csv name.",
         )
+    if archived := _zip_members(raw):
+        # Whole, but no workbook: BLS's download (oesm24nat.zip), which holds
+        # one, renamed .xlsx was "is it truncated?" too.
+        more = f" and {len(archived) - 3:,} more" if len(archived) > 3 else ""
+        return DataFileError(
+            path,
+            "a zip archive, not an Excel workbook; it holds "
+            f"{', '.join(archived[:3])}{more}: unpack it and give the file inside.",
+        )
     return DataFileError(path, f"not a readable Excel file ({error}); is it truncated?")
+
+
+def _zip_members(raw):
+    """The files of the whole zip archive `raw` that is no workbook (it lacks the
+    part every workbook has), else []."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return []  # cut short, or otherwise damaged
+    if "[Content_Types].xml" in names:
+        return []
+    return [name for name in names if not name.endswith("/")]
 
 
 def check_is_a_file(path):

@@ -1966,6 +1966,23 @@ def test_import_of_another_kind_of_file_named_xlsx_says_so(db, tmp_path):
     )
 
 
+def test_import_of_a_zip_archive_named_xlsx_says_what_it_holds(db, tmp_path):
+    """A workbook is a zip archive, but not every zip is a workbook: BLS's own
+    download (oesm24nat.zip, which holds the workbook) renamed .xlsx was "not a
+    readable Excel file (There is no item named '[Content_Types].xml' …); is it
+    truncated?", though it was whole."""
+    path = tmp_path / "national_M2024_dl.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(WAGES_2024, "oesm24nat/national_M2024_dl.xlsx")
+    with pytest.raises(CommandError) as error:
+        run("import_wages", path)
+    assert str(error.value) == (
+        "national_M2024_dl.xlsx: a zip archive, not an Excel workbook; it holds "
+        "oesm24nat/national_M2024_dl.xlsx: unpack it and give the file inside. "
+        "Nothing was changed."
+    )
+
+
 def test_import_wages_of_a_password_protected_workbook_says_so(db, tmp_path):
     """Excel writes a protected workbook (as an old .xls) in its older container,
     which was called a truncated zip."""
