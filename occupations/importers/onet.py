@@ -250,8 +250,7 @@ class _OnetImport:
             ) from None
 
     def run(self, release):
-        self.revision_reason = f"{IMPORT_REVISION_PREFIX}{release.name}"
-        self.report.revision_reason = self.revision_reason
+        self.report.revision_reason = f"{IMPORT_REVISION_PREFIX}{release.name}"
         occupations = self.read_occupations(release)
         self.extra_occupation_fields(occupations)
         fields = list(next(iter(occupations.values())).keys()) if occupations else []
@@ -271,7 +270,7 @@ class _OnetImport:
             report=self.report,
             label="Occupations",
             remove=False,
-            history_reason=self.revision_reason,
+            record_changes=True,
         )
         self.note_occupations_left_out(occupations, release)
         self.occupation_ids = dict(
@@ -750,7 +749,7 @@ class _OnetImport:
             report=self.report,
             label="Technologies",
             remove=False,
-            history_reason=self.revision_reason,
+            record_changes=True,
         )
         technology_ids = {
             (name, category): pk

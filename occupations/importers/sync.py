@@ -85,16 +85,17 @@ def sync_rows(
     report,
     label,
     remove=True,
-    history_reason="",
+    record_changes=False,
 ):
     """Create, update and (with `remove`) delete rows of `model` so that the rows
     in `existing` (a queryset: the import's scope) match `incoming`
     ({key tuple: {field: value}}). Fields not in `value_fields` are left alone,
     which is how editors' tweaks (positions, featured flags) survive an import.
 
-    `history_reason`: record each created and changed row in the model's revision
-    history with that reason. Without it an editor's next revision showed the
-    import's changes as the editor's.
+    `record_changes`: record each created and changed row in the model's revision
+    history, as the import (`report.revision_reason`). Without it an editor's
+    next revision showed the import's changes as the editor's. Removed rows are
+    credited to the import in any case.
     """
     started = time.perf_counter()
     counter = Counter()
@@ -129,12 +130,12 @@ def sync_rows(
     removed_since = timezone.now()
     for start in range(0, len(removed_ids), BATCH_SIZE):
         model.objects.filter(pk__in=removed_ids[start : start + BATCH_SIZE]).delete()
-    if removed_ids and report.revision_reason and hasattr(model, "history"):
-        _removals_named(model, removed_ids, report.revision_reason, removed_since)
+    # The revisions' change reason column holds 100 characters.
+    reason = report.revision_reason[:100]
+    if removed_ids and reason and hasattr(model, "history"):
+        _removals_named(model, removed_ids, reason, removed_since)
     _occupations_touch(model, key_fields, changed_keys, to_update)
-    if history_reason:
-        # The revisions' change reason column holds 100 characters.
-        reason = history_reason[:100]
+    if record_changes:
         _history_record(model, key_fields, to_create, to_update, reason)
     counter["created"] += len(to_create)
     counter["updated"] += len(to_update)
@@ -195,7 +196,7 @@ def _removals_named(model, removed_ids, reason, since):
             history_type="-",
             history_date__gte=since,
             history_user__isnull=True,
-        ).update(history_change_reason=reason[:100])
+        ).update(history_change_reason=reason)
 
 
 def _key(row, key_fields):
