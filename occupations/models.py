@@ -1664,6 +1664,36 @@ class CareerPage(models.Model):
             FormerSlug(page=self, slug=slug) for slug in sorted(slugs - taken)
         )
 
+    def clean_fields(self, exclude=None):
+        """The fields, then the headline year against the title's, once both are
+        valid: a year the form refused ("20255") is not on the instance, and the
+        stored one compared in its place gave a second, wrong message."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        compared = {"title", "headline_year"}
+        if not compared & {*(exclude or ()), *errors}:
+            contradiction = self._headline_year_contradiction()
+            if contradiction:
+                errors["headline_year"] = [contradiction]
+        if errors:
+            raise ValidationError(errors)
+
+    def _headline_year_contradiction(self):
+        """A title moved on to a new year over headings left in the old one
+        ("…Career Path in 2025" over "U.S. Salary in 2024"), as a message. A title
+        may name another year besides ("…in 2025: Outlook to 2034")."""
+        title_years = list(dict.fromkeys(TITLE_YEAR.findall(self.title)))
+        if title_years and str(self.headline_year) not in title_years:
+            return (
+                f"The title says {' and '.join(title_years)}, the headings "
+                f"{self.headline_year} (“U.S. Salary in {self.headline_year}”). "
+                "Give them the same year."
+            )
+        return None
+
     def clean(self):
         errors = {}
         for section in self.EDITORIAL_SECTIONS:
@@ -1685,20 +1715,6 @@ class CareerPage(models.Model):
                 f"{self.get_absolute_url()} is the former address of “{redirect.page}” "
                 "and redirects there. Choose another address, or first delete it "
                 "from that page's former addresses."
-            )
-        # A title moved on to a new year over headings left in the old one
-        # ("…Career Path in 2025" over "U.S. Salary in 2024"). A title may name
-        # another year besides ("…in 2025: Outlook to 2034").
-        title_years = list(dict.fromkeys(TITLE_YEAR.findall(self.title)))
-        if (
-            title_years
-            and self.headline_year is not None
-            and str(self.headline_year) not in title_years
-        ):
-            errors["headline_year"] = ValidationError(
-                f"The title says {' and '.join(title_years)}, the headings "
-                f"{self.headline_year} (“U.S. Salary in {self.headline_year}”). "
-                "Give them the same year."
             )
         if errors:
             raise ValidationError(errors)

@@ -764,6 +764,16 @@ def test_a_title_moved_to_a_new_year_needs_the_headings_year_too(admin_client, c
     ]
     page.refresh_from_db()
     assert page.title == "Actuary Career Path in 2024"
+    # A year the form refuses is not compared: the stored one was, in its place.
+    response = admin_client.post(
+        url,
+        change_form_data(
+            form, title="Actuary Career Path in 2025", headline_year="20255"
+        ),
+    )
+    assert response.context["adminform"].form.errors["headline_year"] == [
+        "Ensure this value is less than or equal to 2100."
+    ]
 
     # Another year besides the headings' is the editor's to name.
     title = "Actuary Career Path in 2025: Outlook to 2034"
