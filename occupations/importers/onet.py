@@ -397,14 +397,15 @@ class _OnetImport:
                     first_line,
                     path=path,
                 )
-                share = bounded(
-                    decimal(
-                        row["Data Value"], path=path, line=line, column="Data Value"
-                    ),
+                # A share left out would move the most common level to another
+                # category without a word.
+                share = data_value(
+                    row,
                     0,
                     100,
                     path=path,
                     line=line,
+                    kind="education share",
                     column="Data Value (a percentage)",
                 )
                 # O*NET's low-precision estimates (too few respondents), which it
@@ -415,14 +416,6 @@ class _OnetImport:
                     line=line,
                     column="Recommend Suppress",
                 )
-                if share is None:
-                    # A share left out would move the most common level to
-                    # another category without a word.
-                    raise DataFileError(
-                        path,
-                        "Data Value is empty; every education share has one.",
-                        line,
-                    )
                 shares[code][category] = (share, suppress)
             for code, values in occupations.items():
                 level, share = most_common_level(shares.get(code, {}), labels)
@@ -513,7 +506,9 @@ class _OnetImport:
                     first_rating_line,
                     path=path,
                 )
-                importance[(code, task_id)] = rating(row, 1, 5, path=path, line=line)
+                importance[(code, task_id)] = data_value(
+                    row, 1, 5, path=path, line=line
+                )
         else:
             self.report.note(
                 "No Task Ratings file: tasks are ordered Core first, in file order."
@@ -618,7 +613,7 @@ class _OnetImport:
                 )
             names.setdefault(element_id, (text(row["Element Name"]), "", path, line))
             low, high = (1, 5) if scale == "IM" else (0, 7)
-            value = rating(row, low, high, path=path, line=line)
+            value = data_value(row, low, high, path=path, line=line)
             field = "importance" if scale == "IM" else "level"
             once(
                 f"The {scale} rating of {element_id} for {row[CODE]}",
@@ -884,13 +879,14 @@ def scale_id(row, scales, *, path, line):
     return scale
 
 
-def rating(row, low, high, *, path, line):
-    """The row's Data Value, from `low` to `high`. O*NET leaves no rating blank:
+def data_value(row, low, high, *, path, line, kind="rating", column="Data Value"):
+    """The row's Data Value, from `low` to `high`: a rating, or the `kind` of
+    figure it is, named so in an error with `column`. O*NET leaves none blank:
     stored as None, a blank one was a rating silently missing from the page."""
     value = decimal(row["Data Value"], path=path, line=line, column="Data Value")
     if value is None:
-        raise DataFileError(path, "Data Value is empty; every rating has one.", line)
-    return bounded(value, low, high, path=path, line=line, column="Data Value")
+        raise DataFileError(path, f"Data Value is empty; every {kind} has one.", line)
+    return bounded(value, low, high, path=path, line=line, column=column)
 
 
 def merged_sources(*sources):
