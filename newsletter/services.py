@@ -137,11 +137,7 @@ def _new_opt_in(*, despite_decline=False):
     otherwise have one sent again at once, every day."""
     reopened = Q(status=Subscriber.Status.UNSUBSCRIBED)
     if not despite_decline:
-        days = settings.NEWSLETTER_UNCONFIRMED_DAYS
-        reopened &= ~Q(
-            confirmed_at__isnull=True,
-            unsubscribed_at__gte=timezone.now() - datetime.timedelta(days=days),
-        )
+        reopened &= ~Q(confirmed_at__isnull=True, unsubscribed_at__gte=_kept_since())
     return reopened | (
         Q(status=Subscriber.Status.PENDING) & ~Q(consent_version=CONSENT_VERSION)
     )
@@ -330,11 +326,18 @@ def unconfirmed_erase():
     """Erase the addresses no one ever confirmed, NEWSLETTER_UNCONFIRMED_DAYS
     after their opt-in was requested or, if their owner declined it, after that;
     returns how many."""
-    days = settings.NEWSLETTER_UNCONFIRMED_DAYS
-    before = timezone.now() - datetime.timedelta(days=days)
     return subscribers_erase(
-        Subscriber.objects.unconfirmed_since_before(before),
-        why=f"unconfirmed after {days} days",
+        Subscriber.objects.unconfirmed_since_before(_kept_since()),
+        why=f"unconfirmed after {settings.NEWSLETTER_UNCONFIRMED_DAYS} days",
+    )
+
+
+def _kept_since():
+    """The start of the NEWSLETTER_UNCONFIRMED_DAYS an unconfirmed address is
+    kept: a declined opt-in holds back signups of its address as long as its row
+    is kept, no longer."""
+    return timezone.now() - datetime.timedelta(
+        days=settings.NEWSLETTER_UNCONFIRMED_DAYS
     )
 
 
